@@ -1,0 +1,54 @@
+import type { Config, Platform } from './config/types';
+import { openDb, type Db } from './store/db';
+import { createCore, type Core } from './core/core';
+import { handleEvent } from './core/commands/dispatch';
+import type { ChatEvent, CommandOutcome } from './core/commands/types';
+import { DeliveryWorker } from './core/delivery/worker';
+import type { Publisher } from './core/delivery/publisher';
+import { loadLibrary, type Library } from './core/templates/library';
+import { registerSecret } from './util/redact';
+
+export class TemplateLibraryError extends Error {}
+
+/** herald without any chat platform: the store, the library, the command layer and the worker. */
+export interface Herald {
+  core: Core;
+  worker: DeliveryWorker;
+  /** What a chat adapter calls for every command and button press. */
+  handle(event: ChatEvent): CommandOutcome;
+  close(): Promise<void>;
+}
+
+export function loadLibraryOrThrow(dir: string): Library {
+  const library = loadLibrary(dir);
+  if (library.problems.length) {
+    const p = library.problems[0]!;
+    const more = library.problems.length > 1 ? ` (and ${library.problems.length - 1} more; run herald templates check)` : '';
+    throw new TemplateLibraryError(`${p.file}:${p.line}: ${p.message}${more}`);
+  }
+  return library;
+}
+
+export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number } = {}): Herald {
+  for (const s of config.secrets) registerSecret(s);
+  const db = options.db ?? openDb(config.paths.db);
+  const core = createCore(config, db, options.library ?? loadLibraryOrThrow(config.paths.templates));
+  const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
+  return {
+    core,
+    worker,
+    handle(event) {
+      const outcome = handleEvent(core, event);
+      for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
+      if (outcome.broadcastId !== undefined) {
+        core.events.emit('deliveriesCreated', outcome.broadcastId);
+        worker.kick();
+      }
+      return outcome;
+    },
+    async close() {
+      await worker.stop();
+      if (!options.db) db.$client.close();
+    },
+  };
+}

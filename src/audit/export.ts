@@ -1,0 +1,120 @@
+import type { Db } from '../store/db';
+import type { AuditRowContent } from './append';
+import { verifyAudit } from './verify';
+
+export interface ExportFilter {
+  since?: string;
+  until?: string;
+  draftId?: number;
+}
+
+export interface AuditRow extends AuditRowContent {
+  hash: string;
+}
+
+export function readAudit(db: Db, filter: ExportFilter): AuditRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.since) (where.push('ts >= @since'), (params.since = filter.since));
+  if (filter.until) (where.push('ts <= @until'), (params.until = filter.until));
+  if (filter.draftId !== undefined) (where.push('draft_id = @draftId'), (params.draftId = filter.draftId));
+  return db.$client
+    .prepare(
+      `SELECT seq, ts, type, actor, platform, chat_id AS chatId, draft_id AS draftId, data, hash FROM audit_events
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
+    )
+    .all(params) as AuditRow[];
+}
+
+const PLATFORM: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
+const clip = (s: unknown, n = 120) => {
+  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+};
+
+/** One line a reviewer can read for each event. */
+export function describeEvent(row: AuditRow): string {
+  const d = JSON.parse(row.data) as Record<string, any>;
+  const where = row.platform ? ` on ${PLATFORM[row.platform] ?? row.platform}` : '';
+  switch (row.type) {
+    case 'command.received':
+      return `sent \`${clip(d.raw, 80)}\`${where}${d.via === 'button' ? ' (button)' : ''}`;
+    case 'command.refused':
+      return `was refused: ${d.reason}`;
+    case 'command.replayed':
+      return `same event delivered again${where}; ignored`;
+    case 'draft.created':
+      return `drafted ${d.template} (revision 1): “${clip(d.text)}”`;
+    case 'draft.edited':
+      return `edited to revision ${d.revision}; earlier approvals voided`;
+    case 'draft.correction_proposed':
+      return `proposed a correction (revision ${d.revision}): “${clip(d.text)}”`;
+    case 'draft.retraction_proposed':
+      return `proposed retracting it: ${d.reason}`;
+    case 'draft.approved':
+      return `approved revision ${d.revision} (${d.approvals} of ${d.needed})`;
+    case 'draft.rejected':
+      return `rejected revision ${d.revision}: ${d.reason}`;
+    case 'draft.cancelled':
+      return `cancelled revision ${d.revision}`;
+    case 'broadcast.started':
+      return `${d.kind === 'publish' ? 'broadcast' : d.kind === 'correct' ? 'correction' : 'retraction'} started to ${(d.targets as string[]).join(', ')}`;
+    case 'delivery.attempt':
+      return d.ok ? `${d.target}: attempt ${d.attempt} succeeded` : `${d.target}: attempt ${d.attempt} failed (${d.reason})${d.retryInMs !== undefined ? `, retrying in ${Math.round(d.retryInMs / 1000)} s` : ''}`;
+    case 'delivery.sent':
+      return `${d.target}: delivered${d.link ? ` — ${d.link}` : ''}${d.notes?.length ? ` (${d.notes.join('; ')})` : ''}`;
+    case 'delivery.failed':
+      return `${d.target}: FAILED — ${d.reason}`;
+    case 'message.sent':
+      return d.target !== undefined
+        ? `posted part ${d.part + 1} to ${d.target}${where}${d.url ? ` — ${d.url}` : ''}`
+        : `${d.kind ?? 'message'} sent${where}${d.private ? ' (private)' : ''}: “${clip(d.text, 80)}”`;
+    case 'message.edited':
+      return `edited part ${d.part + 1} on ${d.target}${where}`;
+    case 'message.deleted':
+      return `deleted part ${d.part + 1} on ${d.target}${where}`;
+    default:
+      return `${row.type} ${clip(row.data, 100)}`;
+  }
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A readable incident timeline: per draft, who did what, what went out where, and when. */
+export function toMarkdown(db: Db, rows: AuditRow[], filter: ExportFilter): string {
+  const chain = verifyAudit(db);
+  const out: string[] = ['# herald audit log', ''];
+  const scope = [filter.draftId !== undefined && `draft #${filter.draftId}`, filter.since && `since ${filter.since}`, filter.until && `until ${filter.until}`].filter(Boolean);
+  out.push(`Exported ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC${scope.length ? ` · ${scope.join(' · ')}` : ''} · ${rows.length} events`);
+  out.push(chain.ok ? `Hash chain verified: ${chain.rows} rows, last hash \`${chain.lastHash.slice(0, 16)}…\`` : `**Hash chain BROKEN at row ${chain.seq}: ${chain.problem}**`);
+  const groups = new Map<string, AuditRow[]>();
+  for (const r of rows) {
+    const key = r.draftId != null ? `Draft #${r.draftId}` : 'Other events';
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [title, events] of [...groups].sort(([a], [b]) => (a === 'Other events' ? 1 : b === 'Other events' ? -1 : 0))) {
+    const created = events.find((e) => e.type === 'draft.created');
+    const template = created ? ` — ${(JSON.parse(created.data) as { template: string }).template}` : '';
+    out.push('', `## ${title}${template}`, '', '| time (UTC) | # | who | what |', '| --- | --- | --- | --- |');
+    for (const e of events) {
+      out.push(`| ${e.ts.slice(0, 19).replace('T', ' ')} | ${e.seq} | ${mdCell(e.actor ?? '')} | ${mdCell(describeEvent(e))} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function toJson(rows: AuditRow[]): string {
+  return `${JSON.stringify(rows.map((r) => ({ ...r, data: JSON.parse(r.data) })), null, 2)}\n`;
+}
+
+const csvCell = (v: unknown) => {
+  const s = v == null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv(rows: AuditRow[]): string {
+  const cols = ['seq', 'ts', 'type', 'actor', 'platform', 'chatId', 'draftId', 'summary', 'data', 'hash'] as const;
+  const lines = [cols.join(',')];
+  for (const r of rows) lines.push(cols.map((c) => csvCell(c === 'summary' ? describeEvent(r) : r[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}

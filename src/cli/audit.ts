@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { envSchema } from '../config/schema';
+import { ConfigError } from '../config/load';
+import { openDb } from '../store/db';
+import { verifyAudit } from '../audit/verify';
+import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
+import { parse as parseDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
+
+/** Audit commands need only the database: they work even when the rest of the config is broken. */
+function openAuditDb() {
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (existsSync('.env')) for (const [k, v] of Object.entries(parseDotenv(readFileSync('.env')))) env[k] ??= v;
+  const parsed = envSchema.pick({ HERALD_DB_PATH: true }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(`HERALD_DB_PATH: ${parsed.error.issues[0]!.message}`);
+  const path = resolve(parsed.data.HERALD_DB_PATH);
+  if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
+  return openDb(path, { migrate: false });
+}
+
+export function auditVerify(): void {
+  const db = openAuditDb();
+  const result = verifyAudit(db);
+  db.$client.close();
+  if (result.ok) {
+    process.stdout.write(`audit log OK: ${result.rows} rows, chain intact, last hash ${result.lastHash}\n`);
+  } else {
+    process.stdout.write(`audit log BROKEN at row ${result.seq}: ${result.problem}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: string; until?: string; draft?: number }): void {
+  const db = openAuditDb();
+  const filter: ExportFilter = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}), ...(opts.draft !== undefined ? { draftId: opts.draft } : {}) };
+  const rows = readAudit(db, filter);
+  process.stdout.write(opts.format === 'json' ? toJson(rows) : opts.format === 'csv' ? toCsv(rows) : toMarkdown(db, rows, filter));
+  db.$client.close();
+}

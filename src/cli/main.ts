@@ -1,0 +1,54 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../config/load';
+import { TemplateLibraryError } from '../app';
+import { auditExport, auditVerify } from './audit';
+import { start } from './start';
+import { templatesCheck, templatesList } from './templates';
+
+/** Exit codes: 0 fine, 1 a problem found or a bad setting, 2 a usage mistake. */
+const program = new Command('herald')
+  .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
+  .showHelpAfterError('(herald --help lists the commands)')
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+program.command('start').description('run the bot server (applies pending migrations first)').action(start);
+
+const templates = program.command('templates').description('the template library');
+templates
+  .command('check')
+  .argument('[dir]', 'template folder to check (default: HERALD_TEMPLATES_DIR or ./templates)')
+  .description('validate every template and FAQ entry; prints file:line: problem, exits 1 on any')
+  .action(templatesCheck);
+templates.command('list').description('templates by severity with their variables').action(templatesList);
+
+const time = (value: string) => {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('expected a date or time such as 2026-11-24 or 2026-11-24T14:00Z.');
+  return new Date(t).toISOString();
+};
+const draftNumber = (value: string) => {
+  const m = /^#?(\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected a draft id such as 12 or #12.');
+  return Number(m[1]);
+};
+
+const audit = program.command('audit').description('the append-only, hash-chained log');
+audit.command('verify').description('walk the hash chain; print the first broken row and exit 1').action(auditVerify);
+audit
+  .command('export')
+  .description('the log for review; md is a readable incident timeline')
+  .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'csv']).default('md'))
+  .option('--since <time>', 'only events at or after this time', time)
+  .option('--until <time>', 'only events at or before this time', time)
+  .option('--draft <id>', 'only the events of this draft', draftNumber)
+  .action(auditExport);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError || err instanceof TemplateLibraryError) {
+    process.stderr.write(`herald: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}

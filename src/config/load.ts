@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { envSchema, fileSchema, SEVERITIES, type Target } from './schema';
+import type { Config } from './types';
+
+/** A configuration problem: one line naming the setting and what it expects. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(issue: z.core.$ZodIssue, prefix: string): string {
+  const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  let what = issue.message;
+  if (issue.code === 'invalid_type' && /received undefined/i.test(what)) what = `is required (${issue.expected})`;
+  if (issue.code === 'unrecognized_keys') what = `unknown setting(s) ${issue.keys.join(', ')}; remove or correct them`;
+  return `${prefix}${where}: ${what}`;
+}
+
+/**
+ * Reads `.env` (without overriding the real environment), then the optional config file, and
+ * validates both. Throws ConfigError with one line on the first problem.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean } = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
+  const dotenvPath = resolve(cwd, '.env');
+  if (options.readDotenv !== false && existsSync(dotenvPath)) {
+    for (const [k, v] of Object.entries(parseDotenv(readFileSync(dotenvPath)))) env[k] ??= v;
+  }
+
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) throw new ConfigError(describe(envResult.error.issues[0]!, ''));
+  const e = envResult.data;
+
+  const configFile = resolve(cwd, e.HERALD_CONFIG);
+  if (!existsSync(configFile)) {
+    throw new ConfigError(
+      `HERALD_CONFIG: ${e.HERALD_CONFIG} does not exist; create it (the README's Configuration section shows one) or point HERALD_CONFIG at yours`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(configFile, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${e.HERALD_CONFIG}: is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  const fileResult = fileSchema.safeParse(raw ?? {});
+  if (!fileResult.success) throw new ConfigError(describe(fileResult.error.issues[0]!, `${e.HERALD_CONFIG}: `));
+  const f = fileResult.data;
+
+  const targets: Record<string, Target> = {};
+  for (const [tid, t] of Object.entries(f.targets)) targets[tid] = { ...t, id: tid };
+  for (const sev of SEVERITIES) {
+    for (const t of f.policies[sev].targets) {
+      if (!targets[t]) {
+        throw new ConfigError(
+          `${e.HERALD_CONFIG}: policies.${sev}.targets: unknown target "${t}"; define it under targets (known: ${Object.keys(targets).join(', ') || 'none'})`,
+        );
+      }
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const [name, p] of Object.entries(f.people)) {
+    for (const key of [p.discord && `discord:${p.discord}`, p.telegram && `telegram:${p.telegram}`]) {
+      if (!key) continue;
+      const other = seen.get(key);
+      if (other) throw new ConfigError(`${e.HERALD_CONFIG}: people.${name}: ${key} is already ${other}'s account; one account belongs to one person`);
+      seen.set(key, name);
+    }
+  }
+
+  return {
+    paths: { db: resolve(cwd, e.HERALD_DB_PATH), templates: resolve(cwd, e.HERALD_TEMPLATES_DIR), configFile },
+    logLevel: e.HERALD_LOG_LEVEL,
+    org: f.org,
+    officialDomains: f.official_domains,
+    officialUrls: f.official_urls,
+    people: f.people,
+    discordRoles: f.discord_roles,
+    policies: f.policies,
+    targets,
+    delivery: f.delivery,
+    comms: {
+      ...(e.DISCORD_COMMS_CHANNEL_ID ? { discord: e.DISCORD_COMMS_CHANNEL_ID } : {}),
+      ...(e.TELEGRAM_COMMS_CHAT_ID ? { telegram: e.TELEGRAM_COMMS_CHAT_ID } : {}),
+    },
+    secrets: [],
+  };
+}

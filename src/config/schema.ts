@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const ROLES = ['drafter', 'approver', 'moderator'] as const;
+export type Role = (typeof ROLES)[number];
+export const PLATFORMS = ['discord', 'telegram', 'x'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type ChatPlatform = Exclude<Platform, 'x'>;
+
+const id = z
+  .union([z.string(), z.number().int()])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^-?\d+$/, 'expected a numeric id'));
+const chatRef = z
+  .union([z.string(), z.number().int()])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{4,})$/, 'expected a numeric chat id or an @username'));
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a bare domain such as acme.finance')
+  .transform((d) => d.toLowerCase());
+const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https:// URL' });
+
+const policy = z.strictObject({
+  approvals: z.number().int().min(1, 'expected a whole number of at least 1'),
+  ping_everyone: z.boolean().default(false),
+  pin: z.boolean().default(false),
+  targets: z.array(z.string().min(1)).min(1, 'expected at least one target'),
+});
+export type Policy = z.infer<typeof policy>;
+
+const target = z.discriminatedUnion('platform', [
+  z.strictObject({ platform: z.literal('discord'), channel: id, announcement: z.boolean().default(false) }),
+  z.strictObject({ platform: z.literal('telegram'), chat: chatRef }),
+  z.strictObject({ platform: z.literal('x') }),
+]);
+export type TargetConfig = z.infer<typeof target>;
+export type Target = TargetConfig & { id: string };
+
+const person = z.strictObject({
+  roles: z.array(z.enum(ROLES)).default([]),
+  discord: id.optional(),
+  telegram: id.optional(),
+});
+
+/** The checked-in part: who may do what, what each severity does, where statements go. */
+export const fileSchema = z.strictObject({
+  org: z.strictObject({
+    name: z.string().min(1),
+    website: httpsUrl,
+    app: httpsUrl.optional(),
+    status_page: httpsUrl.optional(),
+    docs: httpsUrl.optional(),
+    x_handle: z.string().regex(/^@\w{1,15}$/, 'expected an X handle such as @acmefinance').optional(),
+    discord: httpsUrl.optional(),
+    telegram: httpsUrl.optional(),
+  }),
+  official_domains: z.array(domain).min(1, 'expected at least one official domain'),
+  /** Exact URLs on platforms we do not own (an invite link), allowed without allowing the whole domain. */
+  official_urls: z.array(httpsUrl).default([]),
+  people: z.record(z.string().regex(/^[\w.-]+$/, 'expected a short name'), person).default({}),
+  discord_roles: z.record(z.string().regex(/^\d+$/, 'expected a Discord role id'), z.array(z.enum(ROLES))).default({}),
+  policies: z.strictObject({ sev1: policy, sev2: policy, sev3: policy, sev4: policy }),
+  targets: z.record(z.string().regex(/^[\w-]+$/, 'expected letters, digits, - or _'), target),
+  delivery: z
+    .strictObject({
+      max_attempts: z.number().int().min(1).max(100).default(10),
+      base_delay_ms: z.number().int().min(1).default(1000),
+      max_delay_ms: z.number().int().min(1).default(60_000),
+      /** No single wait may exceed this: a longer ask fails the step instead of blocking it. */
+      max_wait_ms: z.number().int().min(1).default(5 * 60_000),
+      request_timeout_ms: z.number().int().min(100).default(15_000),
+    })
+    .prefault({}),
+});
+export type FileConfig = z.infer<typeof fileSchema>;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The environment part: secrets, ids and paths. Platform issues extend this. */
+export const envSchema = z.object({
+  HERALD_CONFIG: z.string().default('herald.config.yaml'),
+  HERALD_DB_PATH: z.string().min(1).default('data/herald.db'),
+  HERALD_TEMPLATES_DIR: z.string().min(1).default('templates'),
+  HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DISCORD_COMMS_CHANNEL_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a numeric channel id').optional()),
+  TELEGRAM_COMMS_CHAT_ID: optionalString.pipe(z.string().regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890').optional()),
+});
+export type EnvConfig = z.infer<typeof envSchema>;

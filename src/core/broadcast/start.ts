@@ -1,0 +1,56 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { broadcasts, deliveries, drafts } from '../../store/schema';
+import { appendAudit } from '../../audit/append';
+import type { Severity } from '../../config/types';
+import type { VerbContext } from '../drafts/context';
+import { auditBase } from '../drafts/context';
+import type { DraftRow, RevisionRow } from '../drafts/load';
+import { DRAFT_STATUS } from '../drafts/states';
+
+export type BroadcastKind = 'publish' | 'correct' | 'retract';
+
+const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
+
+/**
+ * The final approval's effect, in the approval's own transaction: the broadcast, one pending
+ * delivery per target, the draft's new state and the audit event commit together or not at all.
+ */
+export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow): { broadcastId: number; targets: string[] } {
+  const kind = KIND_OF_REVISION[rev.kind]!;
+  const targets = kind === 'publish' ? v.core.config.policies[draft.severity as Severity].targets : publishedTargets(v, draft.id);
+  const broadcast = v.tx.insert(broadcasts).values({ draftId: draft.id, revisionId: rev.id, kind }).returning({ id: broadcasts.id }).get();
+  for (const targetId of targets) {
+    const target = v.core.config.targets[targetId];
+    v.tx
+      .insert(deliveries)
+      .values({ broadcastId: broadcast.id, draftId: draft.id, targetId, platform: target?.platform ?? 'unknown', status: 'pending' })
+      .run();
+  }
+  v.tx
+    .update(drafts)
+    .set({
+      status: kind === 'retract' ? DRAFT_STATUS.retracted : DRAFT_STATUS.published,
+      pendingRevisionId: null,
+      ...(kind === 'retract' ? { closedReason: rev.reason } : { publishedRevisionId: rev.id }),
+      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+    })
+    .where(eq(drafts.id, draft.id))
+    .run();
+  appendAudit(v.tx, {
+    type: 'broadcast.started',
+    ...auditBase(v, draft.id),
+    data: { broadcast: broadcast.id, kind, revision: rev.number, contentHash: rev.contentHash, targets },
+  });
+  return { broadcastId: broadcast.id, targets };
+}
+
+/** Corrections and retractions go where the statement went, even if the config changed since. */
+function publishedTargets(v: VerbContext, draftId: number): string[] {
+  const rows = v.tx
+    .select({ targetId: deliveries.targetId })
+    .from(deliveries)
+    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
+    .where(and(eq(deliveries.draftId, draftId), eq(broadcasts.kind, 'publish')))
+    .all();
+  return [...new Set(rows.map((r) => r.targetId))];
+}

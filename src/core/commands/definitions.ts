@@ -1,0 +1,208 @@
+import { desc, eq, inArray } from 'drizzle-orm';
+import { broadcasts, deliveries, drafts } from '../../store/schema';
+import type { Role } from '../../config/schema';
+import { approveDraft } from '../drafts/approve';
+import { cancelDraft } from '../drafts/cancel';
+import { correctDraft } from '../drafts/correct';
+import { createDraft } from '../drafts/create';
+import { editDraft } from '../drafts/edit';
+import { rejectDraft } from '../drafts/reject';
+import { retractDraft } from '../drafts/retract';
+import { PENDING, describeStatus } from '../drafts/states';
+import { buildView } from '../drafts/view';
+import type { VerbContext } from '../drafts/context';
+import { notFound } from '../errors';
+import { renderTemplate } from '../statement/render';
+import { arg, defineCommand, usage } from './define';
+import { latestInfo } from './faq';
+import type { CommandDef, HandlerContext } from './types';
+
+const DRAFTING: Role[] = ['drafter'];
+const REVIEWING: Role[] = ['drafter', 'approver'];
+
+const verb = (ctx: HandlerContext): VerbContext => ({ core: ctx.core, tx: ctx.tx, who: ctx.who, actor: ctx.event.actor, chatId: ctx.event.chatId });
+const preview = (ctx: HandlerContext, draftId: number) => ({ type: 'preview' as const, view: buildView(ctx.core, ctx.tx, draftId) });
+
+const templates = defineCommand({
+  name: 'templates',
+  summary: 'list templates with their variables',
+  roles: REVIEWING,
+  commsOnly: true,
+  args: [arg('severity', 'severity', false, 'only this severity (sev1 … sev4)')],
+  run(ctx, { severity }) {
+    const list = [...ctx.core.library.templates.values()].filter((t) => !severity || t.severity === severity);
+    const lines = list.map((t) => {
+      const vars = Object.entries(t.variables).map(([n, s]) => (s.required ? n : `[${n}]`));
+      return `${t.id} — ${t.title}${vars.length ? `\n    ${vars.join(' ')}` : ''}`;
+    });
+    return { replies: [{ type: 'text', text: lines.length ? `Templates (optional variables in brackets):\n${lines.join('\n')}` : `No ${severity ?? ''} templates are loaded.` }] };
+  },
+});
+
+const draft = defineCommand({
+  name: 'draft',
+  summary: 'start a statement from a template; answers with the preview',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('template', 'template', true, 'template, like sev1/exploit-investigating'), arg('values', 'vars', false, 'variables as name=value')],
+  run(ctx, { template, values }) {
+    const id = createDraft(verb(ctx), { template, values: values ?? {} });
+    return { replies: [preview(ctx, id)] };
+  },
+});
+
+const show = defineCommand({
+  name: 'show',
+  summary: 'the current preview and approval state',
+  roles: REVIEWING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12')],
+  run: (ctx, { draft }) => ({ replies: [preview(ctx, draft)] }),
+});
+
+const edit = defineCommand({
+  name: 'edit',
+  summary: 'change variables; approvals start over',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('values', 'vars', true, 'variables to change, as name=value')],
+  run(ctx, { draft, values }) {
+    const number = editDraft(verb(ctx), { draftId: draft, values });
+    return { replies: [{ type: 'text', text: `Revision ${number} of #${draft}; earlier approvals no longer count.` }, preview(ctx, draft)], changedDrafts: [draft] };
+  },
+});
+
+const approve = defineCommand({
+  name: 'approve',
+  summary: 'approve the draft; the broadcast starts once enough approvers have',
+  roles: ['approver'],
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12')],
+  run(ctx, { draft }) {
+    const r = approveDraft(verb(ctx), { draftId: draft, ...(ctx.event.revision !== undefined ? { revision: ctx.event.revision } : {}) });
+    const text = r.broadcastId
+      ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). Broadcasting now.`
+      : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
+    return { replies: [{ type: 'text', text }], changedDrafts: [draft], ...(r.broadcastId ? { broadcastId: r.broadcastId } : {}) };
+  },
+});
+
+const reject = defineCommand({
+  name: 'reject',
+  summary: 'close the draft with a reason',
+  roles: ['approver'],
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('reason', 'text', true, 'why it is rejected')],
+  run(ctx, { draft, reason }) {
+    rejectDraft(verb(ctx), { draftId: draft, reason });
+    return { replies: [{ type: 'text', text: `${ctx.who.name} rejected #${draft}: ${reason}` }], changedDrafts: [draft] };
+  },
+});
+
+const cancel = defineCommand({
+  name: 'cancel',
+  summary: 'withdraw your unapproved draft',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12')],
+  run(ctx, { draft }) {
+    cancelDraft(verb(ctx), { draftId: draft });
+    return { replies: [{ type: 'text', text: `#${draft} cancelled.` }], changedDrafts: [draft] };
+  },
+});
+
+const status = defineCommand({
+  name: 'status',
+  summary: 'deliveries per target; without a draft, open drafts and recent broadcasts',
+  roles: REVIEWING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', false, 'draft id, like #12')],
+  run(ctx, { draft }) {
+    if (draft !== undefined) return { replies: [preview(ctx, draft)] };
+    const open = ctx.tx.select().from(drafts).where(inArray(drafts.status, [...PENDING])).orderBy(desc(drafts.id)).limit(20).all();
+    const recent = ctx.tx.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(5).all();
+    const lines = ['Open drafts:', ...(open.length ? open.map((d) => `#${d.id} ${d.templateId} — ${describeStatus(d.status)}, by ${d.authorName}`) : ['none'])];
+    lines.push('', 'Recent broadcasts:');
+    if (!recent.length) lines.push('none');
+    for (const b of recent) {
+      const rows = ctx.tx.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).all();
+      const counts = ['sent', 'pending', 'failed'].map((s) => `${rows.filter((d) => d.status === s).length} ${s}`).join(', ');
+      const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
+      lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${b.createdAt.slice(0, 16).replace('T', ' ')} UTC — ${counts}`);
+    }
+    return { replies: [{ type: 'text', text: lines.join('\n') }] };
+  },
+});
+
+const correct = defineCommand({
+  name: 'correct',
+  summary: 'correct a published statement (edits posts in place; replies on X)',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('values', 'vars', true, 'corrected variables, as name=value')],
+  run(ctx, { draft, values }) {
+    correctDraft(verb(ctx), { draftId: draft, values });
+    return { replies: [preview(ctx, draft)], changedDrafts: [draft] };
+  },
+});
+
+const retract = defineCommand({
+  name: 'retract',
+  summary: 'once approved, delete the posts everywhere',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('reason', 'text', true, 'why it is retracted')],
+  run(ctx, { draft, reason }) {
+    retractDraft(verb(ctx), { draftId: draft, reason });
+    return { replies: [preview(ctx, draft)], changedDrafts: [draft] };
+  },
+});
+
+const faq = defineCommand({
+  name: 'faq',
+  summary: 'answer with a canned FAQ reply; without a topic, list topics',
+  roles: [],
+  commsOnly: false,
+  args: [arg('topic', 'topic', false, 'FAQ topic, like funds-safe')],
+  run(ctx, { topic }) {
+    const topics = [...ctx.core.library.faq.values()];
+    if (!topic) return { replies: [{ type: 'text', text: `FAQ topics: ${topics.map((t) => t.name).join(', ')}. Use /faq <topic>.`, private: !ctx.who.roles.has('moderator') }] };
+    const entry = ctx.core.library.faq.get(`faq/${topic}`);
+    if (!entry) throw notFound(`There is no FAQ topic \`${topic}\`; the topics are ${topics.map((t) => t.name).join(', ')}.`);
+    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform) });
+    return { replies: [{ type: 'faq', topic, rendered, private: !ctx.who.roles.has('moderator') }] };
+  },
+});
+
+const whoami = defineCommand({
+  name: 'whoami',
+  summary: 'the roles herald gives you',
+  roles: [],
+  commsOnly: true,
+  args: [],
+  run(ctx) {
+    const roles = [...ctx.who.roles];
+    const { platform, userId } = ctx.event.actor;
+    return {
+      replies: [{ type: 'text', text: `You are ${ctx.who.name} (${platform} user ${userId}); roles: ${roles.length ? roles.join(', ') : 'none'}.` }],
+    };
+  },
+});
+
+const help: CommandDef = defineCommand({
+  name: 'help',
+  summary: 'the commands you may use',
+  roles: [],
+  commsOnly: false,
+  args: [],
+  run(ctx) {
+    const mine = Object.values(COMMANDS).filter((c) => c.roles.length === 0 || c.roles.some((r) => ctx.who.roles.has(r)));
+    const lines = mine.map((c) => `${usage(c)} — ${c.summary}`);
+    return { replies: [{ type: 'text', text: `Commands you may use:\n${lines.join('\n')}\nValues with spaces go in quotes: name="Pool A and Pool B".` }] };
+  },
+});
+
+export const COMMANDS: Record<string, CommandDef> = Object.fromEntries(
+  [templates, draft, show, edit, approve, reject, cancel, status, correct, retract, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
+);
+

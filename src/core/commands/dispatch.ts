@@ -1,0 +1,114 @@
+import { receivedCommands } from '../../store/schema';
+import { writeTx, type Tx } from '../../store/db';
+import { appendAudit } from '../../audit/append';
+import { SEVERITIES, type Severity } from '../../config/schema';
+import type { Core } from '../core';
+import { forbidden, HeraldError, invalidInput, notFound } from '../errors';
+import { resolveIdentity, type Identity } from '../people';
+import { findTemplate } from '../templates/library';
+import { usage } from './define';
+import { COMMANDS } from './definitions';
+import { parseDraftId, parseVars, splitArgs } from './parse';
+import type { ArgTypes, ChatEvent, CommandDef, CommandOutcome } from './types';
+
+/**
+ * The one entry point both chat platforms call. Receipt, audit, checks and the command's change
+ * happen in one transaction: a replayed event finds its receipt and does nothing, and a refused
+ * command leaves nothing behind but the record that it was received and refused.
+ */
+export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
+  return writeTx(core.db, (tx) => {
+    const receipt = tx
+      .insert(receivedCommands)
+      .values({ platform: event.platform, eventId: event.eventId, chatId: event.chatId, userId: event.actor.userId, rawText: event.raw })
+      .onConflictDoNothing()
+      .returning({ id: receivedCommands.id })
+      .get();
+    const who = resolveIdentity(core.config, event.actor);
+    const base = { actor: who.key, platform: event.platform, chatId: event.chatId };
+    if (!receipt) {
+      appendAudit(tx, { type: 'command.replayed', ...base, data: { eventId: event.eventId, raw: event.raw } });
+      return { replies: [], replay: true };
+    }
+    appendAudit(tx, {
+      type: 'command.received',
+      ...base,
+      data: { eventId: event.eventId, raw: event.raw, via: event.via, user: event.actor.displayName, userId: event.actor.userId, edited: event.edited ?? false },
+    });
+    try {
+      // A savepoint: whatever the command wrote before it was refused is undone, the receipt stays.
+      return tx.transaction((inner) => run(core, inner, event, who));
+    } catch (err) {
+      if (!(err instanceof HeraldError)) throw err;
+      appendAudit(tx, { type: 'command.refused', ...base, data: { command: event.name, code: err.code, reason: err.message } });
+      return { replies: [{ type: 'text', text: err.message, private: true }] };
+    }
+  });
+}
+
+function run(core: Core, tx: Tx, event: ChatEvent, who: Identity): CommandOutcome {
+  const def = COMMANDS[event.name.toLowerCase()];
+  if (!def) throw invalidInput(`\`/${event.name}\` is not a herald command; /help lists the commands you may use.`);
+  if (event.edited) throw forbidden(`Edited messages do not run commands; send /${def.name} again as a new message.`);
+  if (def.commsOnly && core.config.comms[event.platform] !== event.chatId) {
+    throw forbidden(`/${def.name} works only in the private comms channel; send it there.`);
+  }
+  if (def.roles.length && !def.roles.some((r) => who.roles.has(r))) {
+    if (event.actor.anonymous) throw forbidden('Anonymous admins cannot use herald; turn off "Remain anonymous" and send the command as yourself.');
+    const mine = who.roles.size ? `your roles are ${[...who.roles].join(', ')}` : 'you have no herald role';
+    throw forbidden(`/${def.name} needs the ${def.roles.join(' or ')} role and ${mine}; ask an operator to add you in herald.config.yaml.`);
+  }
+  const args = parseArgs(core, def, event.args);
+  return def.run({ core, tx, event, who }, args as never);
+}
+
+/** Reads the argument text in the order the command's data declares. */
+function parseArgs(core: Core, def: CommandDef, text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const use = usage(def);
+  let rest = text.trim();
+  for (const spec of def.args) {
+    if (spec.kind === 'vars') {
+      const values = parseVars(splitArgs(rest), use);
+      if (spec.required && Object.keys(values).length === 0) throw invalidInput(`/${def.name} needs ${spec.description}: ${use}.`);
+      out[spec.name] = values;
+      rest = '';
+      continue;
+    }
+    if (spec.kind === 'text') {
+      if (spec.required && !rest) throw invalidInput(`/${def.name} needs ${spec.description}: ${use}.`);
+      out[spec.name] = rest || undefined;
+      rest = '';
+      continue;
+    }
+    const m = /^(\S+)\s*/.exec(rest);
+    if (!m) {
+      if (spec.required) throw invalidInput(`/${def.name} needs a ${spec.description}: ${use}.`);
+      continue;
+    }
+    out[spec.name] = single(core, spec.kind, m[1]!, use);
+    rest = rest.slice(m[0].length);
+  }
+  if (rest) throw invalidInput(`/${def.name} does not take \`${rest}\`: ${use}.`);
+  return out;
+}
+
+function single(core: Core, kind: keyof ArgTypes, token: string, use: string): unknown {
+  switch (kind) {
+    case 'draft':
+      return parseDraftId(token, use);
+    case 'severity':
+      if (!(SEVERITIES as readonly string[]).includes(token)) throw invalidInput(`\`${token}\` is not a severity; use one of ${SEVERITIES.join(', ')}.`);
+      return token as Severity;
+    case 'template': {
+      const t = findTemplate(core.library, token);
+      if (!t) {
+        const example = [...core.library.templates.keys()][0] ?? 'sev1/exploit-investigating';
+        throw notFound(`There is no template \`${token}\`; /templates lists them (for example ${example}).`);
+      }
+      return t;
+    }
+    default:
+      return token;
+  }
+}

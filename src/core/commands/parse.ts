@@ -1,0 +1,63 @@
+import { invalidInput } from '../errors';
+
+/**
+ * Splits a command's arguments on spaces, keeping quoted values whole. Phones type curly
+ * quotes, so “ ” and ‘ ’ count as quotes too.
+ */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  let inToken = false;
+  const closing: Record<string, string> = { '"': '"', "'": "'", '“': '”', '”': '”', '‘': '’', '’': '’', '„': '“' };
+  for (const ch of text.trim()) {
+    if (quote) {
+      if (ch === closing[quote] || (quote === '“' && ch === '"')) quote = null;
+      else current += ch;
+    } else if (closing[ch] && (current === '' || current.endsWith('='))) {
+      quote = ch;
+      inToken = true;
+    } else if (/\s/.test(ch)) {
+      if (inToken) out.push(current);
+      current = '';
+      inToken = false;
+    } else {
+      current += ch;
+      inToken = true;
+    }
+  }
+  if (quote) throw invalidInput(`A quote (${quote}) is never closed; put a closing quote after the value, e.g. name="Pool A and Pool B".`);
+  if (inToken) out.push(current);
+  return out;
+}
+
+/** `name=value` pairs; a name given twice, or a word without `=`, is a mistake worth naming. */
+export function parseVars(tokens: string[], usage: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const token of tokens) {
+    const eq = token.indexOf('=');
+    if (eq <= 0) {
+      throw invalidInput(`\`${token}\` is not a name=value pair; write variables as name=value, with quotes around values that contain spaces (${usage}).`);
+    }
+    const name = token.slice(0, eq).trim();
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+      throw invalidInput(`\`${name}\` is not a variable name; names are lower-case words joined by _, like next_update.`);
+    }
+    if (name in values) throw invalidInput(`\`${name}\` is given twice; give each variable once.`);
+    values[name] = token.slice(eq + 1);
+  }
+  return values;
+}
+
+/** `#12` or `12`. */
+export function parseDraftId(token: string | undefined, usage: string): number {
+  const m = /^#?(\d{1,9})$/.exec(token ?? '');
+  if (!m) {
+    throw invalidInput(
+      token === undefined
+        ? `This command needs a draft id, like #12 (${usage}); /status lists open drafts.`
+        : `\`${token}\` is not a draft id; draft ids look like #12 (${usage}).`,
+    );
+  }
+  return Number(m[1]);
+}

@@ -1,0 +1,23 @@
+import { EventEmitter } from 'node:events';
+import type { Config } from '../config/types';
+import type { Db } from '../store/db';
+import type { Library } from './templates/library';
+
+export interface CoreEvents {
+  /** Something a preview shows changed: approvals, state, a delivery. */
+  draftChanged: [draftId: number];
+  /** Deliveries were created and wait for the worker. */
+  deliveriesCreated: [broadcastId: number];
+}
+
+/** What every verb needs: validated config, the store and the template library. */
+export interface Core {
+  config: Config;
+  db: Db;
+  library: Library;
+  events: EventEmitter<CoreEvents>;
+}
+
+export function createCore(config: Config, db: Db, library: Library): Core {
+  return { config, db, library, events: new EventEmitter<CoreEvents>() };
+}

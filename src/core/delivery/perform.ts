@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import { broadcasts } from '../../store/schema';
+import type { Core } from '../core';
+import type { Severity, Target } from '../../config/types';
+import { HeraldError } from '../errors';
+import { getDraft, getRevision, renderedOf } from '../drafts/load';
+import type { Rendered } from '../statement/render';
+import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
+import { ensureParts, liveParts, markPartDeleted, markPartSent, markSending, partsOf, type DeliveryRow, type PartRow } from './record';
+
+/** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
+export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
+
+export interface Performed {
+  link: string | null;
+  notes: string[];
+}
+
+const contentFor = (rendered: Rendered, platform: string): PartContent[] =>
+  platform === 'discord' ? rendered.discord : platform === 'telegram' ? rendered.telegram : rendered.x;
+
+const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p.chatId ? { chatId: p.chatId } : {}), ...(p.url ? { url: p.url } : {}) });
+
+/**
+ * Does one delivery's work from wherever it stopped: parts already sent are skipped, a part
+ * marked `sending` (the process died mid-request) is sent again with its fixed nonce.
+ */
+export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard): Promise<Performed> {
+  const broadcast = core.db.select().from(broadcasts).where(eq(broadcasts.id, d.broadcastId)).get()!;
+  const draft = getDraft(core.db, d.draftId);
+  const policyConfig = core.config.policies[draft.severity as Severity];
+  const rendered = renderedOf(getRevision(core.db, broadcast.revisionId));
+  const content = contentFor(rendered, d.platform);
+
+  if (broadcast.kind === 'retract') {
+    for (const part of liveParts(core.db, d.draftId, d.targetId, ['publish', 'correct'])) {
+      await guard('delete', () => publisher.remove({ target, message: asMessage(part) }));
+      markPartDeleted(core.db, d, part);
+    }
+    return { link: null, notes: [] };
+  }
+
+  const original = broadcast.kind === 'correct' ? liveParts(core.db, d.draftId, d.targetId, ['publish']) : [];
+  if (broadcast.kind === 'correct' && original.length === 0) {
+    throw new HeraldError('not_found', 'the statement was never posted here, so there is nothing to correct', { retryable: false });
+  }
+  const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin: broadcast.kind === 'publish' && policyConfig.pin };
+  const parts = ensureParts(core.db, d.id, content.length);
+  const sent: SentMessage[] = [];
+  for (const part of parts) {
+    const body = content[part.idx]!;
+    if (part.status === 'sent' || part.status === 'edited') {
+      sent.push(asMessage(part));
+      continue;
+    }
+    const old = original[part.idx];
+    if (old && publisher.editsInPlace) {
+      await guard('edit', () => publisher.edit({ target, message: asMessage(old), content: body, index: part.idx, total: content.length }));
+      markPartSent(core.db, d, part, asMessage(old), contentText(body), 'edited');
+      sent.push(asMessage(old));
+      continue;
+    }
+    // A thread continues from its previous part; an X correction answers the original post.
+    const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined);
+    markSending(core.db, part.id);
+    const msg = await guard('send', () =>
+      publisher.send({ target, deliveryId: d.id, index: part.idx, total: content.length, content: body, nonce: part.nonce, ...(previous ? { replyTo: previous } : {}), policy }),
+    );
+    markPartSent(core.db, d, part, msg, contentText(body), 'posted');
+    sent.push(msg);
+  }
+  if (publisher.editsInPlace) {
+    // A shorter correction: the original's extra messages would otherwise stay up, uncorrected.
+    for (const extra of original.slice(content.length)) {
+      await guard('delete', () => publisher.remove({ target, message: asMessage(extra) }));
+      markPartDeleted(core.db, d, extra);
+    }
+  }
+  let notes: string[] = [];
+  if (broadcast.kind === 'publish' && publisher.finish) notes = await guard('finish', () => publisher.finish!({ target, messages: sent, policy }));
+  const link = (broadcast.kind === 'correct' ? original[0]?.url : sent[0]?.url) ?? null;
+  return { link, notes };
+}
+
+export { partsOf };

@@ -1,0 +1,43 @@
+import type { Platform, Target } from '../../config/types';
+import type { TelegramPart } from '../statement/render';
+
+/** One message as the platform knows it. */
+export interface SentMessage {
+  messageId: string;
+  /** Where it lives when that differs from the target's configured chat (Telegram after a supergroup migration). */
+  chatId?: string;
+  url?: string;
+}
+
+export type PartContent = string | TelegramPart;
+
+export interface SendRequest {
+  target: Target;
+  deliveryId: number;
+  index: number;
+  total: number;
+  content: PartContent;
+  /** Fixed per part: the same part sent again carries the same nonce, so the platform can refuse a copy. */
+  nonce: string;
+  /** The message this one answers: the previous part of a thread, or the original post for an X correction. */
+  replyTo?: SentMessage;
+  policy: { pingEveryone: boolean; pin: boolean };
+}
+
+/**
+ * The publishing side of one platform. Errors are HeraldErrors: `retryable` says whether the
+ * same request may succeed later, `retryAfterMs` what wait the platform asked for.
+ */
+export interface Publisher {
+  readonly platform: Platform;
+  /** Discord and Telegram edit a post in place; X cannot, so a correction is posted as a reply. */
+  readonly editsInPlace: boolean;
+  send(req: SendRequest): Promise<SentMessage>;
+  edit(req: { target: Target; message: SentMessage; content: PartContent; index: number; total: number }): Promise<void>;
+  /** Deleting a message that is already gone succeeds. */
+  remove(req: { target: Target; message: SentMessage }): Promise<void>;
+  /** After all parts are out: pin, crosspost. What fails here is reported; the post stays sent. */
+  finish?(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]>;
+}
+
+export const contentText = (c: PartContent): string => (typeof c === 'string' ? c : c.text);

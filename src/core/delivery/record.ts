@@ -1,0 +1,99 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { broadcasts, deliveries, deliveryParts } from '../../store/schema';
+import { writeTx, type Db, type DbOrTx } from '../../store/db';
+import { appendAudit } from '../../audit/append';
+import type { SentMessage } from './publisher';
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type PartRow = typeof deliveryParts.$inferSelect;
+
+const nowSql = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+const auditOf = (d: DeliveryRow) => ({ actor: 'herald', platform: d.platform, draftId: d.draftId });
+
+export const loadDelivery = (db: DbOrTx, id: number) => db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+
+export const partsOf = (db: DbOrTx, deliveryId: number) =>
+  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+
+/** The nonce is derived from the part, so a resend after a crash carries the very same one. */
+export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryId}-${idx}`;
+
+/** Part rows are created once, before the first send, so progress survives a crash. */
+export function ensureParts(db: Db, deliveryId: number, count: number): PartRow[] {
+  return writeTx(db, (tx) => {
+    const existing = partsOf(tx, deliveryId);
+    for (let idx = existing.length; idx < count; idx++) {
+      tx.insert(deliveryParts).values({ deliveryId, idx, status: 'pending', nonce: nonceFor(deliveryId, idx) }).run();
+    }
+    return partsOf(tx, deliveryId);
+  });
+}
+
+/** Marked before the request: after a crash, `sending` means the outcome is unknown. */
+export function markSending(db: Db, partId: number): void {
+  db.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, partId)).run();
+}
+
+export function markPartSent(db: Db, d: DeliveryRow, part: PartRow, msg: SentMessage, text: string, action: 'posted' | 'edited'): void {
+  writeTx(db, (tx) => {
+    tx.update(deliveryParts)
+      // An edited part points at the original message; only `sent` parts are messages of their own.
+      .set({ status: action === 'edited' ? 'edited' : 'sent', messageId: msg.messageId, chatId: msg.chatId ?? null, url: msg.url ?? null, sentAt: nowSql })
+      .where(eq(deliveryParts.id, part.id))
+      .run();
+    appendAudit(tx, {
+      type: action === 'posted' ? 'message.sent' : 'message.edited',
+      ...auditOf(d),
+      chatId: msg.chatId ?? null,
+      data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: msg.messageId, url: msg.url, text },
+    });
+  });
+}
+
+export function markPartDeleted(db: Db, d: DeliveryRow, part: PartRow): void {
+  writeTx(db, (tx) => {
+    tx.update(deliveryParts).set({ status: 'deleted' }).where(eq(deliveryParts.id, part.id)).run();
+    appendAudit(tx, { type: 'message.deleted', ...auditOf(d), chatId: part.chatId, data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: part.messageId } });
+  });
+}
+
+export function recordAttempt(db: Db, d: DeliveryRow, attempt: number, outcome: { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number }): void {
+  writeTx(db, (tx) => {
+    const retryAt = !outcome.ok && outcome.retryInMs !== undefined ? new Date(Date.now() + outcome.retryInMs).toISOString() : null;
+    tx.update(deliveries)
+      .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, notBefore: retryAt, updatedAt: nowSql })
+      .where(eq(deliveries.id, d.id))
+      .run();
+    appendAudit(tx, { type: 'delivery.attempt', ...auditOf(d), data: { delivery: d.id, target: d.targetId, attempt, ...outcome } });
+  });
+}
+
+export function markDelivered(db: Db, d: DeliveryRow, link: string | null, notes: string[]): void {
+  writeTx(db, (tx) => {
+    tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
+    appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
+  });
+}
+
+export function markFailed(db: Db, d: DeliveryRow, reason: string): void {
+  writeTx(db, (tx) => {
+    tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
+    appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
+  });
+}
+
+/** The messages of a statement on one target that are still up, in order: what a correction edits and a retraction deletes. */
+export function liveParts(db: DbOrTx, draftId: number, targetId: string, kinds: Array<'publish' | 'correct'>): PartRow[] {
+  return db
+    .select({ part: deliveryParts })
+    .from(deliveryParts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryParts.deliveryId))
+    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
+    .where(and(eq(deliveries.draftId, draftId), eq(deliveries.targetId, targetId), inArray(broadcasts.kind, kinds), eq(deliveryParts.status, 'sent')))
+    .orderBy(asc(deliveries.id), asc(deliveryParts.idx))
+    .all()
+    .map((r) => r.part);
+}
+
+export const pendingDeliveryIds = (db: DbOrTx): number[] =>
+  db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, 'pending')).orderBy(asc(deliveries.id)).all().map((r) => r.id);

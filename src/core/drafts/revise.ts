@@ -1,0 +1,61 @@
+import { eq, sql } from 'drizzle-orm';
+import { drafts, revisions } from '../../store/schema';
+import { appendAudit } from '../../audit/append';
+import { contentHash, renderTemplate, type Rendered } from '../statement/render';
+import { validateValues } from '../statement/values';
+import { notFound } from '../errors';
+import type { Template } from '../templates/library';
+import { auditBase, type VerbContext } from './context';
+import { latestRevisionNumber, type DraftRow } from './load';
+import type { DraftStatus, RevisionKind } from './states';
+
+export function templateOf(v: VerbContext, draft: DraftRow): Template {
+  const template = v.core.library.templates.get(draft.templateId);
+  if (!template) throw notFound(`Template ${draft.templateId} of draft #${draft.id} is no longer in the library; ask an operator to restore it.`);
+  return template;
+}
+
+/** Validates and renders values for a template: everything that can be refused, before any write. */
+export function prepare(v: VerbContext, template: Template, values: Record<string, string>, suffix?: string) {
+  const checked = validateValues(template, values);
+  const rendered = renderTemplate(template, checked, v.core.config, suffix ? { suffix } : {});
+  return { values: checked, rendered, hash: contentHash(rendered) };
+}
+
+/**
+ * Adds the next revision and makes it the one awaiting approval. Earlier approvals stay in the
+ * store as history but no longer count: they are bound to the old revision's content hash.
+ */
+export function addRevision(
+  v: VerbContext,
+  draft: DraftRow,
+  r: { kind: RevisionKind; status: DraftStatus; values: Record<string, string>; rendered: Rendered; hash: string; templateHash: string; reason?: string; auditType: string },
+): { id: number; number: number } {
+  const number = latestRevisionNumber(v.tx, draft.id) + 1;
+  const rev = v.tx
+    .insert(revisions)
+    .values({
+      draftId: draft.id,
+      number,
+      kind: r.kind,
+      valuesJson: JSON.stringify(r.values),
+      templateHash: r.templateHash,
+      contentHash: r.hash,
+      renderedJson: JSON.stringify(r.rendered),
+      reason: r.reason ?? null,
+      createdBy: v.who.key,
+    })
+    .returning({ id: revisions.id })
+    .get();
+  v.tx
+    .update(drafts)
+    .set({ pendingRevisionId: rev.id, status: r.status, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` })
+    .where(eq(drafts.id, draft.id))
+    .run();
+  appendAudit(v.tx, {
+    type: r.auditType,
+    ...auditBase(v, draft.id),
+    data: { revision: number, kind: r.kind, values: r.values, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
+  });
+  return { id: rev.id, number };
+}

@@ -1,0 +1,122 @@
+import type { Config } from '../../config/types';
+import { invalidInput } from '../errors';
+import {
+  checkLinks,
+  docToPlainText,
+  parseStatement,
+  toDiscord,
+  toTelegram,
+  toXThread,
+  xWeightedLength,
+  type Doc,
+  type TelegramEntity,
+} from '../render';
+import { ORG_FIELDS, LATEST_FIELDS } from '../templates/handlebars';
+import type { Template } from '../templates/library';
+import { canonicalJson } from '../../util/canonical-json';
+import { sha256 } from '../../util/hash';
+
+export type TelegramPart = { text: string; entities: TelegramEntity[] };
+
+/** One statement as each platform will receive it. */
+export interface Rendered {
+  discord: string[];
+  telegram: TelegramPart[];
+  x: string[];
+  /** The main text without markup, for logs and the audit timeline. */
+  plain: string;
+}
+
+export type RenderContext = Pick<Config, 'org' | 'officialDomains' | 'officialUrls'>;
+export type LatestInfo = Partial<Record<(typeof LATEST_FIELDS)[number], string>>;
+
+export const LIMITS = { discord: 2000, telegram: 4096, x: 280 } as const;
+
+/**
+ * Values go into the template as opaque tokens, so the markup parser sees only the template's
+ * own markup; the literal values replace the tokens afterwards. A value can never add a link,
+ * a mention or formatting that the template did not have.
+ */
+function tokenContext(template: Template, values: Record<string, string>, ctx: RenderContext, latest?: LatestInfo | null) {
+  const tokens: string[] = [];
+  const tok = (v: string | undefined) => {
+    if (!v) return '';
+    tokens.push(v);
+    return `\uE000${tokens.length - 1}\uE001`;
+  };
+  const context: Record<string, unknown> = {};
+  for (const name of Object.keys(template.variables)) context[name] = tok(values[name]);
+  const org: Record<string, string> = {};
+  for (const f of ORG_FIELDS) org[f] = tok(ctx.org[f]);
+  context.org = org;
+  if (template.kind === 'faq') {
+    if (latest) {
+      const l: Record<string, string> = {};
+      for (const f of LATEST_FIELDS) l[f] = tok(latest[f]);
+      context.latest = l;
+    } else context.latest = null;
+  }
+  return { context, tokens };
+}
+
+function guardLinks(doc: Doc, ctx: RenderContext): void {
+  const result = checkLinks(doc, ctx.officialDomains);
+  if (result.ok) return;
+  const allowed = new Set(ctx.officialUrls.map(normaliseUrl));
+  const offending = result.offending.filter((u) => !allowed.has(normaliseUrl(u)));
+  if (offending.length) {
+    throw invalidInput(
+      `The statement links to ${offending.join(', ')}, which is not on an official domain (${ctx.officialDomains.join(', ')}); use an official link instead.`,
+    );
+  }
+}
+
+const normaliseUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
+
+export interface RenderOptions {
+  latest?: LatestInfo | null;
+  /** Extra blocks around the statement: a correction's notice, a drill marker. */
+  prefix?: string;
+  suffix?: string;
+}
+
+export function renderTemplate(template: Template, values: Record<string, string>, ctx: RenderContext, options: RenderOptions = {}): Rendered {
+  const { context, tokens } = tokenContext(template, values, ctx, options.latest);
+  const wrap = (body: string) => [options.prefix, body, options.suffix].filter(Boolean).join('\n\n');
+  const mainDoc = parseStatement(wrap(template.main(context)), tokens);
+  const xSection = template.variants.x;
+  const xDoc = xSection ? parseStatement(wrap(xSection(context)), tokens) : mainDoc;
+  const plain = docToPlainText(mainDoc).trim();
+  if (!plain) throw invalidInput(`${template.id} renders an empty statement with these values; fill in its variables.`);
+  // herald's own post is trusted wherever it lives (a discord.com or t.me link).
+  const guard = options.latest?.link ? { ...ctx, officialUrls: [...ctx.officialUrls, options.latest.link] } : ctx;
+  guardLinks(mainDoc, guard);
+  if (xDoc !== mainDoc) guardLinks(xDoc, guard);
+  return {
+    discord: toDiscord(mainDoc, { limit: LIMITS.discord }),
+    telegram: toTelegram(mainDoc, { limit: LIMITS.telegram }),
+    x: toXThread(xDoc, { limit: LIMITS.x }),
+    plain,
+  };
+}
+
+/** What approvals are bound to: exactly the text each platform would receive. */
+export function contentHash(rendered: Rendered): string {
+  return sha256(canonicalJson({ discord: rendered.discord, telegram: rendered.telegram, x: rendered.x }));
+}
+
+export interface PlatformSummary {
+  platform: 'discord' | 'telegram' | 'x';
+  parts: number;
+  lengths: number[];
+  limit: number;
+  unit: string;
+}
+
+export function summarise(rendered: Rendered): PlatformSummary[] {
+  return [
+    { platform: 'discord', parts: rendered.discord.length, lengths: rendered.discord.map((t) => [...t].length), limit: LIMITS.discord, unit: 'characters' },
+    { platform: 'telegram', parts: rendered.telegram.length, lengths: rendered.telegram.map((p) => p.text.length), limit: LIMITS.telegram, unit: 'characters' },
+    { platform: 'x', parts: rendered.x.length, lengths: rendered.x.map(xWeightedLength), limit: LIMITS.x, unit: 'weighted characters' },
+  ];
+}

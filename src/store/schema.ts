@@ -1,0 +1,165 @@
+import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+export const drafts = sqliteTable('drafts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  templateId: text('template_id').notNull(),
+  severity: text('severity').notNull(),
+  /** Who drafted it: the person's name where linked, else platform:user id. */
+  author: text('author').notNull(),
+  authorName: text('author_name').notNull(),
+  platform: text('platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  /** awaiting_approval | published | rejected | cancelled | retracted */
+  status: text('status').notNull(),
+  /** The revision waiting for approval, if any (a statement, correction or retraction). */
+  pendingRevisionId: integer('pending_revision_id'),
+  /** The revision now public, if any. */
+  publishedRevisionId: integer('published_revision_id'),
+  closedReason: text('closed_reason'),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
+export const revisions = sqliteTable(
+  'revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    number: integer('number').notNull(),
+    /** statement | correction | retraction */
+    kind: text('kind').notNull(),
+    valuesJson: text('values_json').notNull(),
+    templateHash: text('template_hash').notNull(),
+    /** SHA-256 of what would go out; approvals are bound to it. */
+    contentHash: text('content_hash').notNull(),
+    renderedJson: text('rendered_json').notNull(),
+    reason: text('reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('revisions_draft_number').on(t.draftId, t.number)],
+);
+
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    revisionId: integer('revision_id').notNull().references(() => revisions.id),
+    contentHash: text('content_hash').notNull(),
+    approver: text('approver').notNull(),
+    approverName: text('approver_name').notNull(),
+    platform: text('platform').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('approvals_revision_approver').on(t.revisionId, t.approver)],
+);
+
+export const broadcasts = sqliteTable('broadcasts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  draftId: integer('draft_id').notNull().references(() => drafts.id),
+  revisionId: integer('revision_id').notNull().references(() => revisions.id),
+  /** publish | correct | retract */
+  kind: text('kind').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    broadcastId: integer('broadcast_id').notNull().references(() => broadcasts.id),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    targetId: text('target_id').notNull(),
+    platform: text('platform').notNull(),
+    /** pending | sent | failed */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** ISO time before which the worker leaves it alone (backoff). */
+    notBefore: text('not_before'),
+    link: text('link'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('deliveries_broadcast_target').on(t.broadcastId, t.targetId), index('deliveries_status').on(t.status)],
+);
+
+/** One message of a delivery: a Discord/Telegram message of a split statement, or one post of an X thread. */
+export const deliveryParts = sqliteTable(
+  'delivery_parts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id').notNull().references(() => deliveries.id),
+    idx: integer('idx').notNull(),
+    /** pending | sending | sent | edited (a correction applied to an earlier message) | deleted */
+    status: text('status').notNull(),
+    /** Sent with the request so the platform can refuse a second copy (Discord's enforce_nonce). */
+    nonce: text('nonce').notNull(),
+    messageId: text('message_id'),
+    chatId: text('chat_id'),
+    url: text('url'),
+    sentAt: text('sent_at'),
+  },
+  (t) => [uniqueIndex('delivery_parts_delivery_idx').on(t.deliveryId, t.idx)],
+);
+
+export const receivedCommands = sqliteTable(
+  'received_commands',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').notNull(),
+    eventId: text('event_id').notNull(),
+    chatId: text('chat_id').notNull(),
+    userId: text('user_id').notNull(),
+    rawText: text('raw_text').notNull(),
+    receivedAt: text('received_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('received_commands_event').on(t.platform, t.eventId)],
+);
+
+/** Where each draft's preview was shown, so it can be edited as deliveries land. */
+export const previews = sqliteTable(
+  'previews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    messageId: text('message_id').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [index('previews_draft').on(t.draftId)],
+);
+
+export const faqReplies = sqliteTable('faq_replies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  topic: text('topic').notNull(),
+  platform: text('platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  userId: text('user_id').notNull(),
+  public: integer('public', { mode: 'boolean' }).notNull(),
+  messageId: text('message_id'),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+/** Append-only and hash-chained; triggers in the migration refuse UPDATE and DELETE. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    seq: integer('seq').primaryKey(),
+    ts: text('ts').notNull(),
+    type: text('type').notNull(),
+    actor: text('actor'),
+    platform: text('platform'),
+    chatId: text('chat_id'),
+    draftId: integer('draft_id'),
+    data: text('data').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_events_draft').on(t.draftId), index('audit_events_ts').on(t.ts)],
+);

@@ -1,0 +1,27 @@
+import pino, { type Logger } from 'pino';
+import { redact, redactDeep } from './redact';
+
+/**
+ * Structured logs (pino) with every registered secret scrubbed, in messages and in objects:
+ * platform libraries put tokens in URLs and in the errors they throw.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      formatters: { log: (obj) => redactDeep(obj) },
+      serializers: {
+        err: (e: Error) => ({ type: e?.name, message: redact(String(e?.message ?? e)), code: (e as { code?: unknown })?.code }),
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination ?? pino.destination(2),
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,29 @@
+/**
+ * Scrubs known secret values out of any text before it is logged, shown or written to the
+ * audit log. Secrets are registered once, from validated config; platform clients put tokens
+ * in URLs and error objects, so everything that leaves herald passes through here.
+ */
+const secrets = new Set<string>();
+
+export function registerSecret(value: string | undefined): void {
+  // Short values would scrub ordinary words; real tokens are long.
+  if (value && value.length >= 8) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  // Telegram bot tokens appear in every API URL, registered or not.
+  return out.replace(/\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, '[redacted]');
+}
+
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v);
+    return out as T;
+  }
+  return value;
+}

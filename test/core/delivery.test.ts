@@ -1,0 +1,166 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { approvals, auditEvents, broadcasts, deliveries, deliveryParts, drafts } from '../../src/store/schema';
+import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
+import { testConfig } from '../helpers/config';
+import { gate, permanent, rateLimited, retryable, until } from '../helpers/publisher';
+
+let h: ReturnType<typeof testHerald>;
+afterEach(async () => h?.close());
+
+const delivery = (target: string) => h.db.select().from(deliveries).where(eq(deliveries.targetId, target)).all();
+const auditOf = (type: string) => h.db.select().from(auditEvents).where(eq(auditEvents.type, type)).orderBy(asc(auditEvents.seq)).all().map((r) => ({ ...r, data: JSON.parse(r.data) }));
+
+function publishSev1() {
+  h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
+  h.chat.say('bob', '/approve #1');
+  return h.chat.say('carol', '/approve #1');
+}
+
+describe('the final approval', () => {
+  it('records the approval, the broadcast, one pending delivery per target and the audit event in one transaction', async () => {
+    h = testHerald();
+    h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
+    h.chat.say('bob', '/approve #1');
+    // Make the third delivery's insert fail: the whole approval must roll back with it.
+    h.db.$client.exec(`CREATE TRIGGER fail_x BEFORE INSERT ON deliveries WHEN NEW.target_id = 'x' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    expect(() => h.chat.say('carol', '/approve #1')).toThrow(/disk on fire/);
+    expect(h.db.select().from(approvals).all()).toHaveLength(1);
+    expect(h.db.select().from(broadcasts).all()).toHaveLength(0);
+    expect(h.db.select().from(deliveries).all()).toHaveLength(0);
+    expect(h.db.select().from(drafts).get()!.status).toBe('awaiting_approval');
+    expect(auditOf('broadcast.started')).toHaveLength(0);
+
+    h.db.$client.exec('DROP TRIGGER fail_x');
+    const final = h.chat.say('carol', '/approve #1');
+    expect(final.outcome.broadcastId).toBe(1);
+    const rows = h.db.select().from(deliveries).all();
+    expect(rows.map((d) => d.targetId).sort()).toEqual(['discord-main', 'telegram-main', 'x']);
+    expect(auditOf('broadcast.started')[0]!.data.targets).toEqual(['discord-main', 'telegram-main', 'x']);
+    await h.herald.worker.idle();
+    expect(h.db.select().from(deliveries).all().every((d) => d.status === 'sent')).toBe(true);
+    expect(h.pubs.discord.postsTo('discord-main')).toHaveLength(1);
+    expect(h.pubs.telegram.postsTo('telegram-main')).toHaveLength(1);
+  });
+});
+
+describe('the delivery worker', () => {
+  it('a platform failing twice then succeeding ends sent, with three attempts logged', async () => {
+    h = testHerald();
+    h.pubs.discord.script('discord-main', { error: retryable() }, { error: retryable() });
+    publishSev1();
+    await h.herald.worker.idle();
+    const [d] = delivery('discord-main');
+    expect(d).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    const attempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'discord-main');
+    expect(attempts.map((a) => [a.data.attempt, a.data.ok])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(attempts[0]!.data.reason).toBe('Discord answered 500 Internal Server Error');
+    expect(h.pubs.discord.postsTo('discord-main')).toHaveLength(1);
+  });
+
+  it('a permanent failure ends failed with the reason at once and does not hold back the other targets', async () => {
+    h = testHerald();
+    h.pubs.telegram.script('telegram-main', { error: permanent() });
+    publishSev1();
+    await h.herald.worker.idle();
+    expect(delivery('telegram-main')[0]).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Telegram answered 403: bot was kicked from the channel chat' });
+    expect(delivery('discord-main')[0]!.status).toBe('sent');
+    expect(delivery('x')[0]!.status).toBe('sent');
+    const shown = h.chat.say('bob', '/status #1').text;
+    expect(shown).toContain('❌ telegram-main (Telegram) — Telegram answered 403: bot was kicked from the channel chat; not retried');
+    expect(shown).toMatch(/✅ discord-main \(Discord\) — https:\/\/discord\.test\//);
+  });
+
+  it('a slow platform delays nobody else', async () => {
+    h = testHerald();
+    const x = gate();
+    h.pubs.x.script('x', { gate: x.promise });
+    publishSev1();
+    await until(() => delivery('discord-main')[0]?.status === 'sent' && delivery('telegram-main')[0]?.status === 'sent', 'Discord and Telegram');
+    expect(delivery('x')[0]!.status).toBe('pending');
+    expect(h.chat.say('bob', '/status #1').text).toContain('⏳ x (X) — pending');
+    x.open();
+    await h.herald.worker.idle();
+    expect(delivery('x')[0]!.status).toBe('sent');
+  });
+
+  it('honours the wait a platform asks for, and fails a wait longer than the bound with the reason', async () => {
+    h = testHerald();
+    h.pubs.discord.script('discord-main', { error: rateLimited(30) });
+    h.pubs.x.script('x', { error: rateLimited(3_600_000) });
+    publishSev1();
+    await h.herald.worker.idle();
+    const discordAttempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'discord-main');
+    expect(discordAttempts[0]!.data).toMatchObject({ ok: false, code: 'rate_limited', retryInMs: 30 });
+    expect(delivery('discord-main')[0]!.status).toBe('sent');
+    expect(delivery('x')[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(delivery('x')[0]!.lastError).toBe('rate limited; asked to wait 3600000 ms; X asked herald to wait 60 min, longer than the 2 s bound');
+  });
+
+  it('gives up after the configured number of attempts, saying so', async () => {
+    h = testHerald();
+    h.pubs.discord.script('discord-main', ...Array.from({ length: 5 }, () => ({ error: retryable() })));
+    publishSev1();
+    await h.herald.worker.idle();
+    expect(delivery('discord-main')[0]).toMatchObject({ status: 'failed', attempts: 5, lastError: 'Discord answered 500 Internal Server Error; gave up after 5 attempts' });
+  });
+
+  it('a platform that never answers is cut off by the request timeout and retried', async () => {
+    const config = testConfig();
+    config.delivery.request_timeout_ms = 50;
+    h = testHerald(config);
+    h.pubs.telegram.script('telegram-main', 'hang');
+    publishSev1();
+    await h.herald.worker.idle();
+    const attempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'telegram-main');
+    expect(attempts[0]!.data).toMatchObject({ ok: false, code: 'network', reason: 'Telegram did not answer the send within 50 ms' });
+    expect(delivery('telegram-main')[0]!.status).toBe('sent');
+  });
+
+  it('posts an X thread part by part, each a reply to the previous, with every id saved', async () => {
+    h = testHerald();
+    publishSev1();
+    await h.herald.worker.idle();
+    const posts = h.pubs.x.postsTo('x');
+    expect(posts.length).toBeGreaterThan(1);
+    expect(posts.map((p) => p.index)).toEqual(posts.map((_, i) => i));
+    for (let i = 1; i < posts.length; i++) expect(posts[i]!.replyTo).toBe(posts[i - 1]!.messageId);
+    const parts = h.db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, delivery('x')[0]!.id)).orderBy(asc(deliveryParts.idx)).all();
+    expect(parts.map((p) => p.messageId)).toEqual(posts.map((p) => p.messageId));
+    expect(parts.every((p) => p.status === 'sent')).toBe(true);
+  });
+});
+
+describe('corrections and retractions', () => {
+  it('a correction edits Discord and Telegram in place and answers the first X post; a retraction deletes everything', async () => {
+    h = testHerald();
+    publishSev1();
+    await h.herald.worker.idle();
+    const xPosts = h.pubs.x.postsTo('x');
+    const proposed = h.chat.say('alice', '/correct #1 affected="the USDT lending pool on Ethereum"');
+    expect(proposed.text).toContain('correction');
+    expect(proposed.text).toContain('Approvals: 0 of 2');
+    h.chat.say('bob', '/approve #1');
+    expect(h.chat.say('carol', '/approve #1').outcome.broadcastId).toBe(2);
+    await h.herald.worker.idle();
+    expect(h.pubs.discord.edited).toHaveLength(1);
+    expect(h.pubs.discord.edited[0]!.text).toContain('USDT lending pool');
+    expect(h.pubs.discord.edited[0]!.text).toContain('Corrected');
+    expect(h.pubs.telegram.edited[0]!.text).toMatch(/Corrected \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
+    expect(h.pubs.discord.edited[0]!.messageId).toBe(h.pubs.discord.postsTo('discord-main')[0]!.messageId);
+    expect(h.pubs.telegram.edited).toHaveLength(1);
+    const xCorrection = h.pubs.x.postsTo('x').slice(xPosts.length);
+    expect(xCorrection[0]!.replyTo).toBe(xPosts[0]!.messageId);
+    expect(xCorrection.map((p) => p.text).join(' ')).toContain('USDT lending pool');
+
+    h.chat.say('alice', '/retract #1 the incident was a false alarm');
+    h.chat.say('bob', '/approve #1');
+    h.chat.say('carol', '/approve #1');
+    await h.herald.worker.idle();
+    expect(h.pubs.discord.removed).toHaveLength(1);
+    expect(h.pubs.telegram.removed).toHaveLength(1);
+    expect(h.pubs.x.removed.map((r) => r.messageId).sort()).toEqual(h.pubs.x.sent.map((s) => s.messageId).sort());
+    expect(h.db.select().from(drafts).get()).toMatchObject({ status: 'retracted', closedReason: 'the incident was a false alarm' });
+    expect(h.chat.say('bob', '/show #1').text).toContain('retracted (the incident was a false alarm)');
+  });
+});
