@@ -78,6 +78,14 @@ export function describeEvent(row: AuditRow): string {
   }
 }
 
+/** Unlinked accounts are logged by platform id; the name they showed is kept beside it. */
+function who(row: AuditRow): string {
+  const actor = row.actor ?? '';
+  if (!actor.includes(':')) return actor;
+  const user = (JSON.parse(row.data) as { user?: string }).user;
+  return user ? `${user} (${actor})` : actor;
+}
+
 const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A readable incident timeline: per draft, who did what, what went out where, and when. */
@@ -97,7 +105,7 @@ export function toMarkdown(db: Db, rows: AuditRow[], filter: ExportFilter): stri
     const template = created ? ` — ${(JSON.parse(created.data) as { template: string }).template}` : '';
     out.push('', `## ${title}${template}`, '', '| time (UTC) | # | who | what |', '| --- | --- | --- | --- |');
     for (const e of events) {
-      out.push(`| ${e.ts.slice(0, 19).replace('T', ' ')} | ${e.seq} | ${mdCell(e.actor ?? '')} | ${mdCell(describeEvent(e))} |`);
+      out.push(`| ${e.ts.slice(0, 19).replace('T', ' ')} | ${e.seq} | ${mdCell(who(e))} | ${mdCell(describeEvent(e))} |`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -1,23 +1,34 @@
 import { loadConfig } from '../config/load';
 import { createHerald } from '../app';
+import { connectPlatforms } from '../platforms';
+import type { Platform } from '../config/types';
+import type { Publisher } from '../core/delivery/publisher';
 import { createLogger } from '../util/log';
+import { registerSecret } from '../util/redact';
 
-/** `herald start`: validate everything, migrate, resume pending deliveries, then serve until a signal. */
+/** `herald start`: validate everything, migrate, connect the platforms, resume pending deliveries, serve until a signal. */
 export async function start(): Promise<void> {
   const config = loadConfig();
+  for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
-  const herald = createHerald(config);
-  const platforms: string[] = [];
+  const adapters = await connectPlatforms(config, log);
+  const publishers: Partial<Record<Platform, Publisher>> = {};
+  for (const a of adapters) publishers[a.platform] = a.publisher;
+  const herald = createHerald(config, { publishers });
+  for (const a of adapters) await a.attach?.(herald);
   herald.worker.kick();
-  log.info({ db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size }, 'herald started');
-  if (!platforms.length) {
-    log.warn('no chat platform is configured yet: set the Discord, Telegram or X credentials described in the README to connect one');
+  log.info(
+    { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },
+    'herald started',
+  );
+  if (!adapters.length) {
+    log.warn('no platform is configured: set the Discord, Telegram or X credentials described in the README (.env.example lists them)');
   }
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
   log.info('stopping: finishing deliveries in flight');
   await herald.close();
+  for (const a of adapters) await a.stop();
 }

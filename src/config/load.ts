@@ -75,6 +75,56 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     }
   }
 
+  const need = (name: string, value: string | undefined, because: string, expects: string): string => {
+    if (!value) throw new ConfigError(`${name}: is required because ${because} is set; ${expects}`);
+    return value;
+  };
+  let discord: Config['discord'];
+  if (e.DISCORD_TOKEN) {
+    discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: need('DISCORD_APPLICATION_ID', e.DISCORD_APPLICATION_ID, 'DISCORD_TOKEN', 'expected the numeric application id from the Developer Portal'),
+      guildIds: need('DISCORD_GUILD_IDS', e.DISCORD_GUILD_IDS, 'DISCORD_TOKEN', 'expected the numeric id of the server(s) herald serves').split(',').map((g) => g.trim()),
+      ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+    };
+    need('DISCORD_COMMS_CHANNEL_ID', e.DISCORD_COMMS_CHANNEL_ID, 'DISCORD_TOKEN', 'expected the id of the private comms channel');
+  }
+  let telegram: Config['telegram'];
+  if (e.TELEGRAM_BOT_TOKEN) {
+    need('TELEGRAM_COMMS_CHAT_ID', e.TELEGRAM_COMMS_CHAT_ID, 'TELEGRAM_BOT_TOKEN', 'expected the id of the private comms group');
+    telegram = {
+      token: e.TELEGRAM_BOT_TOKEN,
+      ...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
+      ...(e.TELEGRAM_WEBHOOK_URL
+        ? {
+            webhook: {
+              url: e.TELEGRAM_WEBHOOK_URL,
+              secret: need('TELEGRAM_WEBHOOK_SECRET', e.TELEGRAM_WEBHOOK_SECRET, 'TELEGRAM_WEBHOOK_URL', 'expected a random secret Telegram sends back with every update'),
+              port: e.TELEGRAM_WEBHOOK_PORT ?? 8443,
+            },
+          }
+        : {}),
+    };
+  }
+  let x: Config['x'];
+  if (e.X_API_KEY) {
+    const expects = 'expected the value from the X developer portal (Keys and tokens)';
+    x = {
+      auth: {
+        appKey: e.X_API_KEY,
+        appSecret: need('X_API_SECRET', e.X_API_SECRET, 'X_API_KEY', expects),
+        accessToken: need('X_ACCESS_TOKEN', e.X_ACCESS_TOKEN, 'X_API_KEY', expects),
+        accessSecret: need('X_ACCESS_SECRET', e.X_ACCESS_SECRET, 'X_API_KEY', expects),
+      },
+      ...(e.X_API_URL ? { apiUrl: e.X_API_URL } : {}),
+    };
+  } else if (e.X_OAUTH2_USER_TOKEN) {
+    x = { auth: { userToken: e.X_OAUTH2_USER_TOKEN }, ...(e.X_API_URL ? { apiUrl: e.X_API_URL } : {}) };
+  }
+  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN].filter(
+    (v): v is string => !!v,
+  );
+
   return {
     paths: { db: resolve(cwd, e.HERALD_DB_PATH), templates: resolve(cwd, e.HERALD_TEMPLATES_DIR), configFile },
     logLevel: e.HERALD_LOG_LEVEL,
@@ -90,6 +140,9 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
       ...(e.DISCORD_COMMS_CHANNEL_ID ? { discord: e.DISCORD_COMMS_CHANNEL_ID } : {}),
       ...(e.TELEGRAM_COMMS_CHAT_ID ? { telegram: e.TELEGRAM_COMMS_CHAT_ID } : {}),
     },
-    secrets: [],
+    secrets,
+    ...(discord ? { discord } : {}),
+    ...(telegram ? { telegram } : {}),
+    ...(x ? { x } : {}),
   };
 }

@@ -89,5 +89,26 @@ export const envSchema = z.object({
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DISCORD_COMMS_CHANNEL_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a numeric channel id').optional()),
   TELEGRAM_COMMS_CHAT_ID: optionalString.pipe(z.string().regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890').optional()),
+
+  // Discord: enabled when DISCORD_TOKEN is set.
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'expected the numeric application id').optional()),
+  DISCORD_GUILD_IDS: optionalString.pipe(z.string().regex(/^\d+(,\s*\d+)*$/, 'expected one or more numeric guild ids, separated by commas').optional()),
+  DISCORD_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' }).optional()),
+
+  // Telegram: enabled when TELEGRAM_BOT_TOKEN is set.
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{30,}$/, 'expected the token BotFather gave you, like 123456789:AA…').optional()),
+  TELEGRAM_API_ROOT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.telegram.org' }).optional()),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, error: 'expected the public https:// URL Telegram should post updates to' }).optional()),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16–256 letters, digits, _ or -').optional()),
+  TELEGRAM_WEBHOOK_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'expected a port number such as 8443').transform(Number).optional()),
+
+  // X: enabled when X_API_KEY (OAuth 1.0a) or X_OAUTH2_USER_TOKEN is set.
+  X_API_KEY: optionalString,
+  X_API_SECRET: optionalString,
+  X_ACCESS_TOKEN: optionalString,
+  X_ACCESS_SECRET: optionalString,
+  X_OAUTH2_USER_TOKEN: optionalString,
+  X_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.x.com' }).optional()),
 });
 export type EnvConfig = z.infer<typeof envSchema>;

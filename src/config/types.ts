@@ -15,6 +15,12 @@ export interface Config {
   comms: Partial<Record<ChatPlatform, string>>;
   /** Every secret value, so that logs and errors can be scrubbed of them. */
   secrets: string[];
+  /** Each platform is enabled by its credentials; absent means not configured. */
+  discord?: { token: string; applicationId: string; guildIds: string[]; apiUrl?: string };
+  telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string; port: number } };
+  x?: { auth: XAuth; apiUrl?: string };
 }
+
+export type XAuth = { appKey: string; appSecret: string; accessToken: string; accessSecret: string } | { userToken: string };
 
 export type { Policy, Role, Severity, Target, ChatPlatform, Platform };

@@ -55,7 +55,7 @@ export function addRevision(
   appendAudit(v.tx, {
     type: r.auditType,
     ...auditBase(v, draft.id),
-    data: { revision: number, kind: r.kind, values: r.values, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
+    data: { template: draft.templateId, revision: number, kind: r.kind, values: r.values, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
   });
   return { id: rev.id, number };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isHeraldError } from '../errors';
 import { renderTemplate, type LatestInfo, type RenderContext } from '../statement/render';
 import { validateValues } from '../statement/values';
@@ -61,7 +62,7 @@ function checkTemplate(t: Template, ctx: RenderContext, cwd: string): TemplatePr
           { label: 'with every example', values: examples },
           { label: 'with only the required examples', values: requiredOnly },
         ];
-  const text = readFileSync(`${cwd}/${t.file}`, 'utf8').split('\n');
+  const text = readFileSync(resolve(cwd, t.file), 'utf8').split('\n');
   for (const run of runs) {
     try {
       renderTemplate(t, validateValues(t, run.values), ctx, { latest: run.latest ?? null });

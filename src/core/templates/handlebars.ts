@@ -46,7 +46,12 @@ export function analyse(source: string, firstLine: number, kind: 'template' | 'f
     const msg = (err as Error).message;
     const m = /on line (\d+)/.exec(msg);
     const detail = msg.split('\n').slice(-1)[0] ?? msg;
-    problems.push({ line: firstLine + (m ? Number(m[1]) - 1 : 0), message: `Handlebars syntax error: ${detail}` });
+    const unclosed = /got 'EOF'/.test(detail) ? unclosedBlock(source) : null;
+    if (unclosed) {
+      problems.push({ line: firstLine + unclosed.line - 1, message: `\`{{#${unclosed.name}}}\` is never closed; add {{/${unclosed.name}}} where the block ends` });
+    } else {
+      problems.push({ line: firstLine + (m ? Number(m[1]) - 1 : 0), message: `Handlebars syntax error: ${detail}` });
+    }
     return { uses, problems };
   }
   const lineOf = (n: Node) => firstLine + (n.loc?.start.line ?? 1) - 1;
@@ -121,4 +126,16 @@ export type CompiledSection = (context: Record<string, unknown>) => string;
 export function compile(source: string): CompiledSection {
   const fn = hb.compile(source, COMPILE_OPTIONS);
   return (context) => fn(context, RUNTIME_OPTIONS);
+}
+
+/** The innermost block left open at the end of a section, for a message better than "got EOF". */
+function unclosedBlock(source: string): { name: string; line: number } | null {
+  const stack: Array<{ name: string; line: number }> = [];
+  const re = /\{\{~?([#/])\s*([\w.-]+)/g;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    const line = source.slice(0, m.index).split('\n').length;
+    if (m[1] === '#') stack.push({ name: m[2]!, line });
+    else if (stack.at(-1)?.name === m[2]) stack.pop();
+  }
+  return stack.at(-1) ?? null;
 }

@@ -58,7 +58,8 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
     return lib;
   }
   for (const full of files) {
-    const file = relative(cwd, full) || full;
+    const rel = relative(cwd, full);
+    const file = rel && !rel.startsWith('..') ? rel : full;
     const parts = relative(dir, full).split(/[\\/]/);
     const folder = parts[0] as (typeof FOLDERS)[number];
     if (parts.length !== 2 || !FOLDERS.includes(folder)) {
