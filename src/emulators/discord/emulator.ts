@@ -1,0 +1,198 @@
+import { EventEmitter } from 'node:events';
+import { botToken, snowflake } from './ids';
+import { RestServer } from './http';
+import { Gateway } from './gateway';
+import { restRoutes } from './routes';
+import { commandRoutes } from './commands';
+import { interactionRoutes } from './interaction-routes';
+import { buildInteraction } from './interactions';
+import { DEFAULT_BOT_PERMISSIONS, World, defaultGuilds } from './world';
+import type { EmulatorContext, InteractionRec, ResolvedOptions } from './context';
+import type {
+  DiscordEmulatorOptions,
+  EmulatorStats,
+  Fault,
+  FaultMatch,
+  GuildSpec,
+  InteractionResponseRecord,
+  InteractionSpec,
+  RecordedRequest,
+  StoredMessage,
+} from './types';
+
+/**
+ * A loopback Discord: REST (API v10) and gateway (v10, JSON) on one ephemeral port. The real
+ * discord.js client logs in to it with `rest: { api: emulator.restUrl }`.
+ *
+ * Events: 'message' (StoredMessage), 'messageUpdate' (StoredMessage), 'messageDelete'
+ * (StoredMessage), 'interactionResponse' ({ interactionId, ...InteractionResponseRecord }),
+ * 'request' (RecordedRequest, once answered or held), 'handlerError' (an emulator bug answered as 500).
+ */
+export class DiscordEmulator extends EventEmitter implements EmulatorContext {
+  readonly world: World;
+  readonly opts: ResolvedOptions;
+  readonly stats: EmulatorStats = { identifies: 0, resumes: 0, status429: 0 };
+  readonly interactions = new Map<string, InteractionRec>();
+  readonly requests: RecordedRequest[] = [];
+  /** The guilds as configured (or generated), for tests that took the default world. */
+  readonly guilds: GuildSpec[];
+  restUrl = '';
+  gatewayUrl = '';
+  private readonly rest: RestServer;
+  private readonly gateway: Gateway;
+  private closed = false;
+
+  constructor(options: DiscordEmulatorOptions = {}) {
+    super();
+    const botId = options.botUser?.id ?? options.applicationId ?? snowflake();
+    const bot = options.botUser ?? { id: botId, username: 'herald-emulated' };
+    this.guilds = options.guilds ?? defaultGuilds();
+    this.opts = {
+      token: options.token ?? botToken(bot.id),
+      latencyMs: options.latencyMs ?? 0,
+      enforceLimits: options.enforceLimits ?? false,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      interactionAckTimeoutMs: options.interactionAckTimeoutMs ?? 3_000,
+      interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
+      nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
+    };
+    this.world = new World(bot, options.applicationId ?? bot.id, this.guilds, BigInt(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS.toString()));
+    this.gateway = new Gateway(this);
+    this.rest = new RestServer(this, this.requests);
+    this.rest.addRoutes([
+      ...restRoutes(this, () => this.gatewayUrl, () => Math.max(0, 1000 - this.stats.identifies)),
+      ...commandRoutes(this),
+      ...interactionRoutes(this),
+    ]);
+    this.rest.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
+  }
+
+  /** Binds 127.0.0.1 on an ephemeral port. */
+  async start(): Promise<this> {
+    const host = await this.rest.listen();
+    this.restUrl = `http://${host}/api`;
+    this.gateway.setOrigin(`ws://${host}`);
+    this.gatewayUrl = this.gateway.url;
+    return this;
+  }
+
+  get token(): string {
+    return this.opts.token;
+  }
+
+  get applicationId(): string {
+    return this.world.applicationId;
+  }
+
+  get botUser(): { id: string; username: string } {
+    return { id: this.world.bot.id, username: this.world.bot.username };
+  }
+
+  dispatch(t: string, d: Record<string, unknown>, intent?: number): void {
+    this.gateway.dispatch(t, d, intent);
+  }
+
+  /** Every message of a channel in creation order, deleted and ephemeral ones included (see their flags). */
+  messages(channelId: string): StoredMessage[] {
+    return (this.world.messages.get(channelId) ?? []).map((m) => this.world.snapshot(m));
+  }
+
+  /** What the bot registered: a guild's commands, or the global ones without a guild id. */
+  registeredCommands(guildId?: string): unknown[] {
+    return structuredClone(guildId === undefined ? this.world.globalCommands : (this.world.guildCommands.get(guildId) ?? []));
+  }
+
+  /** Arms a fault for the next `times` matching REST requests (default once; Infinity for always). */
+  injectFault(match: FaultMatch, fault: Fault, times = 1): void {
+    this.rest.injectFault(match, fault, times);
+  }
+
+  /** While down, every REST request answers 503 (the gateway stays up). */
+  setDown(down: boolean): void {
+    this.rest.down = down;
+  }
+
+  setLatency(ms: number): void {
+    this.opts.latencyMs = ms;
+  }
+
+  /**
+   * Dispatches INTERACTION_CREATE to the bot (queued for RESUME while it is disconnected). Throws when
+   * no session exists, or when a real Discord client could not have sent it.
+   */
+  async sendInteraction(spec: InteractionSpec): Promise<{ id: string; token: string }> {
+    if (this.gateway.activeSessions === 0) throw new Error('sendInteraction: no gateway session; log the bot in first');
+    const { payload, rec } = buildInteraction(this, spec);
+    this.interactions.set(rec.id, rec);
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    return { id: rec.id, token: rec.token };
+  }
+
+  /** Callbacks, follow-ups and @original edits/deletes of one interaction, in order. */
+  interactionResponses(interactionId: string): InteractionResponseRecord[] {
+    return structuredClone(this.interactions.get(interactionId)?.responses ?? []);
+  }
+
+  /**
+   * Resolves with the predicate's first truthy result, re-checked on every emulator event and every
+   * 25 ms; rejects after timeoutMs.
+   */
+  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const events = ['message', 'messageUpdate', 'messageDelete', 'interactionResponse', 'request'];
+      const check = () => {
+        let value: T | undefined | null | false;
+        try {
+          value = predicate();
+        } catch (error) {
+          finish();
+          reject(error);
+          return;
+        }
+        if (value) {
+          finish();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`waitFor: condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const poll = setInterval(check, 25);
+      const finish = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        for (const e of events) this.off(e, check);
+      };
+      for (const e of events) this.on(e, check);
+      check();
+    });
+  }
+
+  /** Drops the live gateway connections with a close code (default 4000: discord.js resumes). */
+  disconnectGateway(closeCode = 4000): void {
+    this.gateway.disconnect(closeCode);
+  }
+
+  /** Sends op 7 Reconnect: discord.js closes, reconnects to resume_gateway_url and resumes. */
+  requestReconnect(): void {
+    this.gateway.requestReconnect();
+  }
+
+  /** Sends op 9 (not resumable): discord.js must identify again. */
+  invalidateSessions(): void {
+    this.gateway.invalidateSessions();
+  }
+
+  get connectedSessions(): number {
+    return this.gateway.connectedSessions;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.gateway.close();
+    await this.rest.close();
+    this.removeAllListeners();
+  }
+}

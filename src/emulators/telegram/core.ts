@@ -1,0 +1,281 @@
+import { BodyError, Params } from './body';
+import { ApiError, chatNotFound, kicked, methodNotFound, migrated, notEnoughRights, tooManyRequests } from './errors';
+import { RateLimiter, SENDING_METHODS, TELEGRAM_LIMITS } from './limits';
+import { State } from './state';
+import { UpdateQueue } from './updates';
+import { WebhookDeliverer } from './webhook';
+import type {
+  ApiResponseBody,
+  BotCommand,
+  CallbackQuery,
+  Fault,
+  FaultMatch,
+  RecordedRequest,
+  TelegramEmulatorOptions,
+} from './types';
+
+/** The emulator's engine: state plus one entry point, dispatch(), that answers a Bot API call. */
+
+export interface CallContext {
+  /** Lower-case method name (Telegram treats method names case-insensitively). */
+  method: string;
+  params: Params;
+  core: Core;
+  /** Resolves when the caller hung up or the emulator is closing. */
+  closed: Promise<void>;
+}
+
+export type Handler = (ctx: CallContext) => unknown;
+
+/** A result that Telegram accompanies with a description (setWebhook, deleteWebhook). */
+export class Described {
+  constructor(readonly result: unknown, readonly description: string) {}
+}
+
+export interface CallbackAnswer {
+  callback_query_id: string;
+  text?: string;
+  show_alert: boolean;
+  url?: string;
+  cache_time?: number;
+  at: number;
+}
+
+export type Outcome =
+  | { kind: 'answer'; status: number; body: ApiResponseBody; html?: string }
+  | { kind: 'hang'; destroyAfterMs?: number }
+  | { kind: 'reset' };
+
+interface ArmedFault {
+  match: FaultMatch;
+  fault: Fault;
+  remaining: number;
+}
+
+const BAD_GATEWAY_TEXT: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Time-out' };
+
+/** The page Telegram's nginx front serves when the Bot API backend is unavailable. */
+export function nginxPage(status: number): string {
+  const title = `${status} ${BAD_GATEWAY_TEXT[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** A copy, so nothing a handler does later changes what the record says was sent. */
+function snapshot(params: Record<string, unknown>): Record<string, unknown> {
+  return structuredClone(params);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Core {
+  readonly state: State;
+  readonly queue: UpdateQueue;
+  readonly webhook: WebhookDeliverer;
+  readonly limiter: RateLimiter | null;
+  readonly requests: RecordedRequest[] = [];
+  readonly callbackQueries = new Map<string, { query: CallbackQuery; answered: boolean }>();
+  readonly callbackAnswers: CallbackAnswer[] = [];
+  /** Command lists keyed by scope and language, as setMyCommands stores them. */
+  readonly commands = new Map<string, BotCommand[]>();
+  readonly handlers = new Map<string, { name: string; fn: Handler }>();
+  latencyMs: number;
+  down: false | 'reset' | 'badGateway' = false;
+  private faults: ArmedFault[] = [];
+  private seq = 0;
+  private closeSignal!: () => void;
+  readonly closing = new Promise<void>((resolve) => (this.closeSignal = resolve));
+
+  constructor(
+    private readonly notify: (event: string, payload: unknown) => void,
+    opts: TelegramEmulatorOptions,
+    handlerTables: Array<Record<string, Handler>>,
+    runWebhookReply: (body: Buffer, contentType: string | undefined) => Promise<void>,
+  ) {
+    this.state = new State(opts.bot ?? { id: 7000000001, username: 'herald_test_bot' }, opts.users ?? [], opts.chats ?? []);
+    this.queue = new UpdateQueue(opts.firstUpdateId ?? 100000001);
+    this.webhook = new WebhookDeliverer(
+      this.queue,
+      { attempts: 5, retryDelayMs: 100, timeoutMs: 10_000, ...opts.webhook },
+      runWebhookReply,
+      (report) => this.emit('webhookDelivery', report),
+    );
+    this.queue.onQueued = () => this.webhook.kick();
+    const limits = opts.enforceLimits;
+    this.limiter = limits ? new RateLimiter({ ...TELEGRAM_LIMITS, ...(limits === true ? {} : limits) }) : null;
+    this.latencyMs = opts.latencyMs ?? 0;
+    for (const table of handlerTables) {
+      for (const [name, fn] of Object.entries(table)) this.handlers.set(name.toLowerCase(), { name, fn });
+    }
+  }
+
+  emit(event: string, payload: unknown) {
+    this.notify(event, payload);
+  }
+
+  close() {
+    this.closeSignal();
+    this.queue.release();
+    this.webhook.close();
+  }
+
+  /** Records a call refused before dispatch (wrong token), without the token. */
+  recordRefused(method: string, contentType: RecordedRequest['contentType'], error: ApiError) {
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      method: this.handlers.get(method.toLowerCase())?.name ?? method,
+      params: {},
+      via: 'http',
+      contentType,
+      at: Date.now(),
+      status: error.code,
+      response: error.body(),
+      durationMs: 0,
+    };
+    this.requests.push(record);
+    this.emit('request', record);
+    this.emit('response', record);
+  }
+
+  injectFault(match: FaultMatch, fault: Fault, times = 1) {
+    this.faults.push({ match, fault, remaining: times });
+  }
+
+  clearFaults() {
+    this.faults = [];
+  }
+
+  private takeFault(method: string, params: Params): Fault | undefined {
+    const chatParam = params.str('chat_id');
+    for (const armed of this.faults) {
+      if (armed.remaining <= 0) continue;
+      if (armed.match.method && armed.match.method.toLowerCase() !== method) continue;
+      if (armed.match.chatId !== undefined) {
+        if (chatParam === undefined) continue;
+        const wanted = this.state.findChat(armed.match.chatId)?.id ?? String(armed.match.chatId);
+        const given = this.state.findChat(chatParam)?.id ?? chatParam;
+        if (String(wanted) !== String(given)) continue;
+      }
+      armed.remaining--;
+      return armed.fault;
+    }
+    return undefined;
+  }
+
+  private faultOutcome(fault: Fault, method: string, params: Params): Outcome | null {
+    const chat = this.state.findChat(params.str('chat_id'));
+    const fail = (error: ApiError): Outcome => ({ kind: 'answer', status: error.code, body: error.body() });
+    switch (fault.kind) {
+      case 'ratelimit':
+        return fail(tooManyRequests(fault.retryAfterSec));
+      case 'status':
+        if (fault.status === 500) {
+          return { kind: 'answer', status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } };
+        }
+        return {
+          kind: 'answer',
+          status: fault.status,
+          body: { ok: false, error_code: fault.status, description: BAD_GATEWAY_TEXT[fault.status] ?? 'Error' },
+          html: nginxPage(fault.status),
+        };
+      case 'kicked':
+        return fail(kicked(chat?.type ?? 'supergroup'));
+      case 'chatNotFound':
+        return fail(chatNotFound());
+      case 'notEnoughRights':
+        return fail(notEnoughRights(method));
+      case 'migrated':
+        return fail(migrated(fault.toChatId));
+      case 'hang':
+        return fault.destroyAfterMs === undefined ? { kind: 'hang' } : { kind: 'hang', destroyAfterMs: fault.destroyAfterMs };
+      case 'reset':
+        return { kind: 'reset' };
+      case 'timeoutAfterStore':
+        return null; // handled after the call has taken effect
+    }
+  }
+
+  /** Answers one Bot API call the way Telegram would, recording it first. */
+  async dispatch(
+    rawMethod: string,
+    rawParams: Record<string, unknown>,
+    meta: { via: RecordedRequest['via']; contentType: RecordedRequest['contentType']; closed: Promise<void> },
+  ): Promise<Outcome> {
+    const method = rawMethod.toLowerCase();
+    const entry = this.handlers.get(method);
+    const record: RecordedRequest = {
+      seq: ++this.seq,
+      method: entry?.name ?? rawMethod,
+      params: snapshot(rawParams),
+      via: meta.via,
+      contentType: meta.contentType,
+      at: Date.now(),
+    };
+    this.requests.push(record);
+    this.emit('request', record);
+    const finish = (outcome: Outcome, fault?: RecordedRequest['fault']): Outcome => {
+      if (outcome.kind === 'answer') {
+        record.status = outcome.status;
+        record.response = outcome.body;
+      }
+      record.durationMs = Date.now() - record.at;
+      if (fault) record.fault = fault;
+      this.emit('response', record);
+      return outcome;
+    };
+    const params = new Params(rawParams);
+
+    if (!entry) {
+      const error = methodNotFound();
+      return finish({ kind: 'answer', status: 404, body: error.body() });
+    }
+
+    const fault = this.takeFault(method, params);
+    if (fault) {
+      const outcome = this.faultOutcome(fault, method, params);
+      if (outcome) return finish(outcome, fault.kind);
+    }
+
+    if (this.latencyMs > 0 && method !== 'getupdates') await sleep(this.latencyMs);
+
+    const chatForLimits = this.limiter && SENDING_METHODS.has(method) ? this.state.findChat(params.str('chat_id')) : undefined;
+    if (this.limiter && chatForLimits) {
+      const wait = this.limiter.retryAfter(chatForLimits);
+      if (wait > 0) {
+        const error = tooManyRequests(wait);
+        return finish({ kind: 'answer', status: 429, body: error.body() }, 'limit');
+      }
+    }
+
+    let outcome: Outcome;
+    try {
+      const result = await entry.fn({ method, params, core: this, closed: meta.closed });
+      if (this.limiter && chatForLimits) this.limiter.record(chatForLimits);
+      const body: ApiResponseBody =
+        result instanceof Described
+          ? { ok: true, result: result.result, description: result.description }
+          : { ok: true, result };
+      outcome = { kind: 'answer', status: 200, body };
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : error instanceof BodyError
+            ? new ApiError(400, `Bad Request: ${error.message}`)
+            : new ApiError(500, 'Internal Server Error');
+      if (!(error instanceof ApiError) && !(error instanceof BodyError)) this.emit('emulatorError', error);
+      outcome = { kind: 'answer', status: apiError.code, body: apiError.body() };
+    }
+
+    if (fault?.kind === 'timeoutAfterStore') {
+      // The call took effect; the caller never learns it.
+      if (outcome.kind === 'answer') record.response = outcome.body;
+      const hang: Outcome =
+        fault.destroyAfterMs === undefined ? { kind: 'hang' } : { kind: 'hang', destroyAfterMs: fault.destroyAfterMs };
+      record.durationMs = Date.now() - record.at;
+      record.fault = fault.kind;
+      this.emit('response', record);
+      return hang;
+    }
+    return finish(outcome);
+  }
+}

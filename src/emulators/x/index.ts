@@ -1,0 +1,25 @@
+/**
+ * Loopback X (Twitter) API v2 emulator for tests, benchmarks and sandbox mode.
+ *
+ *   const emu = await startXEmulator();
+ *   const client = new TwitterApi({ ...DEFAULT_X_CREDENTIALS }, xClientOptionsFor(emu.baseUrl));
+ *   await client.v2.tweet('hello');
+ */
+export { XEmulator, startXEmulator, DEFAULT_X_USER, DEFAULT_X_CREDENTIALS } from './emulator';
+export type { XEmulatorEvents } from './emulator';
+export { xBaseUrlPlugin, xClientOptionsFor, rewriteXUrl } from './base-url-plugin';
+export type { XBaseUrlOptions } from './base-url-plugin';
+export { DEFAULT_LIMITS as DEFAULT_X_LIMITS } from './rate-limits';
+export type {
+  Fault,
+  FaultMatch,
+  RecordedRequest,
+  StoredPost,
+  ThreadNode,
+  XBearerCredentials,
+  XCredentials,
+  XEmulatorOptions,
+  XLimits,
+  XOAuth1Credentials,
+  XUser,
+} from './types';
