@@ -11,9 +11,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: undefined,
       formatters: { log: (obj) => redactDeep(obj) },
-      serializers: {
-        err: (e: Error) => ({ type: e?.name, message: redact(String(e?.message ?? e)), code: (e as { code?: unknown })?.code }),
-      },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);

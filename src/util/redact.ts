@@ -14,11 +14,16 @@ export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
   // Telegram bot tokens appear in every API URL, registered or not.
-  return out.replace(/\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, '[redacted]');
+  return out.replace(/(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}/g, '[redacted]');
 }
 
 export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value) as T;
+  // Errors from client libraries carry the request (headers, URL, token); keep only what explains them.
+  if (value instanceof Error) {
+    const { code, status } = value as Error & { code?: unknown; status?: unknown };
+    return { type: value.name, message: redact(value.message), ...(code !== undefined ? { code } : {}), ...(status !== undefined ? { status } : {}) } as T;
+  }
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -1,0 +1,59 @@
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/load';
+import { ROOT, tempDir } from './helpers/config';
+import { herald } from './helpers/cli';
+
+const base = { HERALD_CONFIG: join(ROOT, 'test/fixtures/herald.yaml'), HERALD_DB_PATH: ':memory:' };
+const load = (env: Record<string, string>) => () => loadConfig({ cwd: ROOT, readDotenv: false, env: { ...base, ...env } });
+
+function withYaml(change: (yaml: string) => string): string {
+  const file = join(tempDir(), 'herald.yaml');
+  writeFileSync(file, change(readFileSync(join(ROOT, 'test/fixtures/herald.yaml'), 'utf8')));
+  return file;
+}
+
+describe('configuration', () => {
+  it('loads the fixture with every platform off until its credentials are set', () => {
+    const config = load({})();
+    expect(config.policies.sev1.approvals).toBe(2);
+    expect(config.discord).toBeUndefined();
+    expect(config.targets['telegram-main']).toEqual({ id: 'telegram-main', platform: 'telegram', chat: '@acmefinance' });
+  });
+
+  it('names the setting and what it expects, in one line', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ DISCORD_COMMS_CHANNEL_ID: 'general' }, 'DISCORD_COMMS_CHANNEL_ID: expected a numeric channel id'],
+      [{ DISCORD_TOKEN: 'x'.repeat(60) }, 'DISCORD_APPLICATION_ID: is required because DISCORD_TOKEN is set; expected the numeric application id from the Developer Portal'],
+      [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN: expected the token BotFather gave you, like 123456789:AA…'],
+      [{ X_API_KEY: 'key' }, 'X_API_SECRET: is required because X_API_KEY is set; expected the value from the X developer portal (Keys and tokens)'],
+      [{ HERALD_LOG_LEVEL: 'loud' }, 'HERALD_LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"'],
+      [{ HERALD_CONFIG: 'nowhere.yaml' }, "HERALD_CONFIG: nowhere.yaml does not exist; create it (the README's Configuration section shows one) or point HERALD_CONFIG at yours"],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('sev1: { approvals: 2', 'sev1: { approvals: 0')) }, 'policies.sev1.approvals: expected a whole number of at least 1'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('targets: [discord-main, telegram-main, x] }\n  sev2', 'targets: [discord-main, telgram-main] }\n  sev2')) }, 'policies.sev1.targets: unknown target "telgram-main"; define it under targets (known: discord-main, telegram-main, x)'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('official_domains: [acme.finance]', 'official_domains: [https://acme.finance]')) }, 'official_domains.0: expected a bare domain such as acme.finance'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('bob: { roles: [approver], discord: "102"', 'bob: { roles: [approver], discord: "101"')) }, 'people.bob: discord:101 is already alice\'s account; one account belongs to one person'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('alice: { roles: [drafter]', 'alice: { roles: [writer]')) }, 'people.alice.roles.0: Invalid option: expected one of "drafter"|"approver"|"moderator"'],
+      [{ HERALD_CONFIG: withYaml((y) => `${y}\nsurprise: true\n`) }, 'unknown setting(s) surprise; remove or correct them'],
+    ];
+    for (const [env, message] of cases) {
+      let error: unknown;
+      try {
+        load(env)();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(env)).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('herald start stops with that one line and exit code 1', () => {
+    const r = herald(['start'], { DISCORD_TOKEN: 'x'.repeat(60), HERALD_DB_PATH: join(tempDir(), 'h.db') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('herald: DISCORD_APPLICATION_ID: is required because DISCORD_TOKEN is set; expected the numeric application id from the Developer Portal\n');
+    expect(r.stderr).not.toContain('x'.repeat(20));
+  });
+});
