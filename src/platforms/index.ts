@@ -3,7 +3,9 @@ import type { Logger } from '../util/log';
 import type { AdapterFactory, PlatformAdapter } from './types';
 
 /** Loaded only when configured, so a team on one platform never loads the other clients. */
-const FACTORIES: Partial<Record<Platform, () => Promise<AdapterFactory>>> = {};
+const FACTORIES: Partial<Record<Platform, () => Promise<AdapterFactory>>> = {
+  x: async () => (await import('./x')).createXAdapter,
+};
 
 /** Connects every platform whose credentials are set. */
 export async function connectPlatforms(config: Config, log: Logger): Promise<PlatformAdapter[]> {

@@ -2,7 +2,6 @@ import { conflict, invalidInput } from '../errors';
 import type { VerbContext } from './context';
 import { getDraft, getRevision, valuesOf } from './load';
 import { addRevision, prepare, templateOf } from './revise';
-import { correctionNotice } from './edit';
 import { DRAFT_STATUS, describeDraft } from './states';
 
 /** `/correct`: a corrected version of a published statement, which needs approval like the first. */
@@ -19,6 +18,6 @@ export function correctDraft(v: VerbContext, input: { draftId: number; values: R
   }
   const published = getRevision(v.tx, draft.publishedRevisionId);
   const template = templateOf(v, draft);
-  const prepared = prepare(v, template, { ...valuesOf(published), ...input.values }, correctionNotice());
+  const prepared = prepare(v, template, { ...valuesOf(published), ...input.values }, true);
   return addRevision(v, draft, { kind: 'correction', status: DRAFT_STATUS.correctionPending, ...prepared, templateHash: template.hash, auditType: 'draft.correction_proposed' }).number;
 }

@@ -18,8 +18,7 @@ export function editDraft(v: VerbContext, input: { draftId: number; values: Reco
     throw invalidInput(`Nothing to change: give the variables to change, like /edit #${draft.id} next_update="by 16:00 UTC".`);
   }
   const template = templateOf(v, draft);
-  const suffix = rev.kind === 'correction' ? correctionNotice() : undefined;
-  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, suffix);
+  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, rev.kind === 'correction');
   return addRevision(v, draft, {
     kind: rev.kind as 'statement' | 'correction',
     status: draft.status as typeof DRAFT_STATUS.awaitingApproval,
@@ -27,10 +26,4 @@ export function editDraft(v: VerbContext, input: { draftId: number; values: Reco
     templateHash: template.hash,
     auditType: 'draft.edited',
   }).number;
-}
-
-/** Appended to a corrected statement, so readers of an edited post see that it changed and when. */
-export function correctionNotice(now = new Date()): string {
-  const t = now.toISOString().slice(0, 16).replace('T', ' ');
-  return `_Corrected ${t} UTC._`;
 }

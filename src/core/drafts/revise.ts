@@ -7,6 +7,7 @@ import { notFound } from '../errors';
 import type { Template } from '../templates/library';
 import { auditBase, type VerbContext } from './context';
 import { latestRevisionNumber, type DraftRow } from './load';
+import { correctionNotice } from './notice';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -15,10 +16,13 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
   return template;
 }
 
-/** Validates and renders values for a template: everything that can be refused, before any write. */
-export function prepare(v: VerbContext, template: Template, values: Record<string, string>, suffix?: string) {
+/**
+ * Validates and renders values for a template: everything that can be refused, before any write.
+ * A correction carries a visible notice, and on X a label, since it is posted as new posts there.
+ */
+export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
   const checked = validateValues(template, values);
-  const rendered = renderTemplate(template, checked, v.core.config, suffix ? { suffix } : {});
+  const rendered = renderTemplate(template, checked, v.core.config, correction ? { suffix: correctionNotice(), xLabel: 'Correction' } : {});
   return { values: checked, rendered, hash: contentHash(rendered) };
 }
 

@@ -28,4 +28,9 @@ export type TelegramPart = { text: string; entities: TelegramEntity[] };
 export interface LimitOptions {
   /** Maximum size of one message, in the platform's own unit (see each renderer). */
   limit?: number;
+  /**
+   * X only: a word put before every post's numbering ("Correction 2/3"), also on a single post.
+   * X refuses a post whose text equals a recent one, so a correction's posts must differ from the original's.
+   */
+  label?: string;
 }

@@ -23,15 +23,17 @@ export function toXThread(doc: Doc, opts: LimitOptions = {}): string[] {
   const render = (blocks: Block[]) => blocks.map((b) => b.spans.map((s) => s.text).join('')).join('\n\n');
   if (!plain.blocks.length) return [];
   const whole = render(plain.blocks);
-  if (xWeightedLength(whole) <= limit) return [whole];
+  const label = opts.label ? `${opts.label} ` : '';
+  if (label && xWeightedLength(`${whole}\n${opts.label}`) <= limit) return [`${whole}\n${opts.label}`];
+  if (!label && xWeightedLength(whole) <= limit) return [whole];
 
   // The numbering's width depends on how many posts there are: reserve room for d-digit
   // numbers and try again with one more digit if the thread turned out longer than that.
   for (let digits = 1; digits <= 4; digits++) {
-    const widest = `\n${'9'.repeat(digits)}/${'9'.repeat(digits)}`;
+    const widest = `\n${label}${'9'.repeat(digits)}/${'9'.repeat(digits)}`;
     const parts = splitDoc(plain, limit, (blocks) => xWeightedLength(render(blocks) + widest), urlRanges);
     if (String(parts.length).length > digits) continue;
-    return parts.map((blocks, i) => `${render(blocks)}\n${i + 1}/${parts.length}`);
+    return parts.map((blocks, i) => `${render(blocks)}\n${label}${i + 1}/${parts.length}`);
   }
   throw new RangeError('statement is too long for an X thread');
 }

@@ -78,6 +78,8 @@ export interface RenderOptions {
   /** Extra blocks around the statement: a correction's notice, a drill marker. */
   prefix?: string;
   suffix?: string;
+  /** X: a word before each post's numbering, so a correction's posts never repeat the original's text. */
+  xLabel?: string;
 }
 
 export function renderTemplate(template: Template, values: Record<string, string>, ctx: RenderContext, options: RenderOptions = {}): Rendered {
@@ -95,7 +97,7 @@ export function renderTemplate(template: Template, values: Record<string, string
   return {
     discord: toDiscord(mainDoc, { limit: LIMITS.discord }),
     telegram: toTelegram(mainDoc, { limit: LIMITS.telegram }),
-    x: toXThread(xDoc, { limit: LIMITS.x }),
+    x: toXThread(xDoc, { limit: LIMITS.x, ...(options.xLabel ? { label: options.xLabel } : {}) }),
     plain,
   };
 }

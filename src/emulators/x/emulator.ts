@@ -48,6 +48,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   private readonly limiter: RateLimiter;
   private readonly faults = new FaultQueue();
   private readonly firstUserId: string;
+  private readonly users: XUser[];
   private latencyMs: number;
   private down = false;
   private closed = false;
@@ -64,6 +65,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
       : [{ ...DEFAULT_X_CREDENTIALS }];
     this.auth = new Authenticator(users, creds);
     this.firstUserId = users[0]!.id;
+    this.users = users;
     this.store = new PostStore(opts.duplicateWindowMs ?? DAY_MS);
     this.limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...opts.limits }, opts.enforceLimits ?? false);
     this.latencyMs = opts.latencyMs ?? 0;
@@ -202,6 +204,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     try {
       answer = route.handle({
         user: auth.user,
+        users: this.users,
         query: new Map(queryPairs(rawQuery)),
         bodyText,
         contentType: req.headers['content-type'],

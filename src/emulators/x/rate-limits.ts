@@ -1,11 +1,12 @@
 import type { XLimits } from './types';
 
-export type Endpoint = 'postTweet' | 'deleteTweet' | 'lookupTweets' | 'me';
+export type Endpoint = 'postTweet' | 'deleteTweet' | 'lookupTweets' | 'userTimeline' | 'me';
 
 export const DEFAULT_LIMITS: XLimits = {
   postTweetsPer15Min: 200,
   deleteTweetsPer15Min: 50,
   lookupTweetsPer15Min: 900,
+  userTimelinePer15Min: 900,
   mePer15Min: 75,
 };
 
@@ -68,6 +69,8 @@ export class RateLimiter {
         return this.limits.deleteTweetsPer15Min;
       case 'lookupTweets':
         return this.limits.lookupTweetsPer15Min;
+      case 'userTimeline':
+        return this.limits.userTimelinePer15Min;
       case 'me':
         return this.limits.mePer15Min;
     }

@@ -13,6 +13,8 @@ export interface Route {
 
 export interface RouteContext {
   user: XUser;
+  /** Every account the emulator knows, for lookups by user id. */
+  users: XUser[];
   query: Map<string, string>;
   bodyText: string;
   contentType: string | undefined;
@@ -28,6 +30,8 @@ export function findRoute(method: string, path: string): Route | undefined {
   if (path === '/2/users/me' && method === 'GET') return me;
   if (path === '/2/tweets' && method === 'POST') return createTweet;
   if (path === '/2/tweets' && method === 'GET') return lookupMany;
+  const timeline = /^\/2\/users\/([^/]+)\/tweets$/.exec(path);
+  if (timeline?.[1] && method === 'GET') return userTimeline(decodeURIComponent(timeline[1]));
   const one = /^\/2\/tweets\/([^/]+)$/.exec(path);
   if (one?.[1]) {
     const id = decodeURIComponent(one[1]);
@@ -223,4 +227,64 @@ function view(p: StoredPost, fields: Set<string>): Record<string, unknown> {
   }
   out['text'] = p.text;
   return out;
+}
+
+/**
+ * GET /2/users/:id/tweets: the account's own posts, replies included, newest first, as the
+ * user-posts timeline returns them (max_results 5–100, default 10; since_id, until_id,
+ * exclude=replies, pagination_token/next_token). An unknown user is a 200 with an errors array.
+ */
+function userTimeline(userId: string): Route {
+  return {
+    endpoint: 'userTimeline',
+    mutating: false,
+    handle(ctx) {
+      if (!ID.test(userId)) return invalidId(userId);
+      const fields = tweetFields(ctx.query);
+      if ('answer' in fields) return fields.answer;
+      const rawMax = ctx.query.get('max_results');
+      const max = rawMax === undefined ? 10 : Number(rawMax);
+      if (!Number.isInteger(max) || max < 5 || max > 100) {
+        return P.invalidRequest([
+          { parameters: { max_results: [String(rawMax)] }, message: `The \`max_results\` query parameter value [${rawMax}] is not between 5 and 100` },
+        ]);
+      }
+      for (const name of ['since_id', 'until_id'] as const) {
+        const v = ctx.query.get(name);
+        if (v !== undefined && !ID.test(v)) {
+          return P.invalidRequest([{ parameters: { [name]: [v] }, message: `The \`${name}\` query parameter value [${v}] does not match ^[0-9]{1,19}$` }]);
+        }
+      }
+      const exclude = new Set((ctx.query.get('exclude') ?? '').split(',').filter(Boolean));
+      const bad = [...exclude].find((e) => e !== 'replies' && e !== 'retweets');
+      if (bad !== undefined) {
+        return P.invalidRequest([{ parameters: { exclude: [bad] }, message: `The \`exclude\` query parameter value [${bad}] is not one of [retweets,replies]` }]);
+      }
+      if (!ctx.users.some((u) => u.id === userId)) {
+        return P.ok(200, { errors: [{ ...P.tweetNotFound(userId, 'id'), detail: `Could not find user with id: [${userId}].`, resource_type: 'user' }] });
+      }
+      const since = ctx.query.get('since_id');
+      const token = ctx.query.get('pagination_token');
+      const until = token !== undefined ? Buffer.from(token, 'base64url').toString('utf8') : ctx.query.get('until_id');
+      const newestFirst = ctx.store
+        .all()
+        .filter((p) => !p.deleted && p.author_id === userId)
+        .filter((p) => !(exclude.has('replies') && p.in_reply_to_tweet_id))
+        .filter((p) => since === undefined || BigInt(p.id) > BigInt(since))
+        .filter((p) => until === undefined || !ID.test(until) || BigInt(p.id) < BigInt(until))
+        .reverse();
+      const page = newestFirst.slice(0, max);
+      if (page.length === 0) return P.ok(200, { meta: { result_count: 0 } });
+      const more = newestFirst.length > page.length;
+      return P.ok(200, {
+        data: page.map((p) => view(p, fields.set)),
+        meta: {
+          result_count: page.length,
+          newest_id: page[0]!.id,
+          oldest_id: page[page.length - 1]!.id,
+          ...(more ? { next_token: Buffer.from(page[page.length - 1]!.id).toString('base64url') } : {}),
+        },
+      });
+    },
+  };
 }

@@ -32,6 +32,8 @@ export interface XLimits {
   deleteTweetsPer15Min: number;
   /** GET /2/tweets and /2/tweets/:id per 15 minutes (X documents 900 for user context). */
   lookupTweetsPer15Min: number;
+  /** GET /2/users/:id/tweets per 15 minutes (X documents 900 per user). */
+  userTimelinePer15Min: number;
   /** GET /2/users/me per 15 minutes (X documents 75). */
   mePer15Min: number;
   /**

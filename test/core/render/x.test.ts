@@ -49,3 +49,19 @@ describe('toXThread', () => {
     expect(xWeightedLength(`hello ${URL} 日本 😀`)).toBe(6 + 23 + 1 + 4 + 1 + 2);
   });
 });
+
+describe('toXThread with a label', () => {
+  it('labels every post of a correction, a single one too, so X never sees the original text again', () => {
+    const short = paragraph('The pool is paused.');
+    expect(toXThread(short)).toEqual(['The pool is paused.']);
+    expect(toXThread(short, { label: 'Correction' })).toEqual(['The pool is paused.\nCorrection']);
+    const long = paragraph(Array.from({ length: 30 }, (_, i) => `Sentence number ${i} about the pause.`).join(' '));
+    const plain = toXThread(long);
+    const labelled = toXThread(long, { label: 'Correction' });
+    labelled.forEach((post, i) => {
+      expect(post).toMatch(new RegExp(`\\nCorrection ${i + 1}/${labelled.length}$`));
+      expect(xWeightedLength(post)).toBeLessThanOrEqual(280);
+    });
+    expect(labelled.filter((p) => plain.includes(p))).toEqual([]);
+  });
+});
