@@ -52,10 +52,10 @@ describe('toXThread', () => {
 
 describe('toXThread with a label', () => {
   it('labels every post of a correction, a single one too, so X never sees the original text again', () => {
-    const short = paragraph('The pool is paused.');
+    const short = template('The pool is paused.');
     expect(toXThread(short)).toEqual(['The pool is paused.']);
     expect(toXThread(short, { label: 'Correction' })).toEqual(['The pool is paused.\nCorrection']);
-    const long = paragraph(Array.from({ length: 30 }, (_, i) => `Sentence number ${i} about the pause.`).join(' '));
+    const long = template(paragraph(1, 12));
     const plain = toXThread(long);
     const labelled = toXThread(long, { label: 'Correction' });
     labelled.forEach((post, i) => {
