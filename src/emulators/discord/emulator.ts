@@ -6,6 +6,7 @@ import { restRoutes } from './routes';
 import { commandRoutes } from './commands';
 import { interactionRoutes } from './interaction-routes';
 import { buildInteraction } from './interactions';
+import { buildMessage, commitMessage } from './messages';
 import { DEFAULT_BOT_PERMISSIONS, World, defaultGuilds } from './world';
 import type { EmulatorContext, InteractionRec, ResolvedOptions } from './context';
 import type {
@@ -34,6 +35,8 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
   readonly stats: EmulatorStats = { identifies: 0, resumes: 0, status429: 0 };
   readonly interactions = new Map<string, InteractionRec>();
   readonly requests: RecordedRequest[] = [];
+  /** INTERACTION_CREATE payloads as dispatched, for redelivery. */
+  private readonly interactionPayloads = new Map<string, Record<string, unknown>>();
   /** The guilds as configured (or generated), for tests that took the default world. */
   readonly guilds: GuildSpec[];
   restUrl = '';
@@ -97,6 +100,16 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     return (this.world.messages.get(channelId) ?? []).map((m) => this.world.snapshot(m));
   }
 
+  /** A member posts a message in a channel (as the Discord client would), e.g. a question a moderator answers. */
+  postMessage(spec: { channelId: string; userId: string; content: string }): StoredMessage {
+    const channel = this.world.channels.get(spec.channelId);
+    if (!channel) throw new Error(`postMessage: unknown channel ${spec.channelId}`);
+    if (!this.world.guildOf(channel).members.has(spec.userId)) throw new Error(`postMessage: ${spec.userId} is not a member of the channel's guild`);
+    const message = buildMessage(this, channel, { content: spec.content }, [], { authorId: spec.userId });
+    commitMessage(this, message);
+    return this.world.snapshot(message);
+  }
+
   /** What the bot registered: a guild's commands, or the global ones without a guild id. */
   registeredCommands(guildId?: string): unknown[] {
     return structuredClone(guildId === undefined ? this.world.globalCommands : (this.world.guildCommands.get(guildId) ?? []));
@@ -124,8 +137,19 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     if (this.gateway.activeSessions === 0) throw new Error('sendInteraction: no gateway session; log the bot in first');
     const { payload, rec } = buildInteraction(this, spec);
     this.interactions.set(rec.id, rec);
+    this.interactionPayloads.set(rec.id, payload);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return { id: rec.id, token: rec.token };
+  }
+
+  /**
+   * Dispatches the very same INTERACTION_CREATE again (same id and token), as a gateway can after a
+   * reconnect; callbacks for it are then refused with 40060, since it was acknowledged already.
+   */
+  redeliverInteraction(id: string): void {
+    const payload = this.interactionPayloads.get(id);
+    if (!payload) throw new Error(`redeliverInteraction: no interaction ${id} was sent`);
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
   }
 
   /** Callbacks, follow-ups and @original edits/deletes of one interaction, in order. */

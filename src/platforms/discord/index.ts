@@ -1,0 +1,51 @@
+import type { AdapterFactory, PlatformAdapter } from '../types';
+import type { Herald } from '../../app';
+import { registerSecret } from '../../util/redact';
+import { DiscordBot } from './bot';
+import { connect, createClient } from './client';
+import { Directory } from './directory';
+import { inviteUrl } from './links';
+import { DiscordPublisher, publishingRest } from './publisher';
+
+export interface DiscordAdapter extends PlatformAdapter {
+  /** Resolves when no interaction or preview edit is in flight. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Connects herald to Discord: logs the bot in (gateway + REST, through DISCORD_API_URL when
+ * set), publishes statements, and once attached answers slash commands, buttons, forms and the
+ * "Answer with FAQ" menu in the configured servers.
+ */
+export const createDiscordAdapter: AdapterFactory = async (config, log) => createDiscord(config, log);
+
+export async function createDiscord(...[config, log]: Parameters<AdapterFactory>): Promise<DiscordAdapter> {
+  const discord = config.discord;
+  if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_IDS');
+  for (const s of config.secrets) registerSecret(s);
+  const client = createClient(config);
+  await connect(client, discord.token, log);
+  const rest = publishingRest(config);
+  const directory = new Directory(client);
+  const publisher = new DiscordPublisher(rest, directory, config.delivery);
+  let bot: DiscordBot | undefined;
+  log.info({ bot: client.user?.tag, guilds: discord.guildIds, invite: inviteUrl(discord.applicationId) }, 'connected to Discord');
+
+  return {
+    platform: 'discord',
+    publisher,
+    async attach(herald: Herald) {
+      bot = new DiscordBot(client, herald, directory, log);
+      await bot.start();
+    },
+    async idle() {
+      await bot?.idle();
+    },
+    async stop() {
+      await bot?.stop();
+      await client.destroy();
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+    },
+  };
+}

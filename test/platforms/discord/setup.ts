@@ -1,0 +1,205 @@
+import { Writable } from 'node:stream';
+import { createHerald, type Herald } from '../../../src/app';
+import type { Config } from '../../../src/config/types';
+import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '../../../src/emulators/discord';
+import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
+import { createLogger } from '../../../src/util/log';
+import { testConfig } from '../../helpers/config';
+import { ScriptedPublisher } from '../../helpers/publisher';
+import { auditEvents } from '../../../src/store/schema';
+
+export const APP = '1300000000000000900';
+export const GUILD = '1300000000000000001';
+export const CH = {
+  comms: '1300000000000000010',
+  news: '1300000000000000011',
+  status: '1300000000000000012',
+  lounge: '1300000000000000013',
+  gone: '1300000000000000099',
+} as const;
+export const ROLE = { approvers: '1300000000000000020', holders: '1300000000000000022' } as const;
+export const USER = {
+  alice: '1300000000000000101',
+  bob: '1300000000000000102',
+  carol: '1300000000000000103',
+  dave: '1300000000000000104',
+  erin: '1300000000000000105',
+  frank: '1300000000000000106',
+  mallory: '1300000000000000666',
+} as const;
+export type Who = keyof typeof USER;
+
+export const GUILD_SPEC: GuildSpec = {
+  id: GUILD,
+  name: 'Acme Finance',
+  channels: [
+    { id: CH.comms, name: 'comms', type: 0 },
+    { id: CH.news, name: 'announcements', type: 5 },
+    { id: CH.status, name: 'status', type: 0 },
+    { id: CH.lounge, name: 'lounge', type: 0 },
+  ],
+  roles: [
+    { id: ROLE.approvers, name: 'Approvers' },
+    { id: ROLE.holders, name: 'Holders', mentionable: true },
+  ],
+  members: [
+    ...(Object.entries(USER) as Array<[Who, string]>).map(([name, id]) => ({ user: { id, username: name }, roles: name === 'frank' ? [ROLE.approvers] : [ROLE.holders] })),
+  ],
+};
+
+export const EXPLOIT_VARS = 'affected="the USDC lending pool on Ethereum" next_update="within 60 minutes (by 15:00 UTC)"';
+
+/** sev1/account-compromised filled so that it renders to about 3,000 characters: two Discord messages. */
+export const LONG_VARS = [
+  'compromised_channel="our X account"',
+  'since="2026-01-01 10:00 UTC"',
+  'trusted_channels="our Discord announcements channel"',
+  'next_update="in 1 hour"',
+  `protocol_status="${'The protocol is not affected. '.repeat(32).trim()}"`,
+  `recovery_status="${'We are working with X support. '.repeat(24).trim()}"`,
+].join(' ');
+
+export interface Setup {
+  emu: DiscordEmulator;
+  config: Config;
+  adapter: DiscordAdapter;
+  herald: Herald;
+  telegram: ScriptedPublisher;
+  x: ScriptedPublisher;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A whole herald with the real Discord adapter logged in to the loopback emulator, Telegram and X scripted. */
+export async function startDiscord(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<Setup> {
+  const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC], ...options.emulator });
+  const config = testConfig({
+    HERALD_CONFIG: 'test/platforms/discord/herald.yaml',
+    DISCORD_TOKEN: emu.token,
+    DISCORD_APPLICATION_ID: APP,
+    DISCORD_GUILD_IDS: GUILD,
+    DISCORD_API_URL: emu.restUrl,
+    DISCORD_COMMS_CHANNEL_ID: CH.comms,
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  let adapter: DiscordAdapter;
+  try {
+    adapter = await createDiscord(config, createLogger('debug', sink));
+  } catch (error) {
+    await emu.close();
+    throw error;
+  }
+  const telegram = new ScriptedPublisher('telegram');
+  const x = new ScriptedPublisher('x');
+  const herald = createHerald(config, { publishers: { discord: adapter.publisher, telegram, x }, random: () => 0.5 });
+  await adapter.attach!(herald);
+  return {
+    emu,
+    config,
+    adapter,
+    herald,
+    telegram,
+    x,
+    logs,
+    async close() {
+      await herald.close();
+      await adapter.stop();
+      await emu.close();
+    },
+  };
+}
+
+/** Waits until herald has nothing in flight: interactions, deliveries and the preview edits they cause. */
+export async function settle(s: Setup): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await s.adapter.idle();
+    await s.herald.worker.idle();
+    await s.adapter.idle();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A member types a slash command; resolves once herald has answered and everything it started has settled. */
+export async function slash(s: Setup, who: Who, name: string, options: Record<string, OptionValue> = {}, channelId: string = CH.comms): Promise<string> {
+  const { id } = await s.emu.sendInteraction({ kind: 'command', name, options, channelId, userId: USER[who] });
+  await answered(s, id);
+  return id;
+}
+
+export async function press(s: Setup, who: Who, customId: string, messageId: string, channelId: string = CH.comms): Promise<string> {
+  const { id } = await s.emu.sendInteraction({ kind: 'button', customId, messageId, channelId, userId: USER[who] });
+  await answered(s, id);
+  return id;
+}
+
+export async function submit(s: Setup, who: Who, customId: string, fields: Record<string, string>, channelId: string = CH.comms): Promise<string> {
+  const { id } = await s.emu.sendInteraction({ kind: 'modal', customId, fields, channelId, userId: USER[who] });
+  await answered(s, id);
+  return id;
+}
+
+export async function answered(s: Setup, interactionId: string): Promise<void> {
+  await s.emu.waitFor(() => s.emu.interactionResponses(interactionId).length > 0, 5000);
+  await settle(s);
+}
+
+/** What only the member who acted saw: the private answer and its follow-ups. */
+export function privateTexts(s: Setup, interactionId: string): string[] {
+  return s.emu
+    .interactionResponses(interactionId)
+    .filter((r) => r.kind === 'editOriginal' || r.kind === 'followup')
+    .map((r) => String((r.data as { content?: string }).content ?? ''));
+}
+
+/** What everyone in a channel sees now, oldest first: no deleted, private or pin-notice messages. */
+export function visible(s: Setup, channelId: string): StoredMessage[] {
+  return s.emu.messages(channelId).filter((m) => !m.deleted && !m.ephemeral && m.type !== 6);
+}
+
+export const texts = (s: Setup, channelId: string) => visible(s, channelId).map((m) => m.content);
+
+/** The preview headers in the comms channel (the messages with the draft's header line), oldest first. */
+export function previewHeaders(s: Setup, draftId: number): StoredMessage[] {
+  return visible(s, CH.comms).filter((m) => m.content.startsWith(`#${draftId} · `));
+}
+
+export function buttonIds(m: StoredMessage | undefined): string[] {
+  const rows = (m?.components ?? []) as Array<{ components?: Array<{ custom_id?: string }> }>;
+  return rows.flatMap((r) => (r.components ?? []).map((c) => c.custom_id ?? ''));
+}
+
+/** Draft ids are small integers handed out in order; the newest preview header names it. */
+export function lastDraftId(s: Setup): number {
+  const header = visible(s, CH.comms)
+    .map((m) => /^#(\d+) · /.exec(m.content)?.[1])
+    .filter(Boolean)
+    .at(-1);
+  if (!header) throw new Error('no preview has been posted');
+  return Number(header);
+}
+
+/** Drafts as alice and approves with each approver by slash command; resolves once the broadcast settled. */
+export async function publish(s: Setup, template: string, vars: string, approvers: Who[]): Promise<number> {
+  await slash(s, 'alice', 'draft', { template, vars });
+  const id = lastDraftId(s);
+  for (const who of approvers) await slash(s, who, 'approve', { draft: String(id) });
+  await settle(s);
+  return id;
+}
+
+/** Audit rows of one type, with their data parsed. */
+export function audit(s: Setup, type: string): Array<Record<string, any>> {
+  return s.herald.core.db
+    .select()
+    .from(auditEvents)
+    .all()
+    .filter((e) => e.type === type)
+    .map((e) => JSON.parse(e.data) as Record<string, any>);
+}
