@@ -14,6 +14,8 @@ export interface DeliveryView {
   status: string;
   link: string | null;
   error: string | null;
+  /** What did not work around a sent post (a crosspost or pin that failed); the post itself is up. */
+  notes: string | null;
   attempts: number;
   /** What herald does next about a failure, in words. */
   next: string | null;
@@ -76,7 +78,8 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       platform: d.platform,
       status: d.status,
       link: d.link,
-      error: d.lastError,
+      error: d.status === 'sent' ? null : d.lastError,
+      notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? 'not retried; fix the cause and post by hand or retract' : null,
     })),
@@ -110,7 +113,7 @@ export function headerText(view: DraftView): string {
     lines.push('');
     lines.push(view.broadcastKind === 'retract' ? 'Retraction:' : view.broadcastKind === 'correct' ? 'Correction:' : 'Deliveries:');
     for (const d of view.deliveries) {
-      const detail = d.status === 'sent' ? (d.link ?? 'sent') : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
+      const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
       lines.push(`${DELIVERY_ICON[d.status] ?? '•'} ${d.targetId} (${PLATFORM_NAMES[d.platform] ?? d.platform}) — ${detail}`);
     }
   }

@@ -41,8 +41,7 @@ const clip = (text: string) => {
  * (not published to following servers, not pinned), which the core keeps as the delivery's note.
  */
 export function headerContent(view: DraftView): string {
-  const notes = view.deliveries.filter((d) => d.status === 'sent' && d.error).map((d) => `⚠️ ${d.targetId}: ${d.error}`);
-  return clip([headerText(view), ...(notes.length ? ['', ...notes] : [])].join('\n'));
+  return clip(headerText(view));
 }
 
 /** An older preview of a draft: the newest one below carries the state and the buttons. */
