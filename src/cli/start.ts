@@ -29,6 +29,8 @@ export async function start(): Promise<void> {
     process.once('SIGTERM', resolve);
   });
   log.info('stopping: finishing deliveries in flight');
-  await herald.close();
+  // Deliveries in flight still need the platform clients; the database is closed last.
+  await herald.worker.stop();
   for (const a of adapters) await a.stop();
+  await herald.close();
 }

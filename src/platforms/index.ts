@@ -5,6 +5,7 @@ import type { AdapterFactory, PlatformAdapter } from './types';
 /** Loaded only when configured, so a team on one platform never loads the other clients. */
 const FACTORIES: Partial<Record<Platform, () => Promise<AdapterFactory>>> = {
   discord: async () => (await import('./discord')).createDiscordAdapter,
+  telegram: async () => (await import('./telegram')).createTelegramAdapter,
   x: async () => (await import('./x')).createXAdapter,
 };
 

@@ -11,6 +11,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: undefined,
       formatters: { log: (obj) => redactDeep(obj) },
+      // Our own: pino's would copy every enumerable field of an error, request and headers included.
+      serializers: { err: (e: unknown) => redactDeep(e) },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);

@@ -1,0 +1,22 @@
+import { publisherContract } from '../../contract/publisher-contract';
+import { CHANNEL_ID, startWorld } from './world';
+
+// The delivery worker's expectations of every publisher, met by the Telegram publisher over
+// real HTTP to the loopback Bot API. Telegram has no idempotency key, so a resend after a lost
+// answer can show twice.
+publisherContract('telegram', async () => {
+  const w = await startWorld({ detached: true });
+  const target = w.config.targets['telegram-main']!;
+  return {
+    publisher: w.adapter.publisher,
+    target,
+    content: (text) => ({ text, entities: [] }),
+    visible: () => w.emu.messages(CHANNEL_ID).filter((m) => !m.deleted).map((m) => ({ id: String(m.message_id), text: m.text })),
+    failNextWithServerError: () => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'status', status: 500 }),
+    failNextPermanently: () => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'kicked' }),
+    rateLimitNext: (seconds) => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'ratelimit', retryAfterSec: seconds }),
+    loseNextAnswer: () => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'timeoutAfterStore' }),
+    duplicateAfterLostAnswer: true,
+    close: () => w.close(),
+  };
+});

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildView } from '../../../src/core/drafts/view';
+import { CHANNEL_ID, COMMS_ID, containing, FRONTEND, startWorld, type World } from './world';
+
+// After publication: a correction edits the channel post in place, a retraction deletes it.
+
+let w: World;
+afterEach(async () => w?.close());
+
+describe('a published statement on Telegram', () => {
+  it('/correct edits the post in place once approved, /retract deletes it', async () => {
+    w = await startWorld();
+    w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    await w.emu.waitFor(() => w.header(1)?.reply_markup);
+    w.press('bob', 'approve', 1);
+    const post = await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);
+    await w.herald.worker.idle();
+    expect(post.text).toContain('do not use our web app');
+
+    w.say('alice', '/correct 1 affected_site="our app and our docs site"');
+    await w.emu.waitFor(() => (w.header(1)?.text.includes('correction') && w.header(1)?.reply_markup ? true : undefined));
+    w.press('bob', 'approve', 1);
+    await w.emu.waitFor(() => (post.edited ? post : undefined));
+    await w.herald.worker.idle();
+    const corrected = buildView(w.herald.core, w.herald.core.db, 1).rendered.telegram[0]!;
+    expect(w.shown(CHANNEL_ID)).toHaveLength(1);
+    expect(w.shown(CHANNEL_ID)[0]).toMatchObject({ message_id: post.message_id, text: corrected.text });
+    expect(post.text).toContain('our app and our docs site');
+    expect(post.history).toHaveLength(1);
+
+    w.say('alice', '/retract 1 the compromise was a false alarm');
+    await w.emu.waitFor(() => (w.header(1)?.text.includes('retraction') && w.header(1)?.reply_markup ? true : undefined));
+    w.press('bob', 'approve', 1);
+    await w.emu.waitFor(() => (post.deleted ? true : undefined));
+    await w.herald.worker.idle();
+    expect(w.shown(CHANNEL_ID)).toEqual([]);
+    expect(w.pubs.discord.removed).toHaveLength(1);
+    await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'Retraction:').length > 0 || undefined);
+  });
+});
