@@ -48,6 +48,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
     },
     async close() {
       await worker.stop();
+      core.audit.flush();
       if (!options.db) db.$client.close();
     },
   };

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/types';
 import type { Db } from '../store/db';
 import type { Library } from './templates/library';
+import { AuditWriter } from '../audit/writer';
 
 export interface CoreEvents {
   /** Something a preview shows changed: approvals, state, a delivery. */
@@ -16,8 +17,10 @@ export interface Core {
   db: Db;
   library: Library;
   events: EventEmitter<CoreEvents>;
+  /** Group-committed audit appends for what is not part of a state change (sent chat messages). */
+  audit: AuditWriter;
 }
 
 export function createCore(config: Config, db: Db, library: Library): Core {
-  return { config, db, library, events: new EventEmitter<CoreEvents>() };
+  return { config, db, library, events: new EventEmitter<CoreEvents>(), audit: new AuditWriter(db) };
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { faqReplies, previews } from '../store/schema';
-import { writeTx } from '../store/db';
+import { writeTx, type Tx } from '../store/db';
 import { appendAudit } from '../audit/append';
 import type { ChatPlatform } from '../config/types';
 import type { Core } from './core';
@@ -20,25 +20,34 @@ export interface SentRecord {
   private?: boolean;
 }
 
-export function recordSent(core: Core, sent: SentRecord, extra?: { faq?: { topic: string; userId: string } }): void {
-  writeTx(core.db, (tx) => {
-    if (sent.kind === 'preview' && sent.draftId !== undefined && sent.messageIds[0]) {
-      tx.insert(previews).values({ draftId: sent.draftId, platform: sent.platform, chatId: sent.chatId, messageId: sent.messageIds[0] }).run();
-    }
-    if (extra?.faq) {
+export function recordSent(core: Core, sent: SentRecord, extra?: { faq?: { topic: string; userId: string } }): Promise<void> {
+  const event = {
+    type: 'message.sent',
+    actor: 'herald',
+    platform: sent.platform,
+    chatId: sent.chatId,
+    draftId: sent.draftId ?? null,
+    data: { kind: sent.kind, messageIds: sent.messageIds, text: sent.text, private: sent.private ?? false, ...(extra?.faq ? { topic: extra.faq.topic } : {}) },
+  };
+  const faq = extra?.faq;
+  const faqRow = (tx: Tx) => {
+    if (faq) {
       tx.insert(faqReplies)
-        .values({ topic: extra.faq.topic, platform: sent.platform, chatId: sent.chatId, userId: extra.faq.userId, public: !sent.private, messageId: sent.messageIds[0] ?? null })
+        .values({ topic: faq.topic, platform: sent.platform, chatId: sent.chatId, userId: faq.userId, public: !sent.private, messageId: sent.messageIds[0] ?? null })
         .run();
     }
-    appendAudit(tx, {
-      type: 'message.sent',
-      actor: 'herald',
-      platform: sent.platform,
-      chatId: sent.chatId,
-      draftId: sent.draftId ?? null,
-      data: { kind: sent.kind, messageIds: sent.messageIds, text: sent.text, private: sent.private ?? false, ...(extra?.faq ? { topic: extra.faq.topic } : {}) },
+  };
+  if (sent.kind === 'preview' && sent.draftId !== undefined && sent.messageIds[0]) {
+    // A preview is looked up as soon as its draft changes, so it is recorded at once.
+    const draftId = sent.draftId;
+    const messageId = sent.messageIds[0];
+    writeTx(core.db, (tx) => {
+      tx.insert(previews).values({ draftId, platform: sent.platform, chatId: sent.chatId, messageId }).run();
+      appendAudit(tx, event);
     });
-  });
+    return Promise.resolve();
+  }
+  return core.audit.append(event, faqRow);
 }
 
 /** The preview messages of a draft on one platform, oldest first. */

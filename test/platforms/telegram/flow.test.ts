@@ -55,6 +55,7 @@ describe('draft → approve → broadcast from the private group', () => {
     expect(w.emu.requests.filter((r) => r.status === 429)).toEqual([]);
     // Every message herald put in the comms group is in the audit log.
     await w.adapter.stop();
+    w.herald.core.audit.flush(); // sent-message events are group-committed on the next tick
     const recorded = new Set(w.audit('message.sent').filter((e) => e.chatId === String(COMMS_ID)).flatMap((e) => e.data.messageIds as string[]));
     expect(w.emu.messages(COMMS_ID).map((m) => String(m.message_id)).filter((id) => !recorded.has(id))).toEqual([]);
     expect(w.audit('message.sent').filter((e) => e.data.kind === 'preview-update').length).toBeGreaterThan(0);
