@@ -25,7 +25,8 @@ import type {
 import * as users from './users';
 import type { DeliveryReport } from './webhook';
 
-export const DEFAULT_TOKEN = '7000000001:AAEmulatorTokenForTestsOnly_0123456789';
+// Shaped like a real token (digits, colon, 35 characters) but plainly not one.
+export const DEFAULT_TOKEN = '7000000001:emulator-token-for-tests-only-00000';
 
 /**
  * A loopback Telegram Bot API server for the real telegraf client:
