@@ -62,9 +62,20 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     }
     // A thread continues from its previous part; an X correction answers the original post.
     const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined);
+    const outcomeUnknown = part.status === 'sending';
     markSending(core.db, part.id);
     const msg = await guard('send', () =>
-      publisher.send({ target, deliveryId: d.id, index: part.idx, total: content.length, content: body, nonce: part.nonce, ...(previous ? { replyTo: previous } : {}), policy }),
+      publisher.send({
+        target,
+        deliveryId: d.id,
+        index: part.idx,
+        total: content.length,
+        content: body,
+        nonce: part.nonce,
+        ...(previous ? { replyTo: previous } : {}),
+        policy,
+        ...(outcomeUnknown ? { outcomeUnknown } : {}),
+      }),
     );
     markPartSent(core.db, d, part, msg, contentText(body), 'posted');
     sent.push(msg);

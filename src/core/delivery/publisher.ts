@@ -22,6 +22,11 @@ export interface SendRequest {
   /** The message this one answers: the previous part of a thread, or the original post for an X correction. */
   replyTo?: SentMessage;
   policy: { pingEveryone: boolean; pin: boolean };
+  /**
+   * An earlier attempt at this very part may have landed (the process died mid-request, or the
+   * request timed out). A publisher that can look the post up should return it instead of posting again.
+   */
+  outcomeUnknown?: boolean;
 }
 
 /**

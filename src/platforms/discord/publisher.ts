@@ -79,6 +79,9 @@ export class DiscordPublisher implements Publisher {
       // The approved parts are not re-split (approvals are bound to them): the ping goes first, on its own, with its own fixed nonce.
       else await this.post(req.target, channelId, { content: PING_ONLY, nonce: `${req.nonce}p`, enforce_nonce: true, allowed_mentions: EVERYONE });
     }
+    // Discord honours a nonce for a few minutes only; after a longer outage, look for the post itself.
+    const landed = req.outcomeUnknown ? await this.findOwn(channelId, content) : undefined;
+    if (landed) return this.sent(channelId, landed);
     const body: RESTPostAPIChannelMessageJSONBody = {
       content,
       nonce: req.nonce,
@@ -87,6 +90,16 @@ export class DiscordPublisher implements Publisher {
     };
     const message = await this.post(req.target, channelId, body);
     return this.sent(channelId, message.id);
+  }
+
+  /** herald's own recent message with exactly this text, if any (best effort: a failed look-up just means post). */
+  private async findOwn(channelId: string, content: string): Promise<string | undefined> {
+    try {
+      const recent = (await this.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: '50' }) })) as APIMessage[];
+      return recent.find((m) => m.author.id === this.channels.botUserId() && m.content === content)?.id;
+    } catch {
+      return undefined;
+    }
   }
 
   private post(target: Target, channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {

@@ -57,14 +57,34 @@ describe('Discord: limits and failures', () => {
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
     await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
+    const stored = s.emu.messages(CH.status);
+    expect(stored).toHaveLength(1);
+    // The retry first looks for the post that may have landed, and finds it: no second POST at all.
+    expect(postsTo(s, CH.status)).toHaveLength(1);
+    expect(s.emu.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CH.status}/messages`)).toBe(true);
+    expect(deliveryTo(s, 'discord-status')?.link).toBe(`https://discord.com/channels/1300000000000000001/${CH.status}/${stored[0]!.id}`);
+    expect(audit(s, 'delivery.attempt')[0]).toMatchObject({ ok: false, code: 'network' });
+  });
+
+  it('still posts once when the resend comes after Discord forgot the nonce (a long outage)', async () => {
+    s = await startDiscord({ emulator: { nonceWindowMs: 1 } });
+    s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
+    await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
+    await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
+    expect(s.emu.messages(CH.status)).toHaveLength(1);
+  });
+
+  it('sends the same part with the same nonce when the look-up cannot tell', async () => {
+    s = await startDiscord();
+    s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
+    s.emu.injectFault({ method: 'GET', path: `/channels/${CH.status}/messages` }, { kind: 'status', status: 503 });
+    await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
+    await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
     const posts = postsTo(s, CH.status);
     expect(posts).toHaveLength(2);
     expect((posts[0]!.body as { nonce: string }).nonce).toBe((posts[1]!.body as { nonce: string }).nonce);
     expect(posts[1]!.body).toMatchObject({ enforce_nonce: true });
-    const stored = s.emu.messages(CH.status);
-    expect(stored).toHaveLength(1);
-    expect(deliveryTo(s, 'discord-status')?.link).toBe(`https://discord.com/channels/1300000000000000001/${CH.status}/${stored[0]!.id}`);
-    expect(audit(s, 'delivery.attempt')[0]).toMatchObject({ ok: false, code: 'network' });
+    expect(s.emu.messages(CH.status)).toHaveLength(1);
   });
 
   it('fails an unknown channel at once while the other channels get the post', async () => {
