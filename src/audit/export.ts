@@ -73,9 +73,36 @@ export function describeEvent(row: AuditRow): string {
       return `edited part ${d.part + 1} on ${d.target}${where}`;
     case 'message.deleted':
       return `deleted part ${d.part + 1} on ${d.target}${where}`;
+    case 'drill.timings':
+      return drillLine(d);
     default:
       return `${row.type} ${clip(row.data, 100)}`;
   }
+}
+
+/** 0.4 s, 35 s, 2 min 14 s, 1 h 3 min: a drill's review compares these. */
+export function duration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+const ICON: Record<string, string> = { sent: '✅', failed: '❌' };
+
+function drillLine(d: Record<string, any>): string {
+  const approvals = (d.approvals as Array<{ approver: string; waitMs: number }>).map((a) => `${a.approver} after ${duration(a.waitMs)}`);
+  const targets = (d.deliveries as Array<{ target: string; status: string; ms: number; attempts: number }>).map(
+    (t) => `${ICON[t.status] ?? t.status} ${t.target} ${duration(t.ms)}${t.attempts > 1 ? ` (${t.attempts} attempts)` : ''}`,
+  );
+  const what = d.kind === 'publish' ? 'first draft → broadcast' : `${d.kind === 'correct' ? 'correction' : 'retraction'} proposed → broadcast`;
+  return [
+    `${d.label} timings: ${what} ${duration(d.kind === 'publish' ? d.firstDraftToBroadcastMs : d.revisionToBroadcastMs)}`,
+    `approval waits: ${approvals.join(', ') || 'none'}`,
+    `delivery after broadcast: ${targets.join(', ')}`,
+    `first draft → last delivery ${duration(d.totalMs)}`,
+  ].join('; ');
 }
 
 /** Unlinked accounts are logged by platform id; the name they showed is kept beside it. */

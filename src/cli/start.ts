@@ -15,6 +15,7 @@ export async function start(): Promise<void> {
   const publishers: Partial<Record<Platform, Publisher>> = {};
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const herald = createHerald(config, { publishers });
+  herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   for (const a of adapters) await a.attach?.(herald);
   herald.worker.kick();
   log.info(

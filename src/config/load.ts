@@ -26,7 +26,7 @@ function describe(issue: z.core.$ZodIssue, prefix: string): string {
  * Reads `.env` (without overriding the real environment), then the optional config file, and
  * validates both. Throws ConfigError with one line on the first problem.
  */
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean } = {}): Config {
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean; drill?: boolean } = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
   const dotenvPath = resolve(cwd, '.env');
@@ -65,6 +65,21 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
       }
     }
   }
+  for (const t of f.drill?.targets ?? []) {
+    if (!targets[t]) {
+      throw new ConfigError(`${e.HERALD_CONFIG}: drill.targets: unknown target "${t}"; define it under targets (known: ${Object.keys(targets).join(', ') || 'none'})`);
+    }
+  }
+  if (options.drill && !f.drill) {
+    throw new ConfigError(
+      `${e.HERALD_CONFIG}: drill: is required by herald start --drill; add drill: { targets: [...] } naming the targets a drill may post to (a test channel, not your real announcements)`,
+    );
+  }
+  // In a drill every severity goes to the drill targets and nowhere else.
+  const drill = options.drill && f.drill ? { targets: f.drill.targets, label: f.drill.label } : undefined;
+  const policies = drill
+    ? (Object.fromEntries(SEVERITIES.map((sev) => [sev, { ...f.policies[sev], targets: drill.targets }])) as Config['policies'])
+    : f.policies;
   const seen = new Map<string, string>();
   for (const [name, p] of Object.entries(f.people)) {
     for (const key of [p.discord && `discord:${p.discord}`, p.telegram && `telegram:${p.telegram}`]) {
@@ -133,7 +148,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     officialUrls: f.official_urls,
     people: f.people,
     discordRoles: f.discord_roles,
-    policies: f.policies,
+    policies,
     targets,
     delivery: f.delivery,
     comms: {
@@ -144,5 +159,6 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(discord ? { discord } : {}),
     ...(telegram ? { telegram } : {}),
     ...(x ? { x } : {}),
+    ...(drill ? { drill } : {}),
   };
 }

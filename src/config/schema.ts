@@ -63,6 +63,16 @@ export const fileSchema = z.strictObject({
   discord_roles: z.record(z.string().regex(/^\d+$/, 'expected a Discord role id'), z.array(z.enum(ROLES))).default({}),
   policies: z.strictObject({ sev1: policy, sev2: policy, sev3: policy, sev4: policy }),
   targets: z.record(z.string().regex(/^[\w-]+$/, 'expected letters, digits, - or _'), target),
+  /** Where `herald start --drill` posts instead of the policies' targets, and the word that marks every drill post. */
+  drill: z
+    .strictObject({
+      targets: z.array(z.string().min(1)).min(1, 'expected at least one target'),
+      label: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9 -]{0,23}$/, 'expected a short word such as DRILL (letters, digits, spaces, -; at most 24)')
+        .default('DRILL'),
+    })
+    .optional(),
   delivery: z
     .strictObject({
       max_attempts: z.number().int().min(1).max(100).default(10),

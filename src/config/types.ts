@@ -13,6 +13,11 @@ export interface Config {
   delivery: FileConfig['delivery'];
   /** The private channels where drafting and approving are allowed, per chat platform. */
   comms: Partial<Record<ChatPlatform, string>>;
+  /**
+   * Set only while herald runs a drill (`herald start --drill`): every severity posts to these
+   * targets alone (the policies above already say so), and every statement carries the label.
+   */
+  drill?: { targets: string[]; label: string };
   /** Every secret value, so that logs and errors can be scrubbed of them. */
   secrets: string[];
   /** Each platform is enabled by its credentials; absent means not configured. */

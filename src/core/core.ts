@@ -9,6 +9,8 @@ export interface CoreEvents {
   draftChanged: [draftId: number];
   /** Deliveries were created and wait for the worker. */
   deliveriesCreated: [broadcastId: number];
+  /** An audit event could not be written (the database is gone or full): the operator must know. */
+  auditFailed: [error: unknown, type: string];
 }
 
 /** What every verb needs: validated config, the store and the template library. */

@@ -47,7 +47,10 @@ export function recordSent(core: Core, sent: SentRecord, extra?: { faq?: { topic
     });
     return Promise.resolve();
   }
-  return core.audit.append(event, faqRow);
+  const written = core.audit.append(event, faqRow);
+  // Callers send first and record after; one that does not wait must not crash the process.
+  written.catch((err: unknown) => core.events.emit('auditFailed', err, event.type));
+  return written;
 }
 
 /** The preview messages of a draft on one platform, oldest first. */

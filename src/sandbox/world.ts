@@ -55,6 +55,8 @@ export interface World {
   env: Record<string, string>;
   discordTargets: string[];
   telegramTargets: number[];
+  /** The herald config file as written (people, policies, targets, official domains). */
+  config: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -128,6 +130,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       sev4: { approvals: 1, ping_everyone: false, pin: false, targets: chatOnly },
     },
     targets,
+    // `herald start --sandbox --drill` rehearses with every sandbox target.
+    drill: { targets: all, label: 'DRILL' },
     delivery: { max_attempts: 20, base_delay_ms: 500, max_delay_ms: 10_000, max_wait_ms: 120_000, request_timeout_ms: 10_000, ...options.delivery },
   };
   mkdirSync(dirname(options.configPath), { recursive: true });
@@ -156,6 +160,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     env,
     discordTargets,
     telegramTargets,
+    config,
     async close() {
       await Promise.all([discord.close(), telegram.close(), x.close()]);
     },

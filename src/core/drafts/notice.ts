@@ -3,3 +3,11 @@ export function correctionNotice(now = new Date()): string {
   const t = now.toISOString().slice(0, 16).replace('T', ' ');
   return `_Corrected ${t} UTC._`;
 }
+
+/**
+ * Around every statement of a drill: the first and the last message of a post say it is an
+ * exercise, so a screenshot of any one of them cannot pass for a real incident.
+ */
+export function drillMarks(label: string): { prefix: string; suffix: string } {
+  return { prefix: `**[${label}] This is a drill, not a real incident.**`, suffix: `_[${label}] End of drill message. No action is needed._` };
+}

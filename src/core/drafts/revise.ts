@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { drafts, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
-import { contentHash, renderTemplate, type Rendered } from '../statement/render';
+import { contentHash, renderTemplate, type Rendered, type RenderOptions } from '../statement/render';
 import { validateValues } from '../statement/values';
 import { notFound } from '../errors';
 import type { Template } from '../templates/library';
 import { auditBase, type VerbContext } from './context';
 import { latestRevisionNumber, type DraftRow } from './load';
-import { correctionNotice } from './notice';
+import { correctionNotice, drillMarks } from './notice';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -22,8 +22,16 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
  */
 export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
   const checked = validateValues(template, values);
-  const rendered = renderTemplate(template, checked, v.core.config, correction ? { suffix: correctionNotice(), xLabel: 'Correction' } : {});
+  const rendered = renderTemplate(template, checked, v.core.config, renderOptions(v.core.config.drill?.label, correction));
   return { values: checked, rendered, hash: contentHash(rendered) };
+}
+
+/** A drill marks every post (on X, every post of the thread carries the label before its number). */
+function renderOptions(drill: string | undefined, correction: boolean): RenderOptions {
+  const marks = drill ? drillMarks(drill) : undefined;
+  const suffix = [marks?.suffix, correction ? correctionNotice() : undefined].filter(Boolean).join('\n\n');
+  const xLabel = [drill, correction ? (drill ? 'correction' : 'Correction') : undefined].filter(Boolean).join(' ');
+  return { ...(marks ? { prefix: marks.prefix } : {}), ...(suffix ? { suffix } : {}), ...(xLabel ? { xLabel } : {}) };
 }
 
 /**

@@ -120,6 +120,11 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     this.rest.injectFault(match, fault, times);
   }
 
+  /** Disarms every injected fault (a sandbox's "back to normal"). */
+  clearFaults(): void {
+    this.rest.clearFaults();
+  }
+
   /** While down, every REST request answers 503 (the gateway stays up). */
   setDown(down: boolean): void {
     this.rest.down = down;

@@ -78,6 +78,10 @@ export class RestServer {
     this.faults.push({ match, fault, remaining: times });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
