@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveries, deliveryParts } from '../../../src/store/schema';
 import type { Db } from '../../../src/store/db';
-import { livePosts, onNthPost, postRequests, publishThread, xHerald } from './helpers';
+import { livePosts, onNthPost, partsOf, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
 afterEach(async () => {
@@ -10,10 +10,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const xDelivery = (db: Db) => db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).get()!;
-const partsOf = (db: Db, deliveryId: number) =>
-  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
-const POST = { method: 'POST', path: '/2/tweets' } as const;
 
 describe('X failures reported to the comms lead', () => {
   it("a thread's third part fails permanently: parts one and two are recorded with their ids and the failure is reported", async () => {

@@ -1,3 +1,6 @@
+import { asc, eq } from 'drizzle-orm';
+import { deliveries, deliveryParts } from '../../../src/store/schema';
+import type { Db } from '../../../src/store/db';
 import { createHerald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
 import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '../../../src/emulators/x';
@@ -94,3 +97,9 @@ export function onNthPost(emu: XEmulator, n: number, arm: () => void): void {
   };
   emu.on('post', listener);
 }
+
+export const xDelivery = (db: Db) => db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).get()!;
+export const partsOf = (db: Db, deliveryId: number) =>
+  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+/** The route every post goes to, for fault injection. */
+export const POST = { method: 'POST', path: '/2/tweets' } as const;

@@ -8,7 +8,7 @@ import { DEFAULT_X_USER } from '../../../src/emulators/x';
 import { createLogger } from '../../../src/util/log';
 import { MemoryChat } from '../../helpers/chat';
 import { ScriptedPublisher } from '../../helpers/publisher';
-import { livePosts, onNthPost, postRequests, publishThread, xHerald } from './helpers';
+import { livePosts, onNthPost, partsOf, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
 afterEach(async () => {
@@ -16,10 +16,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const xDelivery = (db: Db) => db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).get()!;
-const partsOf = (db: Db, deliveryId: number) =>
-  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
-const POST = { method: 'POST', path: '/2/tweets' } as const;
 
 describe('X through the delivery worker', () => {
   it('posts the statement as a numbered reply chain, saving each post id and the link to the first', async () => {
