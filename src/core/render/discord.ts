@@ -17,7 +17,10 @@ import { walkSpans, type Mark } from './walk';
  */
 export const DISCORD_LIMIT = 2000;
 
-const SPECIAL = /[\\*_~`|>#\-[\]()]/gu;
+// Inline markup anywhere; `>`, `#` and `-` are markup only at the start of a line (quote,
+// heading, list, subtext) and are escaped only there, so dates and (asides) read cleanly in
+// notifications, which show the raw text. A masked link needs `[`, which is always escaped.
+const SPECIAL = /[\\*_~`|[\]]/gu;
 const ZWSP = '\u200B';
 
 export function toDiscord(doc: Doc, opts: LimitOptions = {}): string[] {
@@ -62,7 +65,7 @@ function renderBlock(block: Block): string {
       pos += span.text.length;
     },
   });
-  return neutraliseMentions(escapeOrderedListStarts(out));
+  return neutraliseMentions(escapeLineStarts(out));
 }
 
 const MARK = { bold: '**', italic: '_' } as const;
@@ -101,9 +104,9 @@ function linkTarget(href: string): string {
   return href.replace(/[()<>\s]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** `1. text` at the start of a line is a numbered list on Discord. */
-function escapeOrderedListStarts(text: string): string {
-  return text.replace(/^(\s*\d+)\.(?=\s)/gmu, '$1\\.');
+/** At the start of a line: `1. ` is a numbered list, `> ` a quote, `# ` a heading, `- ` a list, `-# ` subtext. */
+function escapeLineStarts(text: string): string {
+  return text.replace(/^(\s*\d+)\.(?=\s)/gmu, '$1\\.').replace(/^(\s*)([>#-])/gmu, '$1\\$2');
 }
 
 export function neutraliseMentions(text: string): string {

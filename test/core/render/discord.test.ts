@@ -62,9 +62,10 @@ describe('toDiscord', () => {
     const value = '**x** @everyone <@&123> [Official](https://evil.example) _y_';
     const [out] = toDiscord(template('Affected: {{v}}', { v: value }));
     expect(out).toBe(
-      'Affected: \\*\\*x\\*\\* @\u200Beveryone <\u200B@&123\\> \\[Official\\]\\(https://evil.example) \\_y\\_',
+      'Affected: \\*\\*x\\*\\* @\u200Beveryone <\u200B@&123> \\[Official\\](https://evil.example) \\_y\\_',
     );
-    expect(out).not.toMatch(/@everyone|<@&123>|\]\(/);
+    // No unescaped `[`, so no masked link; no mention without its zero-width space.
+    expect(out).not.toMatch(/@everyone|<@&123>|(?<!\\)\[/);
     expect(discordDisplay(out!)).toBe(`Affected: ${value}`);
   });
 
@@ -73,7 +74,11 @@ describe('toDiscord', () => {
       template('@here <@123> <#456> </cmd:1> <t:1700000000:R> `@everyone`\n{{v}}', { v: '# Heading > quote - list ||spoiler|| ~~x~~' }),
     );
     expect(out).not.toMatch(/@here|@everyone|<[@#/t]/);
-    expect(out).toContain('\\# Heading \\> quote \\- list \\|\\|spoiler\\|\\| \\~\\~x\\~\\~');
+    expect(out).toContain('\n\\# Heading > quote - list \\|\\|spoiler\\|\\| \\~\\~x\\~\\~');
+    // Line-start markup is escaped wherever a line starts; mid-line it is plain text on Discord.
+    expect(toDiscord(template('{{v}}', { v: '- list' }))[0]).toBe('\\- list');
+    expect(toDiscord(template('{{v}}', { v: '> quote' }))[0]).toBe('\\> quote');
+    expect(toDiscord(template('{{v}}', { v: '-# subtext' }))[0]).toBe('\\-# subtext');
     expect(toDiscord(template('{{v}}', { v: '1. first' }))[0]).toBe('1\\. first');
   });
 
