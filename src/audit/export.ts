@@ -63,6 +63,8 @@ export function describeEvent(row: AuditRow): string {
       return d.ok ? `${d.target}: attempt ${d.attempt} succeeded` : `${d.target}: attempt ${d.attempt} failed (${d.reason})${d.retryInMs !== undefined ? `, retrying in ${Math.round(d.retryInMs / 1000)} s` : ''}`;
     case 'delivery.sent':
       return `${d.target}: delivered${d.link ? ` — ${d.link}` : ''}${d.notes?.length ? ` (${d.notes.join('; ')})` : ''}`;
+    case 'delivery.retried':
+      return `asked to retry ${(d.targets as string[]).join(', ')}`;
     case 'delivery.failed':
       return `${d.target}: FAILED — ${d.reason}`;
     case 'message.sent':

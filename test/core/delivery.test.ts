@@ -67,8 +67,22 @@ describe('the delivery worker', () => {
     expect(delivery('discord-main')[0]!.status).toBe('sent');
     expect(delivery('x')[0]!.status).toBe('sent');
     const shown = h.chat.say('bob', '/status #1').text;
-    expect(shown).toContain('❌ telegram-main (Telegram) — Telegram answered 403: bot was kicked from the channel chat; not retried');
+    expect(shown).toContain('❌ telegram-main (Telegram) — Telegram answered 403: bot was kicked from the channel chat; not retried; fix the cause, then /retry #1');
     expect(shown).toMatch(/✅ discord-main \(Discord\) — https:\/\/discord\.test\//);
+  });
+
+  it('/retry sends a failed delivery again once the cause is fixed, and only what failed', async () => {
+    h = testHerald();
+    h.pubs.telegram.script('telegram-main', { error: permanent() });
+    publishSev1();
+    await h.herald.worker.idle();
+    expect(h.chat.say('bob', '/retry #1').text).toBe('Retrying #1 on telegram-main.');
+    await h.herald.worker.idle();
+    expect(delivery('telegram-main')[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(h.pubs.telegram.postsTo('telegram-main')).toHaveLength(1);
+    expect(h.pubs.discord.postsTo('discord-main')).toHaveLength(1);
+    expect(auditOf('delivery.retried')[0]!.data).toEqual({ broadcast: 1, targets: ['telegram-main'] });
+    expect(h.chat.say('bob', '/retry #1').text).toBe('Nothing of #1 has failed, so there is nothing to retry; /status #1 shows each delivery.');
   });
 
   it('a slow platform delays nobody else', async () => {

@@ -13,6 +13,7 @@ import { buildView } from '../drafts/view';
 import type { VerbContext } from '../drafts/context';
 import { notFound } from '../errors';
 import { renderTemplate } from '../statement/render';
+import { retryFailed } from '../broadcast/retry';
 import { arg, defineCommand, usage } from './define';
 import { latestInfo } from './faq';
 import type { CommandDef, HandlerContext } from './types';
@@ -134,6 +135,22 @@ const status = defineCommand({
   },
 });
 
+const retry = defineCommand({
+  name: 'retry',
+  summary: 'send failed deliveries again, once the cause is fixed',
+  roles: REVIEWING,
+  commsOnly: true,
+  args: [arg('draft', 'draft', true, 'draft id, like #12')],
+  run(ctx, { draft }) {
+    const r = retryFailed(verb(ctx), { draftId: draft });
+    return {
+      replies: [{ type: 'text', text: `Retrying #${draft} on ${r.targets.join(', ')}.` }],
+      changedDrafts: [draft],
+      broadcastId: r.broadcastId,
+    };
+  },
+});
+
 const correct = defineCommand({
   name: 'correct',
   summary: 'correct a published statement (edits posts in place; replies on X)',
@@ -203,6 +220,6 @@ const help: CommandDef = defineCommand({
 });
 
 export const COMMANDS: Record<string, CommandDef> = Object.fromEntries(
-  [templates, draft, show, edit, approve, reject, cancel, status, correct, retract, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
+  [templates, draft, show, edit, approve, reject, cancel, status, retry, correct, retract, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
 );
 

@@ -81,7 +81,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       error: d.status === 'sent' ? null : d.lastError,
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
-      next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? 'not retried; fix the cause and post by hand or retract' : null,
+      next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : null,
     })),
   };
 }

@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { createHerald, type Herald } from '../app';
+import { loadConfig } from '../config/load';
+import type { Config, Platform } from '../config/types';
+import { watchDrill } from '../core/broadcast/drill';
+import type { Publisher } from '../core/delivery/publisher';
+import { connectPlatforms, type PlatformAdapter } from '../platforms';
+import { createLogger, type Logger } from '../util/log';
+import { startConsole, type ConsoleServer } from './console/server';
+import { startWorld, type World } from './world';
+
+export const DEFAULT_CONSOLE_PORT = 8787;
+
+export interface SandboxOptions {
+  /** Folder for the sandbox's config file and database; the database starts empty on every run. */
+  dir: string;
+  /** Console port: 0 for any free one. Default HERALD_CONSOLE_PORT, else 8787 (any free one if that is taken). */
+  port?: number;
+  /** The operator's environment; platform credentials in it are ignored, the sandbox brings its own. */
+  env?: NodeJS.ProcessEnv;
+  /** Where templates and a .env are looked up (default: the working directory). */
+  cwd?: string;
+  /** Rehearse a drill: every post marked, timings in the audit log. */
+  drill?: boolean;
+  log?: Logger;
+}
+
+export interface Sandbox {
+  url: string;
+  world: World;
+  herald: Herald;
+  config: Config;
+  adapters: PlatformAdapter[];
+  console: ConsoleServer;
+  /** Stops the console, the worker, the adapters, the database and the emulators, in that order. */
+  close(): Promise<void>;
+}
+
+const PLATFORM_VARIABLE = /^(DISCORD|TELEGRAM|X)_/;
+
+/** The operator's settings (log level, template folder) without any platform's: those point at the emulators. */
+function sandboxEnv(options: SandboxOptions, cwd: string, world: World): Record<string, string | undefined> {
+  const base: Record<string, string | undefined> = {};
+  const dotenv = resolve(cwd, '.env');
+  if (existsSync(dotenv)) Object.assign(base, parseDotenv(readFileSync(dotenv)));
+  Object.assign(base, options.env ?? process.env);
+  for (const key of Object.keys(base)) if (PLATFORM_VARIABLE.test(key)) delete base[key];
+  return { ...base, ...world.env, HERALD_DB_PATH: join(options.dir, 'herald.db') };
+}
+
+function consolePort(options: SandboxOptions): number {
+  if (options.port !== undefined) return options.port;
+  const fromEnv = (options.env ?? process.env).HERALD_CONSOLE_PORT;
+  if (fromEnv && /^\d{1,5}$/.test(fromEnv)) return Number(fromEnv);
+  return DEFAULT_CONSOLE_PORT;
+}
+
+/**
+ * herald with nothing configured: its own Discord, Telegram and X on loopback, the real adapters
+ * connected to them, and a web console showing every channel live.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const cwd = options.cwd ?? process.cwd();
+  const dir = resolve(cwd, options.dir);
+  mkdirSync(dir, { recursive: true });
+  // A fresh log each time, so the demo starts clean.
+  for (const f of ['herald.db', 'herald.db-wal', 'herald.db-shm']) rmSync(join(dir, f), { force: true });
+
+  const world = await startWorld({
+    configPath: join(dir, 'herald.config.yaml'),
+    // Short waits, so a recovered platform is caught up within seconds while a team watches.
+    delivery: { base_delay_ms: 500, max_delay_ms: 4_000, max_attempts: 60, request_timeout_ms: 5_000 },
+  });
+  const started: Array<() => Promise<void>> = [() => world.close()];
+  const unwind = async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const env = sandboxEnv({ ...options, dir }, cwd, world);
+    const config = loadConfig({ env, cwd, readDotenv: false, drill: options.drill ?? false });
+    const log = options.log ?? createLogger(env.HERALD_LOG_LEVEL ?? 'warn');
+    const adapters = await connectPlatforms(config, log);
+    started.push(async () => {
+      for (const a of adapters) await a.stop();
+    });
+    const publishers: Partial<Record<Platform, Publisher>> = {};
+    for (const a of adapters) publishers[a.platform] = a.publisher;
+    const herald = createHerald(config, { publishers });
+    started.push(() => herald.close());
+    const unwatch = watchDrill(herald.core);
+    for (const a of adapters) await a.attach?.(herald);
+    herald.worker.kick();
+    const server = await startConsole({ world, herald, port: consolePort(options), log });
+    return {
+      url: server.url,
+      world,
+      herald,
+      config,
+      adapters,
+      console: server,
+      async close() {
+        await server.close();
+        unwatch();
+        // Deliveries in flight still need the adapters; the emulators go last.
+        await herald.worker.stop();
+        for (const a of adapters) await a.stop();
+        await herald.close();
+        await world.close();
+      },
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

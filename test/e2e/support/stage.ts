@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
+import { SANDBOX_IDS, SANDBOX_PEOPLE, startWorld, type SandboxPerson, type World, type WorldOptions } from '../../../src/sandbox/world';
+import { openDb, type Db } from '../../../src/store/db';
+import { deliveries, deliveryParts } from '../../../src/store/schema';
+import { spawnHerald, type HeraldProcess } from './herald-process';
+
+export { SANDBOX_IDS, SANDBOX_PEOPLE };
+export type Comms = 'discord' | 'telegram';
+
+const HEADER = /^#(\d+) · /;
+
+/**
+ * The emulators of all three platforms and `herald start` as a child process pointed at them:
+ * what an operator runs, driven from the outside the way the team would drive it. The world
+ * outlives herald, so a test can kill and restart herald mid-broadcast.
+ */
+export class Stage {
+  readonly dir: string;
+  readonly dbPath: string;
+  herald: HeraldProcess | undefined;
+  /** Every version each preview header showed, per comms platform and draft, in order. */
+  private readonly headers: Record<Comms, Map<number, string[]>> = { discord: new Map(), telegram: new Map() };
+  private db: Db | undefined;
+
+  private constructor(
+    readonly world: World,
+    dir: string,
+  ) {
+    this.dir = dir;
+    this.dbPath = join(dir, 'herald.db');
+    const note = (platform: Comms, text: string) => {
+      const id = HEADER.exec(text)?.[1];
+      if (!id) return;
+      const list = this.headers[platform].get(Number(id)) ?? [];
+      if (list.at(-1) !== text) list.push(text);
+      this.headers[platform].set(Number(id), list);
+    };
+    const onDiscord = (m: { channel_id: string; content: string }) => m.channel_id === SANDBOX_IDS.discordComms && note('discord', m.content);
+    world.discord.on('message', onDiscord);
+    world.discord.on('messageUpdate', onDiscord);
+    const onTelegram = (m: { chatId: number; text: string; sender: unknown }) => m.chatId === SANDBOX_IDS.telegramComms && m.sender === 'bot' && note('telegram', m.text);
+    world.telegram.on('message', onTelegram);
+    world.telegram.on('edit', onTelegram);
+  }
+
+  static async open(options: Omit<WorldOptions, 'configPath'> = {}): Promise<Stage> {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+    const world = await startWorld({ ...options, configPath: join(dir, 'herald.config.yaml') });
+    return new Stage(world, dir);
+  }
+
+  /** Starts `herald start` on this stage's database and waits until every platform is connected. */
+  async start(): Promise<HeraldProcess> {
+    const h = spawnHerald(this.world.env, { dbPath: this.dbPath });
+    this.herald = h;
+    await h.ready;
+    return h;
+  }
+
+  async close(): Promise<void> {
+    await this.herald?.stop();
+    this.db?.$client.close();
+    await this.world.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // ---- The team, in its comms chats ----
+
+  /** A member types a slash command in the Discord comms channel; resolves once herald acknowledged it. */
+  async discordCommand(who: SandboxPerson, name: string, options: Record<string, string> = {}): Promise<string> {
+    const { id } = await this.world.discord.sendInteraction({
+      kind: 'command',
+      name,
+      options,
+      guildId: SANDBOX_IDS.guild,
+      channelId: SANDBOX_IDS.discordComms,
+      userId: SANDBOX_PEOPLE[who].discord,
+    });
+    await this.world.discord.waitFor(() => this.world.discord.interactionResponses(id).length > 0, 10_000);
+    return id;
+  }
+
+  /** A member writes a command in the Telegram comms group. */
+  telegramCommand(who: SandboxPerson, text: string): void {
+    this.world.telegram.sendUserMessage({ chatId: SANDBOX_IDS.telegramComms, from: SANDBOX_PEOPLE[who].telegram, text });
+  }
+
+  /** alice drafts in a comms chat; resolves with the draft id once its preview header is up. */
+  async draft(comms: Comms, template: string, vars: string): Promise<number> {
+    const before = new Set([...this.headers[comms].keys()]);
+    if (comms === 'discord') await this.discordCommand('alice', 'draft', { template, vars });
+    else this.telegramCommand('alice', `/draft ${template} ${vars}`);
+    return this.until(() => [...this.headers[comms].keys()].find((id) => !before.has(id)), `the preview of a new draft in the ${comms} comms chat`);
+  }
+
+  async approve(comms: Comms, who: SandboxPerson, draftId: number): Promise<void> {
+    if (comms === 'discord') await this.discordCommand(who, 'approve', { draft: String(draftId) });
+    else this.telegramCommand(who, `/approve ${draftId}`);
+  }
+
+  /** Every text the draft's preview header showed in a comms chat, oldest first. */
+  headerHistory(comms: Comms, draftId: number): string[] {
+    return [...(this.headers[comms].get(draftId) ?? [])];
+  }
+
+  header(comms: Comms, draftId: number): string {
+    return this.headerHistory(comms, draftId).at(-1) ?? '';
+  }
+
+  // ---- What herald recorded (read from its database, as `herald audit` would) ----
+
+  private store(): Db {
+    this.db ??= openDb(this.dbPath, { migrate: false });
+    return this.db;
+  }
+
+  deliveries(draftId: number) {
+    return this.store().select().from(deliveries).where(eq(deliveries.draftId, draftId)).orderBy(asc(deliveries.id)).all();
+  }
+
+  parts(deliveryId: number) {
+    return this.store().select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+  }
+
+  delivery(draftId: number, targetId: string) {
+    return this.store().select().from(deliveries).where(and(eq(deliveries.draftId, draftId), eq(deliveries.targetId, targetId))).get();
+  }
+
+  /** Resolves once every delivery of the draft's broadcast is settled (sent or failed). */
+  settled(draftId: number, timeoutMs = 30_000) {
+    return this.until(() => {
+      const rows = this.deliveries(draftId);
+      return rows.length > 0 && rows.every((d) => d.status !== 'pending') && rows;
+    }, `the deliveries of #${draftId} to settle`, timeoutMs);
+  }
+
+  // ---- What the public sees ----
+
+  discordPosts(marker: string, channel = this.world.discordTargets[0]!) {
+    return this.world.discord.messages(channel).filter((m) => !m.deleted && m.type !== 6 && m.content.includes(marker));
+  }
+
+  telegramPosts(marker: string, chat = this.world.telegramTargets[0]!) {
+    return this.world.telegram.messages(chat).filter((m) => m.text.includes(marker));
+  }
+
+  xPosts(marker: string) {
+    return this.world.x.posts().filter((p) => !p.deleted && p.text.includes(marker));
+  }
+
+  /** Polls `check` every 20 ms until it returns something truthy; bounded. */
+  async until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.herald ? `\nherald's last logs:\n${this.herald.logs.slice(-10).join('\n')}` : ''}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
