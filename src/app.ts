@@ -7,6 +7,7 @@ import { DeliveryWorker } from './core/delivery/worker';
 import type { Publisher } from './core/delivery/publisher';
 import { loadLibrary, type Library } from './core/templates/library';
 import { registerSecret } from './util/redact';
+import { watchDrill } from './core/broadcast/drill';
 
 export class TemplateLibraryError extends Error {}
 
@@ -34,6 +35,8 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const db = options.db ?? openDb(config.paths.db);
   const core = createCore(config, db, options.library ?? loadLibraryOrThrow(config.paths.templates));
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
+  // In a drill, each broadcast's timings are logged as its last delivery settles.
+  const unwatchDrill = watchDrill(core);
   return {
     core,
     worker,
@@ -48,6 +51,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
     },
     async close() {
       await worker.stop();
+      unwatchDrill();
       core.audit.flush();
       if (!options.db) db.$client.close();
     },

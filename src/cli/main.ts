@@ -11,7 +11,12 @@ const program = new Command('herald')
   .showHelpAfterError('(herald --help lists the commands)')
   .configureOutput({ outputError: (s, write) => write(s) });
 
-program.command('start').description('run the bot server (applies pending migrations first)').action(start);
+program
+  .command('start')
+  .description('run the bot server (applies pending migrations first); with no platform configured, the sandbox')
+  .option('--sandbox', 'run against local Discord, Telegram and X emulators with a live web console (the default when no platform is configured)')
+  .option('--drill', 'rehearse: post only to the drill targets in the config file, mark every post as a drill, log the timings')
+  .action((options: { sandbox?: boolean; drill?: boolean }) => start(options));
 
 const templates = program.command('templates').description('the template library');
 templates

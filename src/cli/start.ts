@@ -1,14 +1,37 @@
 import { loadConfig } from '../config/load';
 import { createHerald } from '../app';
 import { connectPlatforms } from '../platforms';
-import type { Platform } from '../config/types';
+import type { Config, Platform } from '../config/types';
 import type { Publisher } from '../core/delivery/publisher';
 import { createLogger } from '../util/log';
 import { registerSecret } from '../util/redact';
 
+export interface StartOptions {
+  /** Run against local emulators with the web console, whatever is configured. */
+  sandbox?: boolean;
+  /** Post only to the config's drill targets, mark every post, log the timings. */
+  drill?: boolean;
+}
+
+/** herald runs for real when any platform's credentials are set; with none, a newcomer gets the sandbox. */
+export function startMode(config: Config, options: StartOptions): 'sandbox' | 'platforms' {
+  if (options.sandbox) return 'sandbox';
+  return config.discord || config.telegram || config.x ? 'platforms' : 'sandbox';
+}
+
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
 /** `herald start`: validate everything, migrate, connect the platforms, resume pending deliveries, serve until a signal. */
-export async function start(): Promise<void> {
-  const config = loadConfig();
+export async function start(options: StartOptions = {}): Promise<void> {
+  const configured = options.sandbox ? null : loadConfig();
+  if (!configured || startMode(configured, options) === 'sandbox') return sandbox(options, configured ? 'unconfigured' : 'forced');
+
+  const config = options.drill ? loadConfig({ drill: true }) : configured;
   for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
   const adapters = await connectPlatforms(config, log);
@@ -22,16 +45,36 @@ export async function start(): Promise<void> {
     { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },
     'herald started',
   );
-  if (!adapters.length) {
-    log.warn('no platform is configured: set the Discord, Telegram or X credentials described in the README (.env.example lists them)');
+  if (config.drill) {
+    log.warn({ targets: config.drill.targets, label: config.drill.label }, `DRILL: every statement goes only to the drill targets and is marked [${config.drill.label}]; timings are written to the audit log`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await signalled();
   log.info('stopping: finishing deliveries in flight');
   // Deliveries in flight still need the platform clients; the database is closed last.
   await herald.worker.stop();
   for (const a of adapters) await a.stop();
   await herald.close();
+}
+
+const STOP_WITHIN_MS = 15_000;
+
+async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured'): Promise<void> {
+  // Loaded only here: a production start never loads the emulators.
+  const { startSandbox } = await import('../sandbox');
+  const { sandboxBanner } = await import('../sandbox/banner');
+  const dir = process.env.HERALD_SANDBOX_DIR?.trim() || 'data/sandbox';
+  const box = await startSandbox({ dir, drill: options.drill ?? false });
+  process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
+  await signalled();
+  process.stdout.write('\nStopping the sandbox…\n');
+  // A second Ctrl-C, or a stop that hangs, ends it at once.
+  process.once('SIGINT', () => process.exit(130));
+  const late = setTimeout(() => {
+    process.stderr.write('herald: the sandbox did not stop within 15 s; exiting anyway\n');
+    process.exit(1);
+  }, STOP_WITHIN_MS);
+  late.unref();
+  await box.close();
+  clearTimeout(late);
+  process.stdout.write('Sandbox stopped.\n');
 }

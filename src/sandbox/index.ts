@@ -4,7 +4,6 @@ import { parse as parseDotenv } from 'dotenv';
 import { createHerald, type Herald } from '../app';
 import { loadConfig } from '../config/load';
 import type { Config, Platform } from '../config/types';
-import { watchDrill } from '../core/broadcast/drill';
 import type { Publisher } from '../core/delivery/publisher';
 import { connectPlatforms, type PlatformAdapter } from '../platforms';
 import { createLogger, type Logger } from '../util/log';
@@ -89,7 +88,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const a of adapters) publishers[a.platform] = a.publisher;
     const herald = createHerald(config, { publishers });
     started.push(() => herald.close());
-    const unwatch = watchDrill(herald.core);
     for (const a of adapters) await a.attach?.(herald);
     herald.worker.kick();
     const server = await startConsole({ world, herald, port: consolePort(options), log });
@@ -102,8 +100,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       console: server,
       async close() {
         await server.close();
-        unwatch();
-        // Deliveries in flight still need the adapters; the emulators go last.
+        // Deliveries in flight still need the adapters (and a drill still times them); the emulators go last.
         await herald.worker.stop();
         for (const a of adapters) await a.stop();
         await herald.close();

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import twitterText from 'twitter-text';
-import { broadcasts, deliveries } from '../../store/schema';
+import { auditEvents, broadcasts, deliveries } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { Core } from '../core';
 import type { Severity } from '../../config/types';
@@ -19,6 +19,8 @@ export interface DeliveryView {
   attempts: number;
   /** What herald does next about a failure, in words. */
   next: string | null;
+  /** Pending after a failed attempt (not a wait the platform asked for): shown as ❌ with the retry. */
+  failedAttempt: boolean;
 }
 
 /** Everything a preview message shows; each chat adapter lays it out with its own buttons. */
@@ -39,6 +41,20 @@ export interface DraftView {
   platforms: Array<PlatformSummary & { postsWithLinks?: number }>;
   broadcastKind: string | null;
   deliveries: DeliveryView[];
+}
+
+/** Whether a delivery's last attempt failed, as opposed to the platform asking herald to wait (rate_limited). */
+function lastAttemptFailed(db: DbOrTx, draftId: number, deliveryId: number): boolean {
+  const last = db
+    .select({ data: auditEvents.data })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.draftId, draftId), eq(auditEvents.type, 'delivery.attempt'), sql`json_extract(${auditEvents.data}, '$.delivery') = ${deliveryId}`))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1)
+    .get();
+  if (!last) return false;
+  const attempt = JSON.parse(last.data) as { ok?: boolean; code?: string };
+  return attempt.ok === false && attempt.code !== 'rate_limited';
 }
 
 function shownRevision(db: DbOrTx, draft: DraftRow): RevisionRow {
@@ -82,6 +98,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : null,
+      failedAttempt: d.status === 'pending' && d.lastError !== null && lastAttemptFailed(db, draft.id, d.id),
     })),
   };
 }
@@ -114,7 +131,9 @@ export function headerText(view: DraftView): string {
     lines.push(view.broadcastKind === 'retract' ? 'Retraction:' : view.broadcastKind === 'correct' ? 'Correction:' : 'Deliveries:');
     for (const d of view.deliveries) {
       const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
-      lines.push(`${DELIVERY_ICON[d.status] ?? '•'} ${d.targetId} (${PLATFORM_NAMES[d.platform] ?? d.platform}) — ${detail}`);
+      // A failed attempt is a failure the team should see (SPEC: ❌ with the reason and what herald does next), even while it is retried.
+      const icon = d.failedAttempt ? DELIVERY_ICON.failed : DELIVERY_ICON[d.status];
+      lines.push(`${icon ?? '•'} ${d.targetId} (${PLATFORM_NAMES[d.platform] ?? d.platform}) — ${detail}`);
     }
   }
   return lines.join('\n');

@@ -1,0 +1,451 @@
+import { avatar, discordMarkdown, el, linkify, telegramText, time } from './render.js';
+
+const TRY_FIRST = '/draft sev1/exploit-investigating affected="the USDC pool" next_update="in 30 minutes"';
+const PLATFORM_NAME = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
+const MODE_LABEL = { normal: 'Normal', slow: 'Slow', 'rate-limited': 'Rate-limited', down: 'Down' };
+const MODE_HINT = {
+  normal: 'answers at once',
+  slow: 'every post and edit takes 2 s longer',
+  'rate-limited': 'posts where statements go are answered 429, retry after 5 s',
+  down: 'the whole platform is unreachable, comms included',
+};
+
+const $ = (selector, root = document) => root.querySelector(selector);
+let state = null;
+let acting = 'alice';
+/** Telegram message the next Telegram message replies to (a ForceReply prompt, or one picked). */
+let replyTo = null;
+const promptsSeen = new Set();
+const lastKeys = new Map();
+
+// ---- talking to the sandbox ----
+
+async function post(path, body, where) {
+  try {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.ok) return true;
+    const answer = await res.json().catch(() => ({ error: res.statusText }));
+    notice(where, answer.error ?? `The sandbox answered ${res.status}.`);
+  } catch {
+    notice(where, 'The sandbox is not reachable; is herald still running?');
+  }
+  return false;
+}
+
+function notice(where, text) {
+  const box = $(`[data-notice="${where}"]`);
+  if (!box) return;
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(box.timer);
+  box.timer = setTimeout(() => (box.hidden = true), 9000);
+}
+
+function connect() {
+  const conn = $('#conn');
+  const events = new EventSource('/api/events');
+  events.addEventListener('open', () => {
+    conn.textContent = 'live';
+    conn.className = 'conn live';
+  });
+  events.addEventListener('error', () => {
+    conn.textContent = 'reconnecting…';
+    conn.className = 'conn lost';
+  });
+  events.addEventListener('state', (e) => {
+    state = JSON.parse(e.data);
+    render();
+  });
+}
+
+// ---- rendering ----
+
+/** Re-renders a region only when what it shows changed, keeping the reader's scroll position. */
+function update(key, container, data, build) {
+  const json = JSON.stringify(data);
+  if (lastKeys.get(key) === json) return;
+  lastKeys.set(key, json);
+  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 40;
+  container.replaceChildren(...build());
+  if (atBottom && !container.dataset.newestFirst) container.scrollTop = container.scrollHeight;
+}
+
+function render() {
+  $('#drill').hidden = !state.drill;
+  if (state.drill) $('#drill').textContent = state.drill;
+  renderPeople();
+  renderFaultStates();
+  update('dc', $('[data-feed="discord-comms"]'), [state.discord.comms, acting], discordComms);
+  update('tc', $('[data-feed="telegram-comms"]'), [state.telegram.comms, acting], telegramComms);
+  update('da', $('[data-feed="discord-announcements"]'), state.discord.announcements, () => discordFeed(state.discord.announcements.messages, 'Statements herald broadcasts appear here.'));
+  update('tch', $('[data-feed="telegram-channel"]'), state.telegram.channel, telegramChannel);
+  update('x', $('[data-feed="x"]'), state.x, xTimeline);
+  update('drafts', $('#drafts'), state.drafts, drafts);
+  update('faults', $('#faults'), state.faults, faults);
+  renderModal();
+  renderReplying();
+  $('[data-composer="discord"] input').placeholder = `Message #comms-private as ${acting} — try /help`;
+  $('[data-composer="telegram"] input').placeholder = `Write as ${acting} — try /help`;
+}
+
+function renderPeople() {
+  const box = $('#people');
+  const key = JSON.stringify([state.people, acting]);
+  if (lastKeys.get('people') === key) return;
+  lastKeys.set('people', key);
+  box.replaceChildren(
+    ...state.people.map((p) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          role: 'radio',
+          class: `person${p.name === acting ? ' on' : ''}`,
+          'aria-checked': p.name === acting ? 'true' : 'false',
+          dataset: { user: p.name },
+          title: `Discord ${p.discord} · Telegram ${p.telegram}`,
+          onclick: () => {
+            acting = p.name;
+            render();
+          },
+        },
+        avatar(p.name, 'small'),
+        el('span', { class: 'pname' }, p.name),
+        el('span', { class: `role ${p.role.replace(' ', '-')}` }, p.role),
+      ),
+    ),
+  );
+}
+
+function renderFaultStates() {
+  for (const badge of document.querySelectorAll('[data-fault-state]')) {
+    const mode = state.faults[badge.dataset.faultState];
+    badge.textContent = mode === 'normal' ? '' : MODE_LABEL[mode];
+    badge.className = `fault-state ${mode}`;
+  }
+}
+
+function discordMessage(m, options = {}) {
+  if (m.system) {
+    return el('div', { class: 'dsys' }, '📌 ', el('strong', {}, m.author), ` ${m.system}`, el('time', {}, time(m.at)));
+  }
+  const badges = [
+    m.bot && el('span', { class: 'tag' }, 'APP'),
+    el('time', {}, time(m.at)),
+    m.pinned && el('span', { class: 'flag' }, '📌 pinned'),
+    m.crossposted && el('span', { class: 'flag' }, 'published to followers'),
+    m.edited && !m.deleted && el('span', { class: 'flag muted' }, '(edited)'),
+  ];
+  const body = m.deleted
+    ? el('div', { class: 'deleted' }, 'This message was deleted.')
+    : m.loading
+      ? el('div', { class: 'thinking' }, 'herald is thinking…')
+      : discordMarkdown(m.content);
+  const buttons =
+    options.buttons && m.buttons.length && !m.deleted
+      ? el(
+          'div',
+          { class: 'dbuttons' },
+          ...m.buttons.map((b) =>
+            el(
+              'button',
+              {
+                type: 'button',
+                class: `dbtn s${b.style}`,
+                disabled: b.disabled,
+                dataset: { customId: b.customId },
+                onclick: () => post('/api/discord/button', { user: acting, messageId: m.id, customId: b.customId }, 'discord-comms'),
+              },
+              b.label,
+            ),
+          ),
+        )
+      : null;
+  return el(
+    'article',
+    { class: `dmsg${m.ephemeralFor ? ' ephemeral' : ''}${m.mentionsEveryone ? ' everyone' : ''}`, dataset: { id: m.id } },
+    avatar(m.author),
+    el(
+      'div',
+      { class: 'body' },
+      el('div', { class: 'meta' }, el('span', { class: `author${m.bot ? ' bot' : ''}` }, m.author), ...badges),
+      body,
+      buttons,
+      m.ephemeralFor && el('div', { class: 'only' }, `👁 Only ${m.ephemeralFor} can see this`),
+    ),
+  );
+}
+
+function empty(text) {
+  return [el('div', { class: 'empty' }, text)];
+}
+
+function discordFeed(messages, emptyText) {
+  return messages.length ? messages.map((m) => discordMessage(m)) : empty(emptyText);
+}
+
+function discordComms() {
+  const { messages, used } = state.discord.comms;
+  if (!messages.length && !used.length) return [welcome()];
+  const items = [...used.map((u) => ({ at: u.at, used: u })), ...messages.map((m) => ({ at: m.at, m }))].sort((a, b) => a.at - b.at || (a.used ? -1 : 1));
+  return items.map((i) =>
+    i.used
+      ? el('div', { class: 'used' }, '↳ ', el('strong', {}, i.used.user), ' used ', el('code', {}, i.used.text))
+      : discordMessage(i.m, { buttons: true }),
+  );
+}
+
+function welcome() {
+  return el(
+    'div',
+    { class: 'welcome' },
+    el('div', { class: 'h' }, 'Welcome to the herald sandbox'),
+    el('p', {}, 'Local copies of Discord, Telegram and X run on this machine; herald is connected to them as it would be to the real ones.'),
+    el('ol', {}, el('li', {}, 'As alice (drafter), draft a statement:'), el('li', {}, 'As bob, then carol (approvers), press Approve.'), el('li', {}, 'Watch it go out to every channel on the right.')),
+    el('button', { type: 'button', class: 'fill', onclick: tryFirst }, TRY_FIRST),
+  );
+}
+
+function tryFirst() {
+  acting = 'alice';
+  const input = $('[data-composer="discord"] input');
+  input.value = TRY_FIRST;
+  input.focus();
+  render();
+}
+
+function telegramComms() {
+  const messages = state.telegram.comms.messages;
+  // A new ForceReply prompt to the person acting: Telegram opens the reply for them.
+  for (const m of messages) {
+    if (m.forceReply && !promptsSeen.has(m.id)) {
+      promptsSeen.add(m.id);
+      if (!m.deleted) replyTo = { id: m.id, text: m.text };
+    }
+  }
+  if (!messages.length) return empty('Telegram commands work here too: /help, /templates, /draft …');
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  return messages.filter((m) => !m.deleted).map((m) => telegramMessage(m, byId, true));
+}
+
+function telegramMessage(m, byId, interactive, pinnedBy = 'herald') {
+  if (m.service) {
+    const pinned = byId.get(m.pinnedMessageId);
+    const what = pinned ? `“${pinned.text.slice(0, 40)}${pinned.text.length > 40 ? '…' : ''}”` : 'a message';
+    return el('div', { class: 'tsys' }, el('span', {}, `${pinnedBy} pinned ${what}`));
+  }
+  const mine = interactive && m.from === acting;
+  const quoted = m.replyTo !== null ? byId.get(m.replyTo) : undefined;
+  const keyboard =
+    interactive && m.buttons.length
+      ? el(
+          'div',
+          { class: 'keyboard' },
+          ...m.buttons.map((b) =>
+            el(
+              'button',
+              { type: 'button', dataset: { data: b.data }, onclick: () => post('/api/telegram/button', { user: acting, messageId: m.id, data: b.data }, 'telegram-comms') },
+              b.text,
+            ),
+          ),
+        )
+      : null;
+  return el(
+    'article',
+    { class: `tmsg${m.bot ? ' bot' : ''}${mine ? ' mine' : ''}`, dataset: { id: String(m.id) } },
+    el(
+      'div',
+      { class: 'bubble' },
+      !mine && el('div', { class: `from${m.bot ? ' bot' : ''}` }, m.from),
+      quoted && el('div', { class: 'quote' }, el('strong', {}, quoted.from), el('span', {}, quoted.text.slice(0, 90))),
+      telegramText(m.text, m.entities),
+      el(
+        'div',
+        { class: 'meta' },
+        m.pinned && '📌 ',
+        m.edited && 'edited ',
+        time(m.at),
+        interactive &&
+          el('button', { type: 'button', class: `reply${m.forceReply ? ' prompt' : ''}`, onclick: () => ((replyTo = { id: m.id, text: m.text }), renderReplying(), $('[data-composer="telegram"] input').focus()) }, 'Reply'),
+      ),
+    ),
+    keyboard,
+  );
+}
+
+function telegramChannel() {
+  const messages = state.telegram.channel.messages;
+  if (!messages.length) return empty('Statements herald broadcasts appear here.');
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  return messages.map((m) => {
+    if (m.deleted && !m.service) return el('div', { class: 'tsys' }, el('span', {}, 'A post was deleted'));
+    const node = telegramMessage({ ...m, from: state.telegram.channel.name }, byId, false, state.telegram.channel.name);
+    node.classList.add('channel-post');
+    return node;
+  });
+}
+
+function xPost(p, isReply, hasNext) {
+  return el(
+    'article',
+    { class: `xpost${isReply ? ' reply' : ''}${hasNext ? ' continues' : ''}`, dataset: { id: p.id } },
+    el('div', { class: 'rail' }, avatar(state.x.name, 'x-av')),
+    el(
+      'div',
+      { class: 'body' },
+      el('div', { class: 'meta' }, el('strong', {}, state.x.name), el('span', { class: 'verified', title: 'Verified organisation' }, '✓'), el('span', { class: 'muted' }, `@${state.x.handle} · ${time(p.at)}`)),
+      p.deleted ? el('div', { class: 'deleted' }, 'This post was deleted.') : el('div', { class: 'xtext' }, ...linkify(p.text)),
+    ),
+  );
+}
+
+function xTimeline() {
+  const roots = state.x.timeline;
+  if (!roots.length) return empty('Posts and threads herald publishes on X appear here.');
+  // Newest thread first, each thread read top to bottom, as X shows a thread.
+  return [...roots].reverse().map((root) => {
+    const chain = [];
+    const walk = (node) => {
+      chain.push(node);
+      node.replies.forEach(walk);
+    };
+    walk(root);
+    return el(
+      'div',
+      { class: 'xthread', dataset: { posts: String(chain.length) } },
+      chain.length > 1 && el('div', { class: 'thread-label' }, `Thread · ${chain.length} posts`),
+      ...chain.map((p, i) => xPost(p, i > 0, i < chain.length - 1)),
+    );
+  });
+}
+
+function drafts() {
+  if (!state.drafts.length) return empty('No drafts yet. Drafts, approvals and each delivery’s state show up here.');
+  return state.drafts.map((d) =>
+    el(
+      'article',
+      { class: `draft ${d.status}`, dataset: { draft: String(d.id) } },
+      el('header', {}, el('strong', {}, `#${d.id}`), el('span', { class: 'tpl' }, d.templateId), el('span', { class: `status ${d.status}` }, d.statusText)),
+      el('div', { class: 'sub' }, `${d.title} · revision ${d.revision}`, d.approvals && ` · approvals ${d.approvals.names.length} of ${d.approvals.need}${d.approvals.names.length ? ` (${d.approvals.names.join(', ')})` : ''}`),
+      d.deliveries.length
+        ? el(
+            'ul',
+            { class: 'dlist' },
+            ...d.deliveries.map((x) =>
+              el(
+                'li',
+                { 'data-testid': 'delivery', dataset: { target: x.targetId, platform: x.platform, status: x.status }, title: x.link ?? x.detail },
+                el('span', { class: 'icon' }, x.icon),
+                el('span', { class: 'target' }, x.targetId),
+                el('span', { class: 'detail' }, x.status === 'sent' ? (x.attempts > 1 ? `sent after ${x.attempts} attempts` : 'sent') : x.detail),
+              ),
+            ),
+          )
+        : el('div', { class: 'waiting' }, d.approvals ? 'Waiting for approval; nothing has been sent.' : 'Nothing was sent.'),
+    ),
+  );
+}
+
+function faults() {
+  return Object.entries(state.faults).map(([platform, mode]) =>
+    el(
+      'div',
+      { class: 'fault-row', dataset: { fault: platform } },
+      el('span', { class: 'pname' }, PLATFORM_NAME[platform]),
+      el(
+        'div',
+        { class: 'seg', role: 'group', 'aria-label': `${PLATFORM_NAME[platform]} state` },
+        ...Object.keys(MODE_LABEL).map((m) =>
+          el(
+            'button',
+            {
+              type: 'button',
+              class: `${m}${m === mode ? ' on' : ''}`,
+              'aria-pressed': m === mode ? 'true' : 'false',
+              dataset: { mode: m },
+              title: MODE_HINT[m],
+              onclick: () => post('/api/faults', { platform, mode: m }, 'faults'),
+            },
+            MODE_LABEL[m],
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+let modalShown = null;
+function renderModal() {
+  const modal = state.modals[0];
+  const box = $('#modal');
+  if (!modal) {
+    box.hidden = true;
+    modalShown = null;
+    return;
+  }
+  if (modalShown === modal.interactionId) return;
+  modalShown = modal.interactionId;
+  $('#modal-title').textContent = modal.title;
+  $('#modal-for').textContent = `Shown to ${modal.user} in Discord`;
+  $('#modal-fields').replaceChildren(
+    ...modal.fields.map((f) =>
+      el(
+        'label',
+        { class: 'field' },
+        el('span', { class: 'flabel' }, f.label, f.required && el('span', { class: 'req' }, ' *')),
+        f.description && el('span', { class: 'fdesc' }, f.description),
+        el(f.paragraph ? 'textarea' : 'input', { name: f.id, placeholder: f.placeholder || undefined, required: f.required, rows: f.paragraph ? 3 : undefined }),
+      ),
+    ),
+  );
+  box.hidden = false;
+  $('#modal-fields input, #modal-fields textarea')?.focus();
+}
+
+function renderReplying() {
+  const box = $('#replying');
+  box.hidden = !replyTo;
+  if (replyTo) $('#replying-text').textContent = `Replying to: ${replyTo.text.slice(0, 80)}`;
+}
+
+// ---- wiring ----
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#try-text').textContent = TRY_FIRST;
+  $('#try').addEventListener('click', tryFirst);
+  $('[data-composer="discord"]').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const input = e.target.elements.text;
+    const text = input.value.trim();
+    if (!text) return;
+    if (await post('/api/discord/command', { user: acting, text }, 'discord-comms')) input.value = '';
+  });
+  $('[data-composer="telegram"]').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const input = e.target.elements.text;
+    const text = input.value.trim();
+    if (!text) return;
+    const body = { user: acting, text, ...(replyTo ? { replyTo: replyTo.id } : {}) };
+    if (await post('/api/telegram/message', body, 'telegram-comms')) {
+      input.value = '';
+      replyTo = null;
+      renderReplying();
+    }
+  });
+  $('#replying-cancel').addEventListener('click', () => {
+    replyTo = null;
+    renderReplying();
+  });
+  $('#modal-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const modal = state.modals[0];
+    if (!modal) return;
+    const fields = Object.fromEntries(modal.fields.map((f) => [f.id, e.target.elements[f.id].value]));
+    await post('/api/discord/modal', { interactionId: modal.interactionId, fields }, 'discord-comms');
+  });
+  $('#modal-cancel').addEventListener('click', () => {
+    const modal = state.modals[0];
+    if (modal) post('/api/discord/modal', { interactionId: modal.interactionId, fields: null }, 'discord-comms');
+  });
+  connect();
+});

@@ -1,0 +1,98 @@
+import type { Locator, Page } from 'playwright-core';
+import { TRY_FIRST } from '../../src/sandbox/banner';
+
+/** The steps a person takes in the console, shared by the browser test and the README screenshot. */
+
+export const EXPLOIT = TRY_FIRST;
+export const DEGRADED =
+  '/draft sev2/degraded-service affected="the Acme web app" impact="Pages load slowly and some transactions fail to submit." funds_status="Your funds are not affected." next_update="within 2 hours"';
+
+/** Bounded waits: a delivery retried after X comes back is caught up within the sandbox's 4 s backoff cap. */
+export const WAIT_MS = 20_000;
+
+export const column = (page: Page, name: 'discord-comms' | 'telegram-comms' | 'discord-announcements' | 'telegram-channel' | 'x'): Locator =>
+  page.locator(`[data-feed="${name}"]`);
+
+export const deliveries = (page: Page, draftId: number): Locator => page.locator(`[data-draft="${draftId}"] [data-testid="delivery"]`);
+
+export async function actAs(page: Page, user: string): Promise<void> {
+  await page.click(`[data-user="${user}"]`);
+  await page.locator(`[data-user="${user}"][aria-checked="true"]`).waitFor({ timeout: WAIT_MS });
+}
+
+async function send(page: Page, composer: 'discord' | 'telegram', text: string): Promise<void> {
+  const input = page.locator(`[data-composer="${composer}"] input`);
+  await input.fill(text);
+  await input.press('Enter');
+  // The composer empties once the platform took the message (a refusal keeps it, with a notice).
+  await until(async () => (await input.inputValue()) === '', `the ${composer} composer to send "${text}"`);
+}
+
+/** Polls a condition in the test process every 100 ms, up to WAIT_MS. */
+export async function until(check: () => Promise<boolean>, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS / 1000} s waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const discordSay = (page: Page, text: string) => send(page, 'discord', text);
+export const telegramSay = (page: Page, text: string) => send(page, 'telegram', text);
+
+export function discordButton(page: Page, label: string): Locator {
+  return column(page, 'discord-comms').locator('button.dbtn', { hasText: label }).last();
+}
+
+export function telegramButton(page: Page, action: 'approve' | 'reject', draftId: number): Locator {
+  return column(page, 'telegram-comms').locator(`.keyboard button[data-data^="${action}:${draftId}:"]`).last();
+}
+
+export async function setFault(page: Page, platform: 'discord' | 'telegram' | 'x', mode: 'normal' | 'slow' | 'rate-limited' | 'down'): Promise<void> {
+  await page.click(`[data-fault="${platform}"] button[data-mode="${mode}"]`);
+  await page.locator(`[data-fault="${platform}"] button[data-mode="${mode}"][aria-pressed="true"]`).waitFor({ timeout: WAIT_MS });
+}
+
+/** The draft's deliveries as the panel shows them: target -> status. */
+export async function deliveryStates(page: Page, draftId: number): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const row of await deliveries(page, draftId).all()) out[(await row.getAttribute('data-target')) ?? ''] = (await row.getAttribute('data-status')) ?? '';
+  return out;
+}
+
+/** Waits until the draft's deliveries are exactly these states, target by target. */
+export async function deliveriesAre(page: Page, draftId: number, states: Record<string, string>): Promise<void> {
+  const want = JSON.stringify(states);
+  let have = '';
+  await until(async () => (have = JSON.stringify(await deliveryStates(page, draftId))) === want, () => `draft #${draftId}'s deliveries to be ${want} (last seen ${have || 'none'})`);
+}
+
+/** alice drafts the first statement in Discord; bob and carol approve it with the buttons. */
+export async function firstStatement(page: Page, afterPreview?: () => Promise<void>): Promise<void> {
+  await actAs(page, 'alice');
+  await discordSay(page, EXPLOIT);
+  await discordButton(page, 'Approve #1').waitFor({ timeout: WAIT_MS });
+  await afterPreview?.();
+  await actAs(page, 'bob');
+  await discordButton(page, 'Approve #1').click();
+  await page.locator('[data-draft="1"] .sub', { hasText: 'approvals 1 of 2 (bob)' }).waitFor({ timeout: WAIT_MS });
+  await actAs(page, 'carol');
+  await discordButton(page, 'Approve #1').click();
+  await deliveriesAre(page, 1, { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'sent' });
+}
+
+/** With X down, alice drafts on Telegram and bob approves there; X catches up once it is back. */
+export async function statementWhileXIsDown(page: Page, during?: () => Promise<void>): Promise<void> {
+  await setFault(page, 'x', 'down');
+  await actAs(page, 'alice');
+  await telegramSay(page, DEGRADED);
+  await telegramButton(page, 'approve', 2).waitFor({ timeout: WAIT_MS });
+  await actAs(page, 'bob');
+  await telegramButton(page, 'approve', 2).click();
+  await deliveriesAre(page, 2, { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'pending' });
+  await deliveries(page, 2).filter({ hasText: 'retrying' }).waitFor({ timeout: WAIT_MS });
+  await during?.();
+  await setFault(page, 'x', 'normal');
+  await deliveriesAre(page, 2, { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'sent' });
+}

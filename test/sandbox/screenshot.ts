@@ -1,0 +1,35 @@
+/**
+ * Takes the README's screenshot of the sandbox console (docs/console.png) from a real run: the
+ * browser test's flow, then a picture. Run it after a change to the console's look:
+ *
+ *   npx tsx test/sandbox/screenshot.ts [out.png]
+ */
+import { resolve } from 'node:path';
+import { startSandbox } from '../../src/sandbox';
+import { ROOT, tempDir } from '../helpers/config';
+import { launchChromium } from './browser';
+import { actAs, firstStatement, statementWhileXIsDown, WAIT_MS } from './flow';
+
+const out = resolve(process.argv[2] ?? resolve(ROOT, 'docs/console.png'));
+const sandbox = await startSandbox({ dir: tempDir('herald-screenshot-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } });
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(sandbox.url);
+  await page.locator('#conn.live').waitFor();
+  await firstStatement(page);
+  await statementWhileXIsDown(page);
+  await actAs(page, 'alice');
+  // Let the last preview edits land, then scroll the public channels to their newest post.
+  await page.waitForTimeout(800);
+  await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ scrollTop: number; scrollHeight: number }> } }).document;
+    for (const feed of doc.querySelectorAll('[data-feed]:not([data-newest-first])')) feed.scrollTop = feed.scrollHeight;
+  });
+  await page.screenshot({ path: out });
+  process.stdout.write(`wrote ${out}\n`);
+} finally {
+  await browser.close();
+  await sandbox.close();
+}
