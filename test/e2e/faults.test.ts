@@ -41,7 +41,8 @@ function expectOnce(marker: string) {
 
 describe('fan-out across Discord, Telegram and X', () => {
   it('a slow platform delays nobody: Discord and Telegram are up while X is still answering, and the preview says so', async () => {
-    s.world.x.setLatency(2_500);
+    // Well inside the 5 s request bound, and far longer than the other two platforms take.
+    s.world.x.setLatency(4_000);
     try {
       const id = await publish('discord', 'slow X');
       // Both chat platforms are done, and the header says so, before X has answered at all.
@@ -74,7 +75,8 @@ describe('fan-out across Discord, Telegram and X', () => {
       const h = s.header('discord', id);
       return line(h, TELEGRAM).startsWith('✅') && line(h, X).startsWith('✅') && line(h, DISCORD);
     }, 'the header to show Telegram and X sent');
-    expect(waiting.startsWith('✅')).toBe(false);
+    // A wait Discord asked for is not a failure: ⏳, with what Discord said.
+    expect(waiting).toMatch(/^⏳ discord-announcements \(Discord\) — /);
 
     await s.until(() => line(s.header('discord', id), DISCORD).startsWith('✅'), 'Discord to be shown as sent');
     expectOnce('limited Discord');

@@ -45,7 +45,9 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     throw new HeraldError('not_found', 'the statement was never posted here, so there is nothing to correct', { retryable: false });
   }
   const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin: broadcast.kind === 'publish' && policyConfig.pin };
-  const parts = ensureParts(core.db, d.id, content.length);
+  // The first part goes out at once unless it is a correction edited in place.
+  const firstSending = !(original[0] && publisher.editsInPlace);
+  const { parts, created } = ensureParts(core.db, d.id, content.length, firstSending);
   const sent: SentMessage[] = [];
   for (const part of parts) {
     const body = content[part.idx]!;
@@ -62,8 +64,10 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     }
     // A thread continues from its previous part; an X correction answers the original post.
     const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined);
-    const outcomeUnknown = part.status === 'sending';
-    markSending(core.db, part.id);
+    // Marked `sending` when it was created just now: nothing was sent for it yet.
+    const justMarked = created && firstSending && part.idx === 0;
+    const outcomeUnknown = part.status === 'sending' && !justMarked;
+    if (!justMarked) markSending(core.db, part.id);
     const msg = await guard('send', () =>
       publisher.send({
         target,

@@ -18,14 +18,20 @@ export const partsOf = (db: DbOrTx, deliveryId: number) =>
 /** The nonce is derived from the part, so a resend after a crash carries the very same one. */
 export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryId}-${idx}`;
 
-/** Part rows are created once, before the first send, so progress survives a crash. */
-export function ensureParts(db: Db, deliveryId: number, count: number): PartRow[] {
+/**
+ * Part rows are created once, before the first send, so progress survives a crash. When the
+ * first part is about to be sent (`firstSending`), it is created already marked `sending`: one
+ * durable commit before a fresh delivery's request instead of two.
+ */
+export function ensureParts(db: Db, deliveryId: number, count: number, firstSending = false): { parts: PartRow[]; created: boolean } {
   return writeTx(db, (tx) => {
     const existing = partsOf(tx, deliveryId);
+    const created = existing.length === 0 && count > 0;
     for (let idx = existing.length; idx < count; idx++) {
-      tx.insert(deliveryParts).values({ deliveryId, idx, status: 'pending', nonce: nonceFor(deliveryId, idx) }).run();
+      const status = created && firstSending && idx === 0 ? 'sending' : 'pending';
+      tx.insert(deliveryParts).values({ deliveryId, idx, status, nonce: nonceFor(deliveryId, idx) }).run();
     }
-    return partsOf(tx, deliveryId);
+    return { parts: partsOf(tx, deliveryId), created };
   });
 }
 
@@ -57,26 +63,35 @@ export function markPartDeleted(db: Db, d: DeliveryRow, part: PartRow): void {
   });
 }
 
-export function recordAttempt(db: Db, d: DeliveryRow, attempt: number, outcome: { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number }): void {
-  writeTx(db, (tx) => {
-    const retryAt = !outcome.ok && outcome.retryInMs !== undefined ? new Date(Date.now() + outcome.retryInMs).toISOString() : null;
-    tx.update(deliveries)
-      .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, notBefore: retryAt, updatedAt: nowSql })
-      .where(eq(deliveries.id, d.id))
-      .run();
-    appendAudit(tx, { type: 'delivery.attempt', ...auditOf(d), data: { delivery: d.id, target: d.targetId, attempt, ...outcome } });
-  });
+type AttemptOutcome = { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number };
+
+function writeAttempt(tx: DbOrTx, d: DeliveryRow, attempt: number, outcome: AttemptOutcome): void {
+  const retryAt = !outcome.ok && outcome.retryInMs !== undefined ? new Date(Date.now() + outcome.retryInMs).toISOString() : null;
+  tx.update(deliveries)
+    .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, notBefore: retryAt, updatedAt: nowSql })
+    .where(eq(deliveries.id, d.id))
+    .run();
+  appendAudit(tx, { type: 'delivery.attempt', ...auditOf(d), data: { delivery: d.id, target: d.targetId, attempt, ...outcome } });
 }
 
-export function markDelivered(db: Db, d: DeliveryRow, link: string | null, notes: string[]): void {
-  writeTx(db, (tx) => {
-    tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
-    appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
-  });
+export function recordAttempt(db: Db, d: DeliveryRow, attempt: number, outcome: AttemptOutcome): void {
+  writeTx(db, (tx) => writeAttempt(tx, d, attempt, outcome));
 }
 
-export function markFailed(db: Db, d: DeliveryRow, reason: string): void {
+/**
+ * A delivery is sent; with `attempt`, the attempt that got it there is recorded alongside. Runs
+ * inside a transaction the caller commits: the worker commits deliveries finishing together at once.
+ */
+export function writeDelivered(tx: DbOrTx, d: DeliveryRow, link: string | null, notes: string[], attempt?: number): void {
+  if (attempt !== undefined) writeAttempt(tx, d, attempt, { ok: true });
+  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
+  appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
+}
+
+/** A delivery failed for good; with `attempt`, the attempt that ended it is recorded in the same commit. */
+export function markFailed(db: Db, d: DeliveryRow, reason: string, attempt?: { number: number; code: string; reason: string }): void {
   writeTx(db, (tx) => {
+    if (attempt) writeAttempt(tx, d, attempt.number, { ok: false, code: attempt.code, reason: attempt.reason });
     tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
     appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
   });
@@ -95,5 +110,11 @@ export function liveParts(db: DbOrTx, draftId: number, targetId: string, kinds: 
     .map((r) => r.part);
 }
 
-export const pendingDeliveryIds = (db: DbOrTx): number[] =>
-  db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, 'pending')).orderBy(asc(deliveries.id)).all().map((r) => r.id);
+/** Pending deliveries with what the worker orders them by, in one query. */
+export const pendingDeliveries = (db: DbOrTx): Array<{ id: number; draftId: number; targetId: string; platform: string }> =>
+  db
+    .select({ id: deliveries.id, draftId: deliveries.draftId, targetId: deliveries.targetId, platform: deliveries.platform })
+    .from(deliveries)
+    .where(eq(deliveries.status, 'pending'))
+    .orderBy(asc(deliveries.id))
+    .all();

@@ -5,7 +5,8 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markDelivered, markFailed, pendingDeliveryIds, recordAttempt } from './record';
+import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered } from './record';
+import { writeTx, type Tx } from '../../store/db';
 
 const NAMES: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 
@@ -18,6 +19,8 @@ export class DeliveryWorker {
   private readonly running = new Map<number, Promise<void>>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  private startGate: Promise<void> = Promise.resolve();
+  private outcomes: Array<{ write: (tx: Tx) => void; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(
     private readonly core: Core,
@@ -28,11 +31,10 @@ export class DeliveryWorker {
   /** Picks up every pending delivery: new ones, and after a restart the ones that were interrupted. */
   kick(): void {
     if (this.stopping.signal.aborted) return;
-    for (const id of pendingDeliveryIds(this.core.db)) {
+    for (const { id, draftId, targetId } of eachPlatformFirst(pendingDeliveries(this.core.db))) {
       if (this.running.has(id)) continue;
-      const d = loadDelivery(this.core.db, id)!;
-      const lane = `${d.draftId}:${d.targetId}`;
-      const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.deliver(id));
+      const lane = `${draftId}:${targetId}`;
+      const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.nextStart()).then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
         if (this.lanes.get(lane) === tracked) this.lanes.delete(lane);
@@ -40,6 +42,43 @@ export class DeliveryWorker {
       this.running.set(id, tracked);
       this.lanes.set(lane, tracked);
     }
+  }
+
+  /**
+   * Deliveries start one event-loop turn apart. Each begins with synchronous, durable commits
+   * (its parts, then `sending`); started in the same turn, the first request would leave only
+   * after every delivery's commits, so with 50 targets nobody's post went out for 200 ms.
+   */
+  private nextStart(): Promise<void> {
+    const turn = this.startGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.startGate = turn;
+    return turn;
+  }
+
+  /**
+   * Deliveries that finish together (a broadcast to many channels answered in the same
+   * rate-limit window) record their outcomes in one durable commit, as core.audit does for
+   * sent messages; each resolves only once its outcome is committed.
+   */
+  private commitOutcome(write: (tx: Tx) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outcomes.push({ write, resolve, reject });
+      if (this.outcomes.length === 1) setImmediate(() => this.flushOutcomes());
+    });
+  }
+
+  private flushOutcomes(): void {
+    const batch = this.outcomes;
+    this.outcomes = [];
+    try {
+      writeTx(this.core.db, (tx) => {
+        for (const o of batch) o.write(tx);
+      });
+    } catch (err) {
+      for (const o of batch) o.reject(err);
+      return;
+    }
+    for (const o of batch) o.resolve();
   }
 
   /** Resolves when nothing is in flight (tests and shutdown). */
@@ -71,8 +110,7 @@ export class DeliveryWorker {
       const attempt = d.attempts + 1;
       try {
         const done = await perform(this.core, publisher, target, d, guard);
-        recordAttempt(this.core.db, d, attempt, { ok: true });
-        markDelivered(this.core.db, d, done.link, done.notes);
+        await this.commitOutcome((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
         this.core.events.emit('draftChanged', d.draftId);
         return;
       } catch (err) {
@@ -84,18 +122,31 @@ export class DeliveryWorker {
         else if (e.retryAfterMs !== undefined && e.retryAfterMs > cfg.max_wait_ms) {
           final = `${reason}; ${NAMES[d.platform]} asked herald to wait ${formatWait(e.retryAfterMs)}, longer than the ${formatWait(cfg.max_wait_ms)} bound`;
         } else if (attempt >= cfg.max_attempts) final = `${reason}; gave up after ${attempt} attempts`;
-        recordAttempt(this.core.db, d, attempt, final ? { ok: false, code: e.code, reason } : { ok: false, code: e.code, reason, retryInMs: wait });
         if (final) {
-          markFailed(this.core.db, d, final);
+          markFailed(this.core.db, d, final, { number: attempt, code: e.code, reason });
           this.core.events.emit('draftChanged', d.draftId);
           return;
         }
+        recordAttempt(this.core.db, d, attempt, { ok: false, code: e.code, reason, retryInMs: wait });
         this.core.events.emit('draftChanged', d.draftId);
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
       }
     }
   }
+}
+
+/**
+ * Start order: the oldest pending delivery of each platform first, then the rest oldest first.
+ * Every platform gets going at once (an X thread of three round trips does not wait for 25
+ * Discord channels to start), while each platform's own targets still start close together.
+ * A target's deliveries keep their order.
+ */
+function eachPlatformFirst<T extends { platform: string }>(rows: T[]): T[] {
+  const firsts = new Map<string, T>();
+  for (const r of rows) if (!firsts.has(r.platform)) firsts.set(r.platform, r);
+  const lead = new Set(firsts.values());
+  return [...lead, ...rows.filter((r) => !lead.has(r))];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -4,6 +4,7 @@ import { contentText, type PartContent, type Publisher, type SendRequest, type S
 import { formatWait } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
 import { DISCORD_LIMIT } from '../../core/render/discord';
+import { CHAT_REQUESTS_PER_SECOND, DISCORD_GLOBAL_PER_SECOND } from './client';
 import { apiCode, toHeraldError, type Operation } from './errors';
 import { messageLink } from './links';
 
@@ -41,6 +42,8 @@ export function publishingRest(config: Config): REST {
     timeout: config.delivery.request_timeout_ms,
     retries: 0,
     rejectOnRateLimit: (data) => Math.max(data.retryAfter, data.sublimitTimeout) > threshold,
+    // What the chat client leaves of the bot's global limit (see client.ts).
+    globalRequestsPerSecond: DISCORD_GLOBAL_PER_SECOND - CHAT_REQUESTS_PER_SECOND,
   }).setToken(discord.token);
 }
 
@@ -154,8 +157,7 @@ export class DiscordPublisher implements Publisher {
    */
   async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]> {
     const channelId = this.channelOf(req.target);
-    const notes: string[] = [];
-    const step = async (op: Operation, what: string, run: () => Promise<unknown>) => {
+    const step = async (notes: string[], op: Operation, what: string, run: () => Promise<unknown>) => {
       try {
         await run();
       } catch (error) {
@@ -166,15 +168,26 @@ export class DiscordPublisher implements Publisher {
         notes.push(`not ${what === 'publish' ? 'published to following servers' : 'pinned'}: ${e.message}${bound}`);
       }
     };
-    if (req.target.platform === 'discord' && req.target.announcement) {
+    const crosspost = async () => {
+      const notes: string[] = [];
+      if (req.target.platform !== 'discord' || !req.target.announcement) return notes;
       for (const m of req.messages) {
-        const before = notes.length;
-        await step('crosspost', 'publish', () => this.rest.post(Routes.channelMessageCrosspost(channelId, m.messageId)));
-        if (notes.length > before) break; // the same limit or refusal would answer every other part
+        await step(notes, 'crosspost', 'publish', () => this.rest.post(Routes.channelMessageCrosspost(channelId, m.messageId)));
+        if (notes.length) break; // the same limit or refusal would answer every other part
       }
-    }
-    const first = req.messages[0];
-    if (req.policy.pin && first) await step('pin', 'pin', () => this.rest.put(Routes.channelMessagesPin(channelId, first.messageId)));
-    return notes;
+      return notes;
+    };
+    const pin = async () => {
+      const notes: string[] = [];
+      const first = req.messages[0];
+      if (req.policy.pin && first) await step(notes, 'pin', 'pin', () => this.rest.put(Routes.channelMessagesPin(channelId, first.messageId)));
+      return notes;
+    };
+    // Independent of each other, so both go at once: when a broadcast to many channels runs into
+    // the next second of the global rate limit, a channel waits one round trip there, not two.
+    const [crossposted, pinned] = await Promise.allSettled([crosspost(), pin()]);
+    if (crossposted.status === 'rejected') throw crossposted.reason;
+    if (pinned.status === 'rejected') throw pinned.reason;
+    return [...crossposted.value, ...pinned.value];
   }
 }

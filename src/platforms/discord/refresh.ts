@@ -60,11 +60,12 @@ export class PreviewRefresher {
   }
 
   private async refreshNow(draftId: number): Promise<void> {
-    const view = buildView(this.core, this.core.db, draftId);
     await this.noticeFailures(draftId);
     const rows = previewsOf(this.core, draftId, 'discord');
     const newest = rows[rows.length - 1];
+    // A draft previewed only on another platform: its view would be built for nothing on every delivery that lands.
     if (!newest) return;
+    const view = buildView(this.core, this.core.db, draftId);
     const guild = await this.channels.guildOf(newest.chatId).catch(() => undefined);
     const newestLink = guild ? messageLink(guild, newest.chatId, newest.messageId) : undefined;
     for (const row of rows) {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -21,12 +21,16 @@ export interface HeraldProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnHerald(env: Record<string, string>, opts: { dbPath: string; logLevel?: string }): HeraldProcess {
-  const child = spawn(process.execPath, [BIN, 'start'], {
+export function spawnHerald(env: Record<string, string>, opts: { dbPath: string; logLevel?: string; nodeArgs?: string[] }): HeraldProcess {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'start'], {
     cwd: ROOT,
     env: { ...process.env, ...env, HERALD_DB_PATH: opts.dbPath, HERALD_LOG_LEVEL: opts.logLevel ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test or benchmark that dies must not leave herald running, connected to nothing.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  child.once('exit', () => process.off('exit', orphan));
   const logs: string[] = [];
   let started = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
@@ -77,15 +81,24 @@ export function spawnHerald(env: Record<string, string>, opts: { dbPath: string;
 
 const tail = (logs: string[]) => logs.slice(-15).join('\n');
 
-/** `herald audit verify` on a database, through the real binary. */
-export function auditVerify(dbPath: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'audit', 'verify'], {
-    cwd: ROOT,
-    env: { ...process.env, HERALD_DB_PATH: dbPath, HERALD_LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-    timeout: 30_000,
+/** `herald audit verify` on a database, through the real binary; bounded. */
+export function auditVerify(dbPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [BIN, 'audit', 'verify'], {
+      cwd: ROOT,
+      env: { ...process.env, HERALD_DB_PATH: dbPath, HERALD_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Resident memory of a live process, from /proc (Linux). */

@@ -53,8 +53,8 @@ export class Stage {
   }
 
   /** Starts `herald start` on this stage's database and waits until every platform is connected. */
-  async start(): Promise<HeraldProcess> {
-    const h = spawnHerald(this.world.env, { dbPath: this.dbPath });
+  async start(nodeArgs: string[] = []): Promise<HeraldProcess> {
+    const h = spawnHerald(this.world.env, { dbPath: this.dbPath, nodeArgs });
     this.herald = h;
     await h.ready;
     return h;

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: herald (`herald start`, a child process) against the loopback emulators of
+ * Discord, Telegram and X. Progress goes to stderr; the last line on stdout is one JSON object
+ * with the figures. BENCHMARKS.md explains each figure and records a run.
+ *
+ * Knobs (environment): BENCH_BROADCASTS (50), BENCH_CHANNELS (25), BENCH_PRODUCERS (16),
+ * BENCH_AUDIT_EVENTS (20000). The whole run is bounded by BENCH_DEADLINE_S (600).
+ */
+import { benchAudit } from './audit';
+import { benchFanout, LATENCY } from './fanout';
+import { machine } from './machine';
+import { say } from './stats';
+import { benchWide } from './wide';
+
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const BROADCASTS = num('BENCH_BROADCASTS', 50);
+const CHANNELS = num('BENCH_CHANNELS', 25);
+const PRODUCERS = num('BENCH_PRODUCERS', 16);
+const AUDIT_EVENTS = num('BENCH_AUDIT_EVENTS', 20_000);
+const DEADLINE_S = num('BENCH_DEADLINE_S', 600);
+
+const TARGETS = { overhead_p95_ms: 50, wide_ratio: 1.1, audit_events_per_s: 5_000, rss_mb: 200 };
+
+const deadline = setTimeout(() => {
+  say(`bench: did not finish within ${DEADLINE_S} s; stopping`);
+  process.exit(1);
+}, DEADLINE_S * 1000);
+deadline.unref();
+
+async function main() {
+  const started = Date.now();
+  say(`bench: audit appends (${PRODUCERS} concurrent producers, ${AUDIT_EVENTS} events, file database)`);
+  const audit = await benchAudit({ producers: PRODUCERS, events: AUDIT_EVENTS, singleTxEvents: 2_000 });
+  const sweep: Record<string, number> = {};
+  for (const producers of [1, 4, 64]) sweep[producers] = (await benchAudit({ producers, events: 8_000, singleTxEvents: 1 })).events_per_s;
+
+  say(`bench: wide fan-out, ${CHANNELS} Discord channels + ${CHANNELS} Telegram channels + an X thread, limits enforced`);
+  const wide = await benchWide({ channels: CHANNELS, comms: 'telegram' });
+  say(`bench: the same, approved on Discord`);
+  const wideDiscord = await benchWide({ channels: CHANNELS, comms: 'discord' });
+
+  say(`bench: fan-out latency over ${BROADCASTS} broadcasts (emulators add ${LATENCY.discord}/${LATENCY.telegram}/${LATENCY.x} ms; about ${Math.ceil((BROADCASTS * 3.2) / 60)} min)`);
+  const fanout = await benchFanout({ runs: BROADCASTS, warmup: 2 });
+
+  const rss = Math.max(fanout.rss_mb ?? 0, wide.rss_mb ?? 0, wideDiscord.rss_mb ?? 0);
+  const result = {
+    fanout_latency_ms: {
+      p50: fanout.p50,
+      p95: fanout.p95,
+      overhead_p95: fanout.overhead_p95,
+      max: fanout.max,
+      broadcasts: fanout.broadcasts,
+      per_platform_p95: fanout.per_platform_p95,
+      injected_ms: LATENCY,
+    },
+    wide_fanout: strip(wide),
+    wide_fanout_approved_on_discord: strip(wideDiscord),
+    audit_events_per_s: audit.events_per_s,
+    audit: {
+      producers: audit.producers,
+      events: audit.events,
+      events_per_commit: audit.batch,
+      single_tx_events_per_s: audit.single_tx_events_per_s,
+      events_per_s_by_producers: { ...sweep, [audit.producers]: audit.events_per_s },
+      chain_ok: audit.chain_ok,
+    },
+    rss_mb: rss,
+    rss_mb_by_run: { fanout: fanout.rss_mb, wide: wide.rss_mb, wide_approved_on_discord: wideDiscord.rss_mb },
+    targets_met: {
+      overhead_p95: fanout.overhead_p95 <= TARGETS.overhead_p95_ms,
+      wide_fanout: wide.ratio <= TARGETS.wide_ratio && wide.status_429 === 0,
+      audit_events_per_s: audit.events_per_s >= TARGETS.audit_events_per_s,
+      rss_mb: rss < TARGETS.rss_mb,
+    },
+    seconds: Math.round((Date.now() - started) / 1000),
+    machine: machine(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function strip(w: Awaited<ReturnType<typeof benchWide>>) {
+  const { rss_mb: _rss, comms: _comms, ...rest } = w;
+  return rest;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    say(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
