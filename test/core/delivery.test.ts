@@ -145,6 +145,25 @@ describe('the delivery worker', () => {
   });
 });
 
+describe('X duplicates across statements', () => {
+  it('a thread that would repeat a post herald made on X in the last day is stamped with the time, so X never refuses it', async () => {
+    h = testHerald();
+    publishSev1();
+    await h.herald.worker.idle();
+    const first = h.pubs.x.postsTo('x').map((p) => p.text);
+    h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
+    h.chat.say('bob', '/approve #2');
+    h.chat.say('carol', '/approve #2');
+    await h.herald.worker.idle();
+    const second = h.pubs.x.postsTo('x').slice(first.length).map((p) => p.text);
+    expect(second.length).toBeGreaterThanOrEqual(first.length);
+    expect(second.filter((t) => first.includes(t))).toEqual([]);
+    second.forEach((t, i) => expect(t).toMatch(new RegExp(`\\n\\d\\d:\\d\\d UTC ${i + 1}/${second.length}$`)));
+    // Discord and Telegram are untouched by it.
+    expect(h.pubs.discord.postsTo('discord-main')[1]!.text).toBe(h.pubs.discord.postsTo('discord-main')[0]!.text);
+  });
+});
+
 describe('corrections and retractions', () => {
   it('a correction edits Discord and Telegram in place and answers the first X post; a retraction deletes everything', async () => {
     h = testHerald();

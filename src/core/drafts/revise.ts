@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { drafts, revisions } from '../../store/schema';
+import { and, eq, gte, sql } from 'drizzle-orm';
+import { auditEvents, drafts, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
 import { contentHash, renderTemplate, type Rendered, type RenderOptions } from '../statement/render';
 import { validateValues } from '../statement/values';
@@ -22,8 +22,27 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
  */
 export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
   const checked = validateValues(template, values);
-  const rendered = renderTemplate(template, checked, v.core.config, renderOptions(v.core.config.drill?.label, correction));
+  const options = renderOptions(v.core.config.drill?.label, correction);
+  let rendered = renderTemplate(template, checked, v.core.config, options);
+  // X refuses a post whose text equals one of the account's recent posts, and threads often end
+  // alike ("Status page … Next update …"). Such a thread is stamped with the time instead.
+  const recent = recentXTexts(v.tx);
+  if (rendered.x.some((post) => recent.has(post))) {
+    const stamp = `${new Date().toISOString().slice(11, 16)} UTC`;
+    rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
+  }
   return { values: checked, rendered, hash: contentHash(rendered) };
+}
+
+/** What herald posted on X in the last 24 hours: X's window for refusing duplicate text. */
+function recentXTexts(tx: VerbContext['tx']): Set<string> {
+  const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+  const rows = tx
+    .select({ data: auditEvents.data })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.type, 'message.sent'), eq(auditEvents.platform, 'x'), gte(auditEvents.ts, since)))
+    .all();
+  return new Set(rows.map((r) => (JSON.parse(r.data) as { text?: string }).text).filter((t): t is string => !!t));
 }
 
 /** A drill marks every post (on X, every post of the thread carries the label before its number). */
