@@ -139,51 +139,58 @@ export function interactionRoutes(ctx: EmulatorContext): RouteDef[] {
     };
   };
 
+  /** GET, PATCH and DELETE of one answer message: the original response, or a follow-up by id. */
+  const messageRoutes = (pattern: string, find: (rec: InteractionRec, req: RouteRequest) => MessageRec | undefined, kinds: { edit: InteractionResponseRecord['kind']; delete: InteractionResponseRecord['kind'] }): RouteDef[] => {
+    const located = (req: RouteRequest) => {
+      const rec = byToken(req);
+      if (isError(rec)) return rec;
+      const m = find(rec, req);
+      return m ? { rec, m } : E.unknownMessage();
+    };
+    return [
+      {
+        method: 'GET',
+        pattern,
+        auth: false,
+        handler: (req) => {
+          const found = located(req);
+          return isError(found) ? found : { status: 200, body: world.messageObject(found.m) };
+        },
+      },
+      {
+        method: 'PATCH',
+        pattern,
+        auth: false,
+        messageWrite: true,
+        handler: (req) => {
+          const found = located(req);
+          if (isError(found)) return found;
+          const invalid = applyEdit(ctx, found.m, req.body, req.files);
+          if (invalid) return invalid;
+          commitEdit(ctx, found.m);
+          record(found.rec, { kind: kinds.edit, data: structuredClone(req.body), messageId: found.m.id });
+          return { status: 200, body: world.messageObject(found.m) };
+        },
+      },
+      {
+        method: 'DELETE',
+        pattern,
+        auth: false,
+        handler: (req) => {
+          const found = located(req);
+          if (isError(found)) return found;
+          commitDelete(ctx, found.m);
+          record(found.rec, { kind: kinds.delete, messageId: found.m.id });
+          return { status: 204 };
+        },
+      },
+    ];
+  };
+
   const base = '/webhooks/:application_id/:token';
   return [
     { method: 'POST', pattern: '/interactions/:interaction_id/:token/callback', auth: false, messageWrite: true, handler: callback },
-    {
-      method: 'GET',
-      pattern: `${base}/messages/@original`,
-      auth: false,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = original(rec);
-        return m ? { status: 200, body: world.messageObject(m) } : E.unknownMessage();
-      },
-    },
-    {
-      method: 'PATCH',
-      pattern: `${base}/messages/@original`,
-      auth: false,
-      messageWrite: true,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = original(rec);
-        if (!m) return E.unknownMessage();
-        const invalid = applyEdit(ctx, m, req.body, req.files);
-        if (invalid) return invalid;
-        commitEdit(ctx, m);
-        record(rec, { kind: 'editOriginal', data: structuredClone(req.body), messageId: m.id });
-        return { status: 200, body: world.messageObject(m) };
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: `${base}/messages/@original`,
-      auth: false,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = original(rec);
-        if (!m) return E.unknownMessage();
-        commitDelete(ctx, m);
-        record(rec, { kind: 'deleteOriginal', messageId: m.id });
-        return { status: 204 };
-      },
-    },
+    ...messageRoutes(`${base}/messages/@original`, (rec) => original(rec), { edit: 'editOriginal', delete: 'deleteOriginal' }),
     {
       method: 'POST',
       pattern: base,
@@ -203,48 +210,7 @@ export function interactionRoutes(ctx: EmulatorContext): RouteDef[] {
         return { status: 200, body: world.messageObject(message) };
       },
     },
-    {
-      method: 'GET',
-      pattern: `${base}/messages/:message_id`,
-      auth: false,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = ownMessage(rec, req.params.message_id ?? '');
-        return m ? { status: 200, body: world.messageObject(m) } : E.unknownMessage();
-      },
-    },
-    {
-      method: 'PATCH',
-      pattern: `${base}/messages/:message_id`,
-      auth: false,
-      messageWrite: true,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = ownMessage(rec, req.params.message_id ?? '');
-        if (!m) return E.unknownMessage();
-        const invalid = applyEdit(ctx, m, req.body, req.files);
-        if (invalid) return invalid;
-        commitEdit(ctx, m);
-        record(rec, { kind: 'editFollowup', data: structuredClone(req.body), messageId: m.id });
-        return { status: 200, body: world.messageObject(m) };
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: `${base}/messages/:message_id`,
-      auth: false,
-      handler: (req) => {
-        const rec = byToken(req);
-        if (isError(rec)) return rec;
-        const m = ownMessage(rec, req.params.message_id ?? '');
-        if (!m) return E.unknownMessage();
-        commitDelete(ctx, m);
-        record(rec, { kind: 'deleteFollowup', messageId: m.id });
-        return { status: 204 };
-      },
-    },
+    ...messageRoutes(`${base}/messages/:message_id`, (rec, req) => ownMessage(rec, req.params.message_id ?? ''), { edit: 'editFollowup', delete: 'deleteFollowup' }),
   ];
 }
 
