@@ -6,7 +6,6 @@ import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
 import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered } from './record';
-import { writeTx, type Tx } from '../../store/db';
 
 const NAMES: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 
@@ -20,7 +19,6 @@ export class DeliveryWorker {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private startGate: Promise<void> = Promise.resolve();
-  private outcomes: Array<{ write: (tx: Tx) => void; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(
     private readonly core: Core,
@@ -55,32 +53,6 @@ export class DeliveryWorker {
     return turn;
   }
 
-  /**
-   * Deliveries that finish together (a broadcast to many channels answered in the same
-   * rate-limit window) record their outcomes in one durable commit, as core.audit does for
-   * sent messages; each resolves only once its outcome is committed.
-   */
-  private commitOutcome(write: (tx: Tx) => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.outcomes.push({ write, resolve, reject });
-      if (this.outcomes.length === 1) setImmediate(() => this.flushOutcomes());
-    });
-  }
-
-  private flushOutcomes(): void {
-    const batch = this.outcomes;
-    this.outcomes = [];
-    try {
-      writeTx(this.core.db, (tx) => {
-        for (const o of batch) o.write(tx);
-      });
-    } catch (err) {
-      for (const o of batch) o.reject(err);
-      return;
-    }
-    for (const o of batch) o.resolve();
-  }
-
   /** Resolves when nothing is in flight (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
@@ -110,7 +82,8 @@ export class DeliveryWorker {
       const attempt = d.attempts + 1;
       try {
         const done = await perform(this.core, publisher, target, d, guard);
-        await this.commitOutcome((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
+        // Deliveries finishing together share one durable commit (core.audit's group commit).
+        await this.core.audit.run((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
         this.core.events.emit('draftChanged', d.draftId);
         return;
       } catch (err) {
