@@ -1,24 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDiscordEmulator, type DiscordEmulator } from '../../../src/emulators/discord';
+import type { DiscordEmulator } from '../../../src/emulators/discord';
 import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
 import { PING_ONLY } from '../../../src/platforms/discord/publisher';
 import type { Target } from '../../../src/config/types';
 import { createLogger } from '../../../src/util/log';
-import { testConfig } from '../../helpers/config';
 import { publisherContract, type ContractHarness } from '../../contract/publisher-contract';
-import { APP, CH, GUILD, GUILD_SPEC } from './setup';
+import { CH, discordWorld } from './setup';
 
 /** The publisher alone, on the emulator: the worker is not involved, so every failure is seen as the worker would see it. */
 async function publisherOnly(): Promise<{ emu: DiscordEmulator; adapter: DiscordAdapter; target: (id: string) => Target; close(): Promise<void> }> {
-  const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC] });
-  const config = testConfig({
-    HERALD_CONFIG: 'test/platforms/discord/herald.yaml',
-    DISCORD_TOKEN: emu.token,
-    DISCORD_APPLICATION_ID: APP,
-    DISCORD_GUILD_IDS: GUILD,
-    DISCORD_API_URL: emu.restUrl,
-    DISCORD_COMMS_CHANNEL_ID: CH.comms,
-  });
+  const { emu, config } = await discordWorld();
   const adapter = await createDiscord(config, createLogger('silent'));
   return {
     emu,

@@ -71,7 +71,8 @@ export interface Setup {
 }
 
 /** A whole herald with the real Discord adapter logged in to the loopback emulator, Telegram and X scripted. */
-export async function startDiscord(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<Setup> {
+/** The emulator with the test guild, and the real config loader pointed at it. */
+export async function discordWorld(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<{ emu: DiscordEmulator; config: Config }> {
   const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC], ...options.emulator });
   const config = testConfig({
     HERALD_CONFIG: 'test/platforms/discord/herald.yaml',
@@ -82,6 +83,11 @@ export async function startDiscord(options: { emulator?: DiscordEmulatorOptions;
     DISCORD_COMMS_CHANNEL_ID: CH.comms,
     ...options.env,
   });
+  return { emu, config };
+}
+
+export async function startDiscord(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<Setup> {
+  const { emu, config } = await discordWorld(options);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
