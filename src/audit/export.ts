@@ -1,4 +1,6 @@
 import type { Db } from '../store/db';
+import { utcSecond } from '../util/time';
+import { platformName } from '../config/schema';
 import type { AuditRowContent } from './append';
 import { verifyAudit } from './verify';
 
@@ -26,7 +28,6 @@ export function readAudit(db: Db, filter: ExportFilter): AuditRow[] {
     .all(params) as AuditRow[];
 }
 
-const PLATFORM: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 const clip = (s: unknown, n = 120) => {
   const t = String(s ?? '').replace(/\s+/g, ' ').trim();
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
@@ -35,7 +36,7 @@ const clip = (s: unknown, n = 120) => {
 /** One line a reviewer can read for each event. */
 export function describeEvent(row: AuditRow): string {
   const d = JSON.parse(row.data) as Record<string, any>;
-  const where = row.platform ? ` on ${PLATFORM[row.platform] ?? row.platform}` : '';
+  const where = row.platform ? ` on ${platformName(row.platform)}` : '';
   switch (row.type) {
     case 'command.received':
       return `sent \`${clip(d.raw, 80)}\`${where}${d.via === 'button' ? ' (button)' : ''}`;
@@ -122,7 +123,7 @@ export function toMarkdown(db: Db, rows: AuditRow[], filter: ExportFilter): stri
   const chain = verifyAudit(db);
   const out: string[] = ['# herald audit log', ''];
   const scope = [filter.draftId !== undefined && `draft #${filter.draftId}`, filter.since && `since ${filter.since}`, filter.until && `until ${filter.until}`].filter(Boolean);
-  out.push(`Exported ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC${scope.length ? ` · ${scope.join(' · ')}` : ''} · ${rows.length} events`);
+  out.push(`Exported ${utcSecond()} UTC${scope.length ? ` · ${scope.join(' · ')}` : ''} · ${rows.length} events`);
   out.push(chain.ok ? `Hash chain verified: ${chain.rows} rows, last hash \`${chain.lastHash.slice(0, 16)}…\`` : `**Hash chain BROKEN at row ${chain.seq}: ${chain.problem}**`);
   const groups = new Map<string, AuditRow[]>();
   for (const r of rows) {
@@ -134,7 +135,7 @@ export function toMarkdown(db: Db, rows: AuditRow[], filter: ExportFilter): stri
     const template = created ? ` — ${(JSON.parse(created.data) as { template: string }).template}` : '';
     out.push('', `## ${title}${template}`, '', '| time (UTC) | # | who | what |', '| --- | --- | --- | --- |');
     for (const e of events) {
-      out.push(`| ${e.ts.slice(0, 19).replace('T', ' ')} | ${e.seq} | ${mdCell(who(e))} | ${mdCell(describeEvent(e))} |`);
+      out.push(`| ${utcSecond(e.ts)} | ${e.seq} | ${mdCell(who(e))} | ${mdCell(describeEvent(e))} |`);
     }
   }
   return `${out.join('\n')}\n`;

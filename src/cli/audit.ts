@@ -1,18 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema } from '../config/schema';
-import { ConfigError } from '../config/load';
+import { ConfigError, readEnvironment } from '../config/load';
 import { openDb } from '../store/db';
 import { verifyAudit } from '../audit/verify';
 import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
-import { parse as parseDotenv } from 'dotenv';
-import { readFileSync } from 'node:fs';
 
 /** Audit commands need only the database: they work even when the rest of the config is broken. */
 function openAuditDb() {
-  const env: Record<string, string | undefined> = { ...process.env };
-  if (existsSync('.env')) for (const [k, v] of Object.entries(parseDotenv(readFileSync('.env')))) env[k] ??= v;
-  const parsed = envSchema.pick({ HERALD_DB_PATH: true }).safeParse(env);
+  const parsed = envSchema.pick({ HERALD_DB_PATH: true }).safeParse(readEnvironment());
   if (!parsed.success) throw new ConfigError(`HERALD_DB_PATH: ${parsed.error.issues[0]!.message}`);
   const path = resolve(parsed.data.HERALD_DB_PATH);
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);

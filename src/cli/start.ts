@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load';
+import { loadConfig, readEnvironment } from '../config/load';
 import { createHerald } from '../app';
 import { connectPlatforms } from '../platforms';
 import type { Config, Platform } from '../config/types';
@@ -62,7 +62,7 @@ async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured')
   // Loaded only here: a production start never loads the emulators.
   const { startSandbox } = await import('../sandbox');
   const { sandboxBanner } = await import('../sandbox/banner');
-  const dir = process.env.HERALD_SANDBOX_DIR?.trim() || 'data/sandbox';
+  const dir = readEnvironment().HERALD_SANDBOX_DIR?.trim() || 'data/sandbox';
   const box = await startSandbox({ dir, drill: options.drill ?? false });
   process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
   await signalled();

@@ -22,17 +22,23 @@ function describe(issue: z.core.$ZodIssue, prefix: string): string {
   return `${prefix}${where}: ${what}`;
 }
 
+/** The environment with `.env` underneath it: a variable set for real wins over the file. */
+export function readEnvironment(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean } = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
+  const dotenvPath = resolve(options.cwd ?? process.cwd(), '.env');
+  if (options.readDotenv !== false && existsSync(dotenvPath)) {
+    for (const [k, v] of Object.entries(parseDotenv(readFileSync(dotenvPath)))) env[k] ??= v;
+  }
+  return env;
+}
+
 /**
  * Reads `.env` (without overriding the real environment), then the optional config file, and
  * validates both. Throws ConfigError with one line on the first problem.
  */
 export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean; drill?: boolean } = {}): Config {
   const cwd = options.cwd ?? process.cwd();
-  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
-  const dotenvPath = resolve(cwd, '.env');
-  if (options.readDotenv !== false && existsSync(dotenvPath)) {
-    for (const [k, v] of Object.entries(parseDotenv(readFileSync(dotenvPath)))) env[k] ??= v;
-  }
+  const env = readEnvironment(options);
 
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) throw new ConfigError(describe(envResult.error.issues[0]!, ''));

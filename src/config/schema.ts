@@ -6,6 +6,9 @@ export const ROLES = ['drafter', 'approver', 'moderator'] as const;
 export type Role = (typeof ROLES)[number];
 export const PLATFORMS = ['discord', 'telegram', 'x'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+const PLATFORM_NAMES: Record<Platform, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
+/** How people call a platform, for every sentence herald writes. */
+export const platformName = (p: string): string => PLATFORM_NAMES[p as Platform] ?? p;
 export type ChatPlatform = Exclude<Platform, 'x'>;
 
 const id = z
@@ -121,4 +124,3 @@ export const envSchema = z.object({
   X_OAUTH2_USER_TOKEN: optionalString,
   X_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.x.com' }).optional()),
 });
-export type EnvConfig = z.infer<typeof envSchema>;

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { createHerald, type Herald } from '../app';
-import { loadConfig } from '../config/load';
+import { loadConfig, readEnvironment } from '../config/load';
 import type { Config, Platform } from '../config/types';
 import type { Publisher } from '../core/delivery/publisher';
 import { connectPlatforms, type PlatformAdapter } from '../platforms';
@@ -41,17 +40,14 @@ const PLATFORM_VARIABLE = /^(DISCORD|TELEGRAM|X)_/;
 
 /** The operator's settings (log level, template folder) without any platform's: those point at the emulators. */
 function sandboxEnv(options: SandboxOptions, cwd: string, world: World): Record<string, string | undefined> {
-  const base: Record<string, string | undefined> = {};
-  const dotenv = resolve(cwd, '.env');
-  if (existsSync(dotenv)) Object.assign(base, parseDotenv(readFileSync(dotenv)));
-  Object.assign(base, options.env ?? process.env);
+  const base = readEnvironment({ ...(options.env ? { env: options.env } : {}), cwd });
   for (const key of Object.keys(base)) if (PLATFORM_VARIABLE.test(key)) delete base[key];
   return { ...base, ...world.env, HERALD_DB_PATH: join(options.dir, 'herald.db') };
 }
 
-function consolePort(options: SandboxOptions): number {
+function consolePort(options: SandboxOptions, cwd: string): number {
   if (options.port !== undefined) return options.port;
-  const fromEnv = (options.env ?? process.env).HERALD_CONSOLE_PORT;
+  const fromEnv = readEnvironment({ ...(options.env ? { env: options.env } : {}), cwd }).HERALD_CONSOLE_PORT;
   if (fromEnv && /^\d{1,5}$/.test(fromEnv)) return Number(fromEnv);
   return DEFAULT_CONSOLE_PORT;
 }
@@ -90,7 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     started.push(() => herald.close());
     for (const a of adapters) await a.attach?.(herald);
     herald.worker.kick();
-    const server = await startConsole({ world, herald, port: consolePort(options), log });
+    const server = await startConsole({ world, herald, port: consolePort(options, cwd), log });
     return {
       url: server.url,
       world,

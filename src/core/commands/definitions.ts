@@ -1,4 +1,5 @@
 import { desc, eq, inArray } from 'drizzle-orm';
+import { utcMinute } from '../../util/time';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
 import type { Role } from '../../config/schema';
 import { approveDraft } from '../drafts/approve';
@@ -129,7 +130,7 @@ const status = defineCommand({
       const rows = ctx.tx.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).all();
       const counts = ['sent', 'pending', 'failed'].map((s) => `${rows.filter((d) => d.status === s).length} ${s}`).join(', ');
       const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
-      lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${b.createdAt.slice(0, 16).replace('T', ' ')} UTC — ${counts}`);
+      lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}`);
     }
     return { replies: [{ type: 'text', text: lines.join('\n') }] };
   },

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { utcMinute } from '../../util/time';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { ChatPlatform } from '../../config/types';
@@ -31,7 +32,7 @@ export function latestInfo(core: Core, db: DbOrTx, platform: ChatPlatform): Late
     title: template?.title ?? draft.templateId,
     link,
     status: /resolved|complete/.test(draft.templateId) ? 'resolved' : 'ongoing',
-    updated_at: `${b.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+    updated_at: `${utcMinute(b.createdAt)} UTC`,
     next_update: valuesOf(rev).next_update ?? '',
   };
 }

@@ -6,7 +6,7 @@ import { HeraldError } from '../errors';
 import { getDraft, getRevision, renderedOf } from '../drafts/load';
 import type { Rendered } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
-import { ensureParts, liveParts, markPartDeleted, markPartSent, markSending, partsOf, type DeliveryRow, type PartRow } from './record';
+import { ensureParts, liveParts, markPartDeleted, markPartSent, markSending, type DeliveryRow, type PartRow } from './record';
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
 export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
@@ -97,4 +97,3 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   return { link, notes };
 }
 
-export { partsOf };

@@ -1,4 +1,5 @@
 import type { Core } from '../core';
+import { platformName } from '../../config/schema';
 import type { Platform } from '../../config/types';
 import { HeraldError } from '../errors';
 import { redact } from '../../util/redact';
@@ -7,7 +8,6 @@ import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
 import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered } from './record';
 
-const NAMES: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -70,12 +70,15 @@ export class DeliveryWorker {
     let d = first;
     const target = this.core.config.targets[d.targetId];
     const publisher = this.publishers[d.platform as Platform];
+    const name = platformName(d.platform);
     if (!target || !publisher) {
-      markFailed(this.core.db, d, target ? `herald has no ${NAMES[d.platform] ?? d.platform} connection configured` : `target ${d.targetId} is no longer configured`);
+      const why = target
+        ? `herald has no ${name} connection: set its credentials (see .env.example), restart herald, then /retry #${d.draftId}`
+        : `target ${d.targetId} is no longer in the config: add it back under targets, restart herald, then /retry #${d.draftId}`;
+      markFailed(this.core.db, d, why);
       this.core.events.emit('draftChanged', d.draftId);
       return;
     }
-    const name = NAMES[d.platform] ?? d.platform;
     const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
 
     while (!this.stopping.signal.aborted) {
@@ -93,7 +96,7 @@ export class DeliveryWorker {
         let final: string | null = null;
         if (!e.retryable) final = reason;
         else if (e.retryAfterMs !== undefined && e.retryAfterMs > cfg.max_wait_ms) {
-          final = `${reason}; ${NAMES[d.platform]} asked herald to wait ${formatWait(e.retryAfterMs)}, longer than the ${formatWait(cfg.max_wait_ms)} bound`;
+          final = `${reason}; ${name} asked herald to wait ${formatWait(e.retryAfterMs)}, longer than the ${formatWait(cfg.max_wait_ms)} bound`;
         } else if (attempt >= cfg.max_attempts) final = `${reason}; gave up after ${attempt} attempts`;
         if (final) {
           markFailed(this.core.db, d, final, { number: attempt, code: e.code, reason });

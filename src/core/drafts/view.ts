@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { platformName } from '../../config/schema';
 import twitterText from 'twitter-text';
 import { auditEvents, broadcasts, deliveries } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
@@ -103,7 +104,6 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
   };
 }
 
-const PLATFORM_NAMES: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 const n = (v: number) => v.toLocaleString('en-US');
 
 export const DELIVERY_ICON: Record<string, string> = { sent: '✅', pending: '⏳', failed: '❌' };
@@ -124,7 +124,7 @@ export function headerText(view: DraftView): string {
   for (const p of view.platforms) {
     const what = p.platform === 'x' ? (p.parts > 1 ? `thread of ${p.parts} posts` : '1 post') : p.parts > 1 ? `${p.parts} messages` : '1 message';
     const links = p.postsWithLinks ? `, ${p.postsWithLinks} with a link` : '';
-    lines.push(`${PLATFORM_NAMES[p.platform]} — ${what}: ${p.lengths.map(n).join(' + ')} of ${n(p.limit)} ${p.unit}${links}`);
+    lines.push(`${platformName(p.platform)} — ${what}: ${p.lengths.map(n).join(' + ')} of ${n(p.limit)} ${p.unit}${links}`);
   }
   if (view.deliveries.length) {
     lines.push('');
@@ -133,7 +133,7 @@ export function headerText(view: DraftView): string {
       const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
       // A failed attempt is a failure the team should see (SPEC: ❌ with the reason and what herald does next), even while it is retried.
       const icon = d.failedAttempt ? DELIVERY_ICON.failed : DELIVERY_ICON[d.status];
-      lines.push(`${icon ?? '•'} ${d.targetId} (${PLATFORM_NAMES[d.platform] ?? d.platform}) — ${detail}`);
+      lines.push(`${icon ?? '•'} ${d.targetId} (${platformName(d.platform)}) — ${detail}`);
     }
   }
   return lines.join('\n');

@@ -2,6 +2,9 @@ import type { Config } from '../../config/types';
 import { invalidInput } from '../errors';
 import {
   checkLinks,
+  DISCORD_LIMIT,
+  TELEGRAM_LIMIT,
+  X_LIMIT,
   docToPlainText,
   parseStatement,
   toDiscord,
@@ -30,7 +33,7 @@ export interface Rendered {
 export type RenderContext = Pick<Config, 'org' | 'officialDomains' | 'officialUrls'>;
 export type LatestInfo = Partial<Record<(typeof LATEST_FIELDS)[number], string>>;
 
-export const LIMITS = { discord: 2000, telegram: 4096, x: 280 } as const;
+export const LIMITS = { discord: DISCORD_LIMIT, telegram: TELEGRAM_LIMIT, x: X_LIMIT } as const;
 
 /**
  * Values go into the template as opaque tokens, so the markup parser sees only the template's

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from '../../util/http-body';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalidJson, methodNotAllowed, notFound, statusText, tooLarge, unauthorized, apiError, type RestResponse } from './errors';
@@ -138,7 +139,7 @@ export class RestServer {
 
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readBody(req, MAX_BODY_BYTES);
     } catch {
       this.reply(res, tooLarge(), undefined);
       return;
@@ -244,16 +245,6 @@ export class RestServer {
 
 const routeHash = (route: CompiledRoute) => bucketHash(`${route.method} ${route.pattern}`);
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 type Parsed = { kind: 'ok'; body: Body; files: UploadedFile[] } | { kind: 'invalid'; body: Body; files: UploadedFile[] };
 

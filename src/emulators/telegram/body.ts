@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { readBody } from '../../util/http-body';
 import type { RecordedRequest } from './types';
 
 /**
@@ -21,16 +22,8 @@ export interface ParsedBody {
 
 const MAX_BODY = 60 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
+/** The request body, up to Telegram's own upload size. */
+export const readRequestBody = (req: IncomingMessage): Promise<Buffer> => readBody(req, MAX_BODY);
 
 function parseMultipart(body: Buffer, boundary: string): Record<string, unknown> {
   const params: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyError, parseBody, readBody } from './body';
+import { BodyError, parseBody, readRequestBody } from './body';
 import { nginxPage, type Core, type Outcome } from './core';
 import { unauthorized } from './errors';
 import type { ApiResponseBody } from './types';
@@ -68,7 +68,7 @@ export async function startServer(core: Core, token: string): Promise<{ server: 
       return;
     }
     const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
-    const body = await readBody(req);
+    const body = await readRequestBody(req);
     let parsed;
     try {
       parsed = parseBody(url.searchParams, req.headers['content-type'], body);

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { readBody } from '../../util/http-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -176,7 +177,8 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     const q = target.indexOf('?');
     const rawQuery = q === -1 ? '' : target.slice(q + 1);
     const method = (req.method ?? 'GET').toUpperCase();
-    const bodyText = await readBody(req);
+    // An oversized or broken body reads as empty, which X answers as an invalid request.
+    const bodyText = (await readBody(req, MAX_BODY_BYTES).catch(() => Buffer.alloc(0))).toString('utf8');
     const record = this.record(req, method, url.pathname, rawQuery, bodyText);
 
     const route = findRoute(method, url.pathname);
@@ -307,18 +309,6 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

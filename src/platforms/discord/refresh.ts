@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { platformName } from '../../config/schema';
 import type { Core } from '../../core/core';
 import { buildView } from '../../core/drafts/view';
 import { previewsOf } from '../../core/outbox';
@@ -11,7 +12,6 @@ import { messageLink } from './links';
 import { buttons, headerContent, supersededContent } from './preview';
 import type { ChannelDirectory } from './publisher';
 
-const PLATFORM_NAMES: Record<string, string> = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 
 /**
  * Keeps a draft's previews in this platform's chats current as approvals and deliveries land.
@@ -97,7 +97,7 @@ export class PreviewRefresher {
       .filter((d) => !this.noticed.has(d.id));
     for (const d of failed) {
       this.noticed.add(d.id);
-      const text = `❌ #${draftId} did not reach ${d.targetId} (${PLATFORM_NAMES[d.platform] ?? d.platform}): ${redact(d.lastError ?? 'failed')}. herald will not retry it; fix the cause and post it by hand, or /retract #${draftId}.`;
+      const text = `❌ #${draftId} did not reach ${d.targetId} (${platformName(d.platform)}): ${redact(d.lastError ?? 'failed')}. herald will not retry it on its own; fix the cause, then /retry #${draftId}.`;
       try {
         const m = await this.chat.post(comms, { content: text });
         this.chat.record({ chatId: comms, messageIds: [m.id], text, kind: 'notice', draftId });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { readBody } from '../../util/http-body';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { Update } from 'telegraf/types';
@@ -47,20 +48,17 @@ export async function startWebhookServer(opts: { path: string; port: number; hos
       req.resume();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        res.writeHead(413).end();
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY);
+    } catch {
+      res.writeHead(413).end();
+      req.destroy();
+      return;
     }
     let update: Update;
     try {
-      update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Update;
+      update = JSON.parse(body.toString('utf8')) as Update;
     } catch {
       res.writeHead(400).end();
       return;

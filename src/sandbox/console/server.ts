@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BodyTooLarge, readBody } from '../../util/http-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -66,15 +67,11 @@ function listen(server: Server, port: number): Promise<void> {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ActionRefused('The request is too large.');
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBody(req, MAX_BODY).catch((err: unknown) => {
+    throw err instanceof BodyTooLarge ? new ActionRefused('The request is too large.') : err;
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new ActionRefused('The request is not JSON.');
   }

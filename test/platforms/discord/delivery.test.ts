@@ -99,7 +99,7 @@ describe('Discord: limits and failures', () => {
     const header = previewHeaders(s, id)[0]!.content;
     expect(header).toContain('❌ discord-gone (Discord) — Discord does not know channel');
     expect(header).toContain('✅ discord-news (Discord)');
-    expect(texts(s, CH.comms)).toContain(`❌ #${id} did not reach discord-gone (Discord): ${gone!.lastError}. herald will not retry it; fix the cause and post it by hand, or /retract #${id}.`);
+    expect(texts(s, CH.comms)).toContain(`❌ #${id} did not reach discord-gone (Discord): ${gone!.lastError}. herald will not retry it on its own; fix the cause, then /retry #${id}.`);
   });
 
   it('fails at once on missing permissions, naming what to grant', async () => {
