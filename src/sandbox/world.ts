@@ -1,9 +1,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
-import { startDiscordEmulator, type DiscordEmulator } from '../emulators/discord';
-import { startTelegramEmulator, type TelegramEmulator } from '../emulators/telegram';
-import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator } from '../emulators/x';
+import { startDiscordEmulator, type DiscordEmulator } from '@herald/emulators/discord';
+import { startTelegramEmulator, type TelegramEmulator } from '@herald/emulators/telegram';
+import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator } from '@herald/emulators/x';
 
 /**
  * A complete loopback world for herald: Discord, Telegram and X emulators seeded with a team

@@ -1,8 +1,8 @@
 import { desc } from 'drizzle-orm';
 import type { Herald } from '../../app';
-import type { StoredMessage as DiscordMessage } from '../../emulators/discord';
-import type { StoredMessage as TelegramMessage } from '../../emulators/telegram';
-import type { ThreadNode } from '../../emulators/x';
+import type { StoredMessage as DiscordMessage } from '@herald/emulators/discord';
+import type { StoredMessage as TelegramMessage } from '@herald/emulators/telegram';
+import type { ThreadNode } from '@herald/emulators/x';
 import { buildView, DELIVERY_ICON } from '../../core/drafts/view';
 import { drafts } from '../../store/schema';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, type World } from '../world';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DiscordEmulator } from '../../../src/emulators/discord';
+import type { DiscordEmulator } from '@herald/emulators/discord';
 import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
 import { PING_ONLY } from '../../../src/platforms/discord/publisher';
 import type { Target } from '../../../src/config/types';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals } from '../../../src/store/schema';
-import { startDiscordEmulator } from '../../../src/emulators/discord';
+import { startDiscordEmulator } from '@herald/emulators/discord';
 import { createDiscord } from '../../../src/platforms/discord';
 import { createLogger } from '../../../src/util/log';
 import { testConfig } from '../../helpers/config';

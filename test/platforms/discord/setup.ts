@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createHerald, type Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '../../../src/emulators/discord';
+import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '@herald/emulators/discord';
 import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
 import { createLogger } from '../../../src/util/log';
 import { testConfig } from '../../helpers/config';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
-import type { StoredMessage } from '../../../src/emulators/telegram';
+import type { StoredMessage } from '@herald/emulators/telegram';
 import { CHANNEL_ID, COMMS_ID, containing, EXPLOIT, FRONTEND, ID, startWorld, type World } from './world';
 
 // The whole path from the private comms group to the channel, with the real telegraf bot

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { asc, eq } from 'drizzle-orm';
 import { createHerald, type Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { startTelegramEmulator, type StoredMessage, type TelegramEmulator, type TelegramEmulatorOptions } from '../../../src/emulators/telegram';
+import { startTelegramEmulator, type StoredMessage, type TelegramEmulator, type TelegramEmulatorOptions } from '@herald/emulators/telegram';
 import { createTelegramAdapterWith, type TelegramAdapter } from '../../../src/platforms/telegram';
 import { auditEvents, deliveries } from '../../../src/store/schema';
 import { createLogger } from '../../../src/util/log';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
-import { DEFAULT_X_CREDENTIALS, DEFAULT_X_USER, startXEmulator, xClientOptionsFor, type XEmulator } from '../../../src/emulators/x';
+import { DEFAULT_X_CREDENTIALS, DEFAULT_X_USER, startXEmulator, type XEmulator } from '@herald/emulators/x';
+import { xClientOptionsFor } from '../../../src/platforms/x/base-url-plugin';
 
 /** The emulator route the X publisher relies on to find a post X calls a duplicate. */
 let emu: XEmulator;

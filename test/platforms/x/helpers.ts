@@ -3,7 +3,7 @@ import { deliveries, deliveryParts } from '../../../src/store/schema';
 import type { Db } from '../../../src/store/db';
 import { createHerald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '../../../src/emulators/x';
+import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '@herald/emulators/x';
 import { createXAdapter, XPublisher } from '../../../src/platforms/x';
 import { createLogger, type Logger } from '../../../src/util/log';
 import { MemoryChat } from '../../helpers/chat';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeraldError } from '../../../src/core/errors';
 import type { SendRequest } from '../../../src/core/delivery/publisher';
-import { DEFAULT_X_CREDENTIALS, DEFAULT_X_USER } from '../../../src/emulators/x';
+import { DEFAULT_X_CREDENTIALS, DEFAULT_X_USER } from '@herald/emulators/x';
 import { createLogger } from '../../../src/util/log';
 import { livePosts, postRequests, xSetup, type XSetupOptions } from './helpers';
 

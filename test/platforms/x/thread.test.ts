@@ -3,7 +3,7 @@ import twitterText from 'twitter-text';
 import { loadLibrary } from '../../../src/core/templates/library';
 import { renderTemplate } from '../../../src/core/statement/render';
 import type { SentMessage } from '../../../src/core/delivery/publisher';
-import { DEFAULT_X_USER } from '../../../src/emulators/x';
+import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { ROOT } from '../../helpers/config';
 import { THREAD_VALUES, livePosts, xSetup } from './helpers';
 

@@ -4,7 +4,7 @@ import { createHerald } from '../../../src/app';
 import { createXAdapter } from '../../../src/platforms/x';
 import { deliveries, deliveryParts } from '../../../src/store/schema';
 import { openDb, type Db } from '../../../src/store/db';
-import { DEFAULT_X_USER } from '../../../src/emulators/x';
+import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { createLogger } from '../../../src/util/log';
 import { MemoryChat } from '../../helpers/chat';
 import { ScriptedPublisher } from '../../helpers/publisher';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { readBody } from '../../util/http-body';
+import { readBody } from '../shared/body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { Markup, Telegraf, TelegramError } from 'telegraf';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseHtml, startTelegramEmulator, type TelegramEmulator, type Update } from '../../src/emulators/telegram';
+import { parseHtml, startTelegramEmulator, type TelegramEmulator, type Update } from '../src/telegram';
 
 // The real telegraf 4.16 client against the loopback emulator, over HTTP.
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { readBody } from '../../util/http-body';
+import { readBody } from '../shared/body';
 import type { RecordedRequest } from './types';
 
 /**

@@ -15,7 +15,7 @@ import {
   type RESTOptions,
   type TextChannel,
 } from 'discord.js';
-import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec } from '../../src/emulators/discord';
+import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec } from '../src/discord';
 
 const GUILD: GuildSpec = {
   id: '1100000000000000001',

@@ -7,8 +7,6 @@
  */
 export { XEmulator, startXEmulator, DEFAULT_X_USER, DEFAULT_X_CREDENTIALS } from './emulator';
 export type { XEmulatorEvents } from './emulator';
-export { xBaseUrlPlugin, xClientOptionsFor, rewriteXUrl } from './base-url-plugin';
-export type { XBaseUrlOptions } from './base-url-plugin';
 export { DEFAULT_LIMITS as DEFAULT_X_LIMITS } from './rate-limits';
 export type {
   Fault,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody } from '../../util/http-body';
+import { readBody } from '../shared/body';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalidJson, methodNotAllowed, notFound, statusText, tooLarge, unauthorized, apiError, type RestResponse } from './errors';

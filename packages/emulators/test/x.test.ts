@@ -5,9 +5,10 @@ import {
   DEFAULT_X_CREDENTIALS,
   DEFAULT_X_USER,
   startXEmulator,
-  xClientOptionsFor,
   type XEmulator,
-} from '../../src/emulators/x';
+} from '../src/x';
+// The client is pointed at the emulator the way herald's X adapter points it at X_API_URL.
+import { xClientOptionsFor } from '../../../src/platforms/x/base-url-plugin';
 
 let emu: XEmulator;
 let client: TwitterApi;
