@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
-
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+import { dbNow as now } from './now';
 
 export const drafts = sqliteTable('drafts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -79,7 +77,12 @@ export const deliveries = sqliteTable(
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    /** ISO time before which the worker leaves it alone (backoff). */
+    /**
+     * The error code of the last attempt (`rate_limited`, `network`, …); null when it succeeded or
+     * none was made. Tells a failed attempt from a wait the platform asked for.
+     */
+    lastAttemptCode: text('last_attempt_code'),
+    /** ISO time before which the worker leaves it alone (backoff), after a restart too. */
     notBefore: text('not_before'),
     link: text('link'),
     createdAt: text('created_at').notNull().default(now),
@@ -102,10 +105,22 @@ export const deliveryParts = sqliteTable(
     messageId: text('message_id'),
     chatId: text('chat_id'),
     url: text('url'),
+    /** What this part said when it went out: X refuses a post repeating one of the last day's. */
+    text: text('text'),
     sentAt: text('sent_at'),
   },
   (t) => [uniqueIndex('delivery_parts_delivery_idx').on(t.deliveryId, t.idx)],
 );
+
+/** A drill broadcast's timings for the review, recorded once when its last delivery settles. */
+export const drillTimings = sqliteTable('drill_timings', {
+  broadcastId: integer('broadcast_id').primaryKey().references(() => broadcasts.id),
+  draftId: integer('draft_id').notNull().references(() => drafts.id),
+  label: text('label').notNull(),
+  /** The DrillTimings record, as the `drill.timings` audit event carries it. */
+  timingsJson: text('timings_json').notNull(),
+  recordedAt: text('recorded_at').notNull().default(now),
+});
 
 export const receivedCommands = sqliteTable(
   'received_commands',

@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db';
 import { deliveries } from '../../src/store/schema';
 import { verifyAudit } from '../../src/audit/verify';
-import { ROOT, tempDir } from '../helpers/config';
+import { DeliveryWorker } from '../../src/core/delivery/worker';
+import { ROOT, tempDir, testConfig } from '../helpers/config';
+import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
+import { retryable, until } from '../helpers/publisher';
 
 /** Runs the child until it prints `waitFor`; bounded by a timeout. */
 function run(mode: string, db: string, log: string, waitFor: string) {
@@ -56,5 +60,51 @@ describe('crash and resume', () => {
     expect(store.select().from(deliveries).all().map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
     expect(verifyAudit(store)).toMatchObject({ ok: true });
     store.$client.close();
+  });
+});
+
+describe('a restart during a backoff', () => {
+  it('keeps the backoff: the resumed delivery is not posted before its notBefore, and is posted once it is due', async () => {
+    const config = testConfig();
+    // A 45-minute wait (the jitter is fixed at the middle): the first herald is stopped inside it.
+    config.delivery.base_delay_ms = 3_600_000;
+    config.delivery.max_delay_ms = 3_600_000;
+    const first = testHerald(config);
+    const discord = () => first.db.select().from(deliveries).where(eq(deliveries.targetId, 'discord-main')).get()!;
+    first.pubs.discord.script('discord-main', { error: retryable() });
+    first.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
+    first.chat.say('bob', '/approve #1');
+    first.chat.say('carol', '/approve #1');
+    await until(() => discord().attempts === 1, 'the failed attempt');
+    const notBefore = Date.parse(discord().notBefore!);
+    await first.close();
+
+    // The restarted herald's worker, on a clock the test moves.
+    const second = testHerald(config);
+    let clock = () => notBefore - 30 * 60_000;
+    const worker = new DeliveryWorker(second.herald.core, second.pubs, () => 0.5, () => clock());
+    const postedAt: number[] = [];
+    const send = second.pubs.discord.send.bind(second.pubs.discord);
+    second.pubs.discord.send = (req) => (postedAt.push(clock()), send(req));
+    try {
+      worker.kick();
+      await worker.idle();
+      expect(second.pubs.discord.postsTo('discord-main')).toHaveLength(0);
+      const waiting = second.db.select().from(deliveries).where(eq(deliveries.targetId, 'discord-main')).get()!;
+      expect(waiting).toMatchObject({ status: 'pending', attempts: 1, notBefore: new Date(notBefore).toISOString() });
+      expect(second.chat.say('bob', '/status #1').text).toContain(`❌ discord-main (Discord) — Discord answered 500 Internal Server Error; retrying at ${new Date(notBefore).toISOString().slice(11, 19)} UTC`);
+
+      // Due a moment from now: the worker wakes up by itself once the backoff is over.
+      const offset = notBefore - 20 - Date.now();
+      clock = () => Date.now() + offset;
+      worker.kick();
+      await until(() => second.pubs.discord.postsTo('discord-main').length === 1, 'the resumed post');
+      await worker.idle();
+      expect(postedAt.every((t) => t >= notBefore)).toBe(true);
+      expect(second.db.select().from(deliveries).where(eq(deliveries.targetId, 'discord-main')).get()).toMatchObject({ status: 'sent', attempts: 2 });
+    } finally {
+      await worker.stop();
+      await second.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { readAudit } from '../../src/audit/export';
+import { drillTimings } from '../../src/store/schema';
 import { startSandbox } from '../../src/sandbox';
 import { SANDBOX_IDS } from '../../src/sandbox/world';
 import { herald } from '../helpers/cli';
@@ -83,6 +84,8 @@ describe('a drill', () => {
     for (const n of [d.firstDraftToBroadcastMs, d.totalMs, ...d.approvals.map((a: { waitMs: number }) => a.waitMs), ...d.deliveries.map((x: { ms: number }) => x.ms)]) {
       expect(n).toBeGreaterThanOrEqual(0);
     }
+    // The timings are a row of their own; the audit event is their evidence.
+    expect(t.db.select().from(drillTimings).all().map((r) => ({ broadcast: r.broadcastId, timings: JSON.parse(r.timingsJson) }))).toEqual([{ broadcast: 1, timings: d }]);
     await t.close();
     t.db.$client.close();
 

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { approvals, auditEvents, broadcasts, deliveries, drafts, revisions } from '../../store/schema';
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { approvals, broadcasts, deliveries, drafts, drillTimings as drillTimingsTable, revisions } from '../../store/schema';
 import { writeTx, type Db, type DbOrTx } from '../../store/db';
 import { appendAudit } from '../../audit/append';
 import type { Core } from '../core';
@@ -44,22 +44,17 @@ export function drillTimings(db: DbOrTx, broadcastId: number, label: string): Dr
   };
 }
 
-function alreadyRecorded(db: DbOrTx, draftId: number, broadcastId: number): boolean {
-  const row = db
-    .select({ seq: auditEvents.seq })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.type, 'drill.timings'), eq(auditEvents.draftId, draftId), sql`json_extract(${auditEvents.data}, '$.broadcast') = ${broadcastId}`))
-    .get();
-  return !!row;
-}
+const alreadyRecorded = (db: DbOrTx, broadcastId: number): boolean =>
+  !!db.select({ id: drillTimingsTable.broadcastId }).from(drillTimingsTable).where(eq(drillTimingsTable.broadcastId, broadcastId)).get();
 
-/** Records the latest broadcast's timings of a draft once all its deliveries have settled. */
+/** Records the latest broadcast's timings of a draft once all its deliveries have settled: a row, and its audit event as evidence. */
 export function recordDrillTimings(db: Db, draftId: number, label: string): DrillTimings | null {
   return writeTx(db, (tx) => {
     const latest = tx.select({ id: broadcasts.id }).from(broadcasts).where(eq(broadcasts.draftId, draftId)).orderBy(desc(broadcasts.id)).limit(1).get();
-    if (!latest || alreadyRecorded(tx, draftId, latest.id)) return null;
+    if (!latest || alreadyRecorded(tx, latest.id)) return null;
     const timings = drillTimings(tx, latest.id, label);
     if (!timings) return null;
+    tx.insert(drillTimingsTable).values({ broadcastId: latest.id, draftId, label, timingsJson: JSON.stringify(timings) }).run();
     appendAudit(tx, { type: 'drill.timings', actor: 'herald', draftId, data: { ...timings } });
     return timings;
   });
@@ -67,7 +62,7 @@ export function recordDrillTimings(db: Db, draftId: number, label: string): Dril
 
 /**
  * In a drill, the review wants to know how fast the team was: when a broadcast's last delivery
- * settles, its timings become one audit event. Returns the unsubscribe function.
+ * settles, its timings are recorded (and logged as one audit event). Returns the unsubscribe function.
  */
 export function watchDrill(core: Core): () => void {
   const drill = core.config.drill;

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { broadcasts, deliveries } from '../../store/schema';
+import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
 import { conflict } from '../errors';
 import { auditBase, type VerbContext } from '../drafts/context';
@@ -19,7 +20,7 @@ export function retryFailed(v: VerbContext, input: { draftId: number }): { broad
   const targets = failed.map((d) => d.targetId);
   v.tx
     .update(deliveries)
-    .set({ status: 'pending', attempts: 0, notBefore: null, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` })
+    .set({ status: 'pending', attempts: 0, notBefore: null, updatedAt: dbNow })
     .where(and(eq(deliveries.broadcastId, latest.id), eq(deliveries.status, 'failed')))
     .run();
   appendAudit(v.tx, { type: 'delivery.retried', ...auditBase(v, draft.id), data: { broadcast: latest.id, targets } });

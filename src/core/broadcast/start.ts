@@ -1,5 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
+import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
 import type { Severity } from '../../config/types';
 import type { VerbContext } from '../drafts/context';
@@ -32,7 +33,7 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
       status: kind === 'retract' ? DRAFT_STATUS.retracted : DRAFT_STATUS.published,
       pendingRevisionId: null,
       ...(kind === 'retract' ? { closedReason: rev.reason } : { publishedRevisionId: rev.id }),
-      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+      updatedAt: dbNow,
     })
     .where(eq(drafts.id, draft.id))
     .run();

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { broadcasts } from '../../store/schema';
+import { writeTx, type Tx } from '../../store/db';
 import type { Core } from '../core';
 import type { Severity, Target } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -26,6 +27,8 @@ const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p
  * marked `sending` (the process died mid-request) is sent again with its fixed nonce.
  */
 export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard): Promise<Performed> {
+  // Each step is one durable commit of its own, before the next request goes out.
+  const commit = <T>(write: (tx: Tx) => T): T => writeTx(core.db, write);
   const broadcast = core.db.select().from(broadcasts).where(eq(broadcasts.id, d.broadcastId)).get()!;
   const draft = getDraft(core.db, d.draftId);
   const policyConfig = core.config.policies[draft.severity as Severity];
@@ -35,7 +38,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   if (broadcast.kind === 'retract') {
     for (const part of liveParts(core.db, d.draftId, d.targetId, ['publish', 'correct'])) {
       await guard('delete', () => publisher.remove({ target, message: asMessage(part) }));
-      markPartDeleted(core.db, d, part);
+      commit((tx) => markPartDeleted(tx, d, part));
     }
     return { link: null, notes: [] };
   }
@@ -47,7 +50,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin: broadcast.kind === 'publish' && policyConfig.pin };
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
-  const { parts, created } = ensureParts(core.db, d.id, content.length, firstSending);
+  const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
   const sent: SentMessage[] = [];
   for (const part of parts) {
     const body = content[part.idx]!;
@@ -58,7 +61,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     const old = original[part.idx];
     if (old && publisher.editsInPlace) {
       await guard('edit', () => publisher.edit({ target, message: asMessage(old), content: body, index: part.idx, total: content.length }));
-      markPartSent(core.db, d, part, asMessage(old), contentText(body), 'edited');
+      commit((tx) => markPartSent(tx, d, part, asMessage(old), contentText(body), 'edited'));
       sent.push(asMessage(old));
       continue;
     }
@@ -67,7 +70,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     // Marked `sending` when it was created just now: nothing was sent for it yet.
     const justMarked = created && firstSending && part.idx === 0;
     const outcomeUnknown = part.status === 'sending' && !justMarked;
-    if (!justMarked) markSending(core.db, part.id);
+    if (!justMarked) commit((tx) => markSending(tx, part.id));
     const msg = await guard('send', () =>
       publisher.send({
         target,
@@ -81,14 +84,14 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
         ...(outcomeUnknown ? { outcomeUnknown } : {}),
       }),
     );
-    markPartSent(core.db, d, part, msg, contentText(body), 'posted');
+    commit((tx) => markPartSent(tx, d, part, msg, contentText(body), 'posted'));
     sent.push(msg);
   }
   if (publisher.editsInPlace) {
     // A shorter correction: the original's extra messages would otherwise stay up, uncorrected.
     for (const extra of original.slice(content.length)) {
       await guard('delete', () => publisher.remove({ target, message: asMessage(extra) }));
-      markPartDeleted(core.db, d, extra);
+      commit((tx) => markPartDeleted(tx, d, extra));
     }
   }
   let notes: string[] = [];

@@ -1,13 +1,19 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts } from '../../store/schema';
-import { writeTx, type Db, type DbOrTx } from '../../store/db';
+import type { DbOrTx, Tx } from '../../store/db';
+import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
 import type { SentMessage } from './publisher';
+
+/**
+ * A delivery's progress, as durable rows with their audit events. Every writer runs inside the
+ * caller's transaction: the worker decides what commits together (one commit per step of a
+ * delivery, deliveries finishing together in one group commit).
+ */
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type PartRow = typeof deliveryParts.$inferSelect;
 
-const nowSql = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 const auditOf = (d: DeliveryRow) => ({ actor: 'herald', platform: d.platform, draftId: d.draftId });
 
 export const loadDelivery = (db: DbOrTx, id: number) => db.select().from(deliveries).where(eq(deliveries.id, id)).get();
@@ -23,78 +29,67 @@ export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryI
  * first part is about to be sent (`firstSending`), it is created already marked `sending`: one
  * durable commit before a fresh delivery's request instead of two.
  */
-export function ensureParts(db: Db, deliveryId: number, count: number, firstSending = false): { parts: PartRow[]; created: boolean } {
-  return writeTx(db, (tx) => {
-    const existing = partsOf(tx, deliveryId);
-    const created = existing.length === 0 && count > 0;
-    for (let idx = existing.length; idx < count; idx++) {
-      const status = created && firstSending && idx === 0 ? 'sending' : 'pending';
-      tx.insert(deliveryParts).values({ deliveryId, idx, status, nonce: nonceFor(deliveryId, idx) }).run();
-    }
-    return { parts: partsOf(tx, deliveryId), created };
-  });
+export function ensureParts(tx: Tx, deliveryId: number, count: number, firstSending = false): { parts: PartRow[]; created: boolean } {
+  const existing = partsOf(tx, deliveryId);
+  const created = existing.length === 0 && count > 0;
+  for (let idx = existing.length; idx < count; idx++) {
+    const status = created && firstSending && idx === 0 ? 'sending' : 'pending';
+    tx.insert(deliveryParts).values({ deliveryId, idx, status, nonce: nonceFor(deliveryId, idx) }).run();
+  }
+  return { parts: partsOf(tx, deliveryId), created };
 }
 
 /** Marked before the request: after a crash, `sending` means the outcome is unknown. */
-export function markSending(db: Db, partId: number): void {
-  db.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, partId)).run();
+export function markSending(tx: Tx, partId: number): void {
+  tx.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, partId)).run();
 }
 
-export function markPartSent(db: Db, d: DeliveryRow, part: PartRow, msg: SentMessage, text: string, action: 'posted' | 'edited'): void {
-  writeTx(db, (tx) => {
-    tx.update(deliveryParts)
-      // An edited part points at the original message; only `sent` parts are messages of their own.
-      .set({ status: action === 'edited' ? 'edited' : 'sent', messageId: msg.messageId, chatId: msg.chatId ?? null, url: msg.url ?? null, sentAt: nowSql })
-      .where(eq(deliveryParts.id, part.id))
-      .run();
-    appendAudit(tx, {
-      type: action === 'posted' ? 'message.sent' : 'message.edited',
-      ...auditOf(d),
-      chatId: msg.chatId ?? null,
-      data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: msg.messageId, url: msg.url, text },
-    });
+export function markPartSent(tx: Tx, d: DeliveryRow, part: PartRow, msg: SentMessage, text: string, action: 'posted' | 'edited'): void {
+  tx.update(deliveryParts)
+    // An edited part points at the original message; only `sent` parts are messages of their own.
+    .set({ status: action === 'edited' ? 'edited' : 'sent', messageId: msg.messageId, chatId: msg.chatId ?? null, url: msg.url ?? null, text, sentAt: dbNow })
+    .where(eq(deliveryParts.id, part.id))
+    .run();
+  appendAudit(tx, {
+    type: action === 'posted' ? 'message.sent' : 'message.edited',
+    ...auditOf(d),
+    chatId: msg.chatId ?? null,
+    data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: msg.messageId, url: msg.url, text },
   });
 }
 
-export function markPartDeleted(db: Db, d: DeliveryRow, part: PartRow): void {
-  writeTx(db, (tx) => {
-    tx.update(deliveryParts).set({ status: 'deleted' }).where(eq(deliveryParts.id, part.id)).run();
-    appendAudit(tx, { type: 'message.deleted', ...auditOf(d), chatId: part.chatId, data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: part.messageId } });
-  });
+export function markPartDeleted(tx: Tx, d: DeliveryRow, part: PartRow): void {
+  tx.update(deliveryParts).set({ status: 'deleted' }).where(eq(deliveryParts.id, part.id)).run();
+  appendAudit(tx, { type: 'message.deleted', ...auditOf(d), chatId: part.chatId, data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: part.messageId } });
 }
 
 type AttemptOutcome = { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number };
 
-function writeAttempt(tx: DbOrTx, d: DeliveryRow, attempt: number, outcome: AttemptOutcome): void {
-  const retryAt = !outcome.ok && outcome.retryInMs !== undefined ? new Date(Date.now() + outcome.retryInMs).toISOString() : null;
+function writeAttempt(tx: Tx, d: DeliveryRow, attempt: number, outcome: AttemptOutcome, notBefore: string | null): void {
   tx.update(deliveries)
-    .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, notBefore: retryAt, updatedAt: nowSql })
+    .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, lastAttemptCode: outcome.ok ? null : outcome.code, notBefore, updatedAt: dbNow })
     .where(eq(deliveries.id, d.id))
     .run();
   appendAudit(tx, { type: 'delivery.attempt', ...auditOf(d), data: { delivery: d.id, target: d.targetId, attempt, ...outcome } });
 }
 
-export function recordAttempt(db: Db, d: DeliveryRow, attempt: number, outcome: AttemptOutcome): void {
-  writeTx(db, (tx) => writeAttempt(tx, d, attempt, outcome));
+/** A failed attempt that will be retried: the worker leaves the delivery alone until `now + retryInMs`, across a restart too. */
+export function recordRetry(tx: Tx, d: DeliveryRow, attempt: number, outcome: { code: string; reason: string; retryInMs: number }, now: number): void {
+  writeAttempt(tx, d, attempt, { ok: false, ...outcome }, new Date(now + outcome.retryInMs).toISOString());
 }
 
-/**
- * A delivery is sent; with `attempt`, the attempt that got it there is recorded alongside. Runs
- * inside a transaction the caller commits: the worker commits deliveries finishing together at once.
- */
-export function writeDelivered(tx: DbOrTx, d: DeliveryRow, link: string | null, notes: string[], attempt?: number): void {
-  if (attempt !== undefined) writeAttempt(tx, d, attempt, { ok: true });
-  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
+/** A delivery is sent; with `attempt`, the attempt that got it there is recorded alongside. */
+export function writeDelivered(tx: Tx, d: DeliveryRow, link: string | null, notes: string[], attempt?: number): void {
+  if (attempt !== undefined) writeAttempt(tx, d, attempt, { ok: true }, null);
+  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
   appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
 }
 
-/** A delivery failed for good; with `attempt`, the attempt that ended it is recorded in the same commit. */
-export function markFailed(db: Db, d: DeliveryRow, reason: string, attempt?: { number: number; code: string; reason: string }): void {
-  writeTx(db, (tx) => {
-    if (attempt) writeAttempt(tx, d, attempt.number, { ok: false, code: attempt.code, reason: attempt.reason });
-    tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, updatedAt: nowSql }).where(eq(deliveries.id, d.id)).run();
-    appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
-  });
+/** A delivery failed for good; with `attempt`, the attempt that ended it is recorded alongside. */
+export function markFailed(tx: Tx, d: DeliveryRow, reason: string, attempt?: { number: number; code: string; reason: string }): void {
+  if (attempt) writeAttempt(tx, d, attempt.number, { ok: false, code: attempt.code, reason: attempt.reason }, null);
+  tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
 }
 
 /** The messages of a statement on one target that are still up, in order: what a correction edits and a retraction deletes. */
@@ -110,10 +105,19 @@ export function liveParts(db: DbOrTx, draftId: number, targetId: string, kinds: 
     .map((r) => r.part);
 }
 
-/** Pending deliveries with what the worker orders them by, in one query. */
-export const pendingDeliveries = (db: DbOrTx): Array<{ id: number; draftId: number; targetId: string; platform: string }> =>
+export interface PendingDelivery {
+  id: number;
+  draftId: number;
+  targetId: string;
+  platform: string;
+  /** Not to be started before this ISO time (a retry's backoff), or null. */
+  notBefore: string | null;
+}
+
+/** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
+export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
   db
-    .select({ id: deliveries.id, draftId: deliveries.draftId, targetId: deliveries.targetId, platform: deliveries.platform })
+    .select({ id: deliveries.id, draftId: deliveries.draftId, targetId: deliveries.targetId, platform: deliveries.platform, notBefore: deliveries.notBefore })
     .from(deliveries)
     .where(eq(deliveries.status, 'pending'))
     .orderBy(asc(deliveries.id))

@@ -1,4 +1,5 @@
 import type { Core } from '../core';
+import { writeTx } from '../../store/db';
 import { platformName } from '../../config/schema';
 import type { Platform } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -6,8 +7,7 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered } from './record';
-
+import { loadDelivery, markFailed, pendingDeliveries, recordRetry, writeDelivered, type PendingDelivery } from './record';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -19,19 +19,29 @@ export class DeliveryWorker {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private startGate: Promise<void> = Promise.resolve();
+  /** Kicks again when the earliest delivery left waiting out its backoff is due. */
+  private wake: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly core: Core,
     private readonly publishers: Partial<Record<Platform, Publisher>>,
     private readonly random: () => number = Math.random,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Picks up every pending delivery: new ones, and after a restart the ones that were interrupted. */
+  /**
+   * Picks up every pending delivery that is due: new ones, and after a restart the ones that were
+   * interrupted. One still in its backoff (`notBefore`, kept across a restart) is left until then.
+   */
   kick(): void {
     if (this.stopping.signal.aborted) return;
-    for (const { id, draftId, targetId } of eachPlatformFirst(pendingDeliveries(this.core.db))) {
+    const now = this.now();
+    const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id));
+    clearTimeout(this.wake);
+    this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
+    for (const { id, draftId, targetId } of eachPlatformFirst(due)) {
       if (this.running.has(id)) continue;
-      const lane = `${draftId}:${targetId}`;
+      const lane = laneOf({ draftId, targetId });
       const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.nextStart()).then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
@@ -60,6 +70,7 @@ export class DeliveryWorker {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    clearTimeout(this.wake);
     await this.idle();
   }
 
@@ -75,7 +86,7 @@ export class DeliveryWorker {
       const why = target
         ? `herald has no ${name} connection: set its credentials (see .env.example), restart herald, then /retry #${d.draftId}`
         : `target ${d.targetId} is no longer in the config: add it back under targets, restart herald, then /retry #${d.draftId}`;
-      markFailed(this.core.db, d, why);
+      writeTx(this.core.db, (tx) => markFailed(tx, d, why));
       this.core.events.emit('draftChanged', d.draftId);
       return;
     }
@@ -99,17 +110,43 @@ export class DeliveryWorker {
           final = `${reason}; ${name} asked herald to wait ${formatWait(e.retryAfterMs)}, longer than the ${formatWait(cfg.max_wait_ms)} bound`;
         } else if (attempt >= cfg.max_attempts) final = `${reason}; gave up after ${attempt} attempts`;
         if (final) {
-          markFailed(this.core.db, d, final, { number: attempt, code: e.code, reason });
+          writeTx(this.core.db, (tx) => markFailed(tx, d, final, { number: attempt, code: e.code, reason }));
           this.core.events.emit('draftChanged', d.draftId);
           return;
         }
-        recordAttempt(this.core.db, d, attempt, { ok: false, code: e.code, reason, retryInMs: wait });
+        writeTx(this.core.db, (tx) => recordRetry(tx, d, attempt, { code: e.code, reason, retryInMs: wait }, this.now()));
         this.core.events.emit('draftChanged', d.draftId);
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
       }
     }
   }
+}
+
+/** setTimeout's longest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const laneOf = (d: { draftId: number; targetId: string }) => `${d.draftId}:${d.targetId}`;
+
+/**
+ * The pending deliveries that may start now, and when the next of the others is due. A delivery
+ * waiting out its backoff holds back the later ones of its lane, so a correction never overtakes
+ * the post it corrects. Deliveries already running retry on their own and wake nobody.
+ */
+function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => boolean): { due: PendingDelivery[]; wakeAt?: number } {
+  const held = new Set<string>();
+  const due: PendingDelivery[] = [];
+  let wakeAt: number | undefined;
+  for (const r of rows) {
+    const at = r.notBefore ? Date.parse(r.notBefore) : now;
+    if (!running(r.id) && (at > now || held.has(laneOf(r)))) {
+      held.add(laneOf(r));
+      if (at > now) wakeAt = Math.min(wakeAt ?? at, at);
+      continue;
+    }
+    due.push(r);
+  }
+  return { due, ...(wakeAt !== undefined ? { wakeAt } : {}) };
 }
 
 /**

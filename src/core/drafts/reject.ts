@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { drafts } from '../../store/schema';
+import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
 import { invalidInput } from '../errors';
 import { auditBase, type VerbContext } from './context';
@@ -12,7 +13,7 @@ function close(v: VerbContext, draft: DraftRow, rev: RevisionRow, type: 'draft.r
   const status = firstStatement ? (type === 'draft.rejected' ? DRAFT_STATUS.rejected : DRAFT_STATUS.cancelled) : DRAFT_STATUS.published;
   v.tx
     .update(drafts)
-    .set({ status, pendingRevisionId: null, ...(firstStatement ? { closedReason: reason } : {}), updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` })
+    .set({ status, pendingRevisionId: null, ...(firstStatement ? { closedReason: reason } : {}), updatedAt: dbNow })
     .where(eq(drafts.id, draft.id))
     .run();
   appendAudit(v.tx, { type, ...auditBase(v, draft.id), data: { revision: rev.number, kind: rev.kind, reason } });

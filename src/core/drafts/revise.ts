@@ -1,5 +1,6 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
-import { auditEvents, drafts, revisions } from '../../store/schema';
+import { and, eq, gte, isNotNull } from 'drizzle-orm';
+import { deliveries, deliveryParts, drafts, revisions } from '../../store/schema';
+import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
 import { contentHash, renderTemplate, type Rendered, type RenderOptions } from '../statement/render';
 import { validateValues } from '../statement/values';
@@ -38,11 +39,12 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
 function recentXTexts(tx: VerbContext['tx']): Set<string> {
   const since = new Date(Date.now() - 24 * 3600_000).toISOString();
   const rows = tx
-    .select({ data: auditEvents.data })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.type, 'message.sent'), eq(auditEvents.platform, 'x'), gte(auditEvents.ts, since)))
+    .select({ text: deliveryParts.text })
+    .from(deliveryParts)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryParts.deliveryId))
+    .where(and(eq(deliveries.platform, 'x'), gte(deliveryParts.sentAt, since), isNotNull(deliveryParts.text)))
     .all();
-  return new Set(rows.map((r) => (JSON.parse(r.data) as { text?: string }).text).filter((t): t is string => !!t));
+  return new Set(rows.map((r) => r.text!));
 }
 
 /** A drill marks every post (on X, every post of the thread carries the label before its number). */
@@ -80,7 +82,7 @@ export function addRevision(
     .get();
   v.tx
     .update(drafts)
-    .set({ pendingRevisionId: rev.id, status: r.status, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` })
+    .set({ pendingRevisionId: rev.id, status: r.status, updatedAt: dbNow })
     .where(eq(drafts.id, draft.id))
     .run();
   appendAudit(v.tx, {

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { platformName } from '../../config/schema';
 import twitterText from 'twitter-text';
-import { auditEvents, broadcasts, deliveries } from '../../store/schema';
+import { broadcasts, deliveries } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { Core } from '../core';
 import type { Severity } from '../../config/types';
@@ -45,17 +45,8 @@ export interface DraftView {
 }
 
 /** Whether a delivery's last attempt failed, as opposed to the platform asking herald to wait (rate_limited). */
-function lastAttemptFailed(db: DbOrTx, draftId: number, deliveryId: number): boolean {
-  const last = db
-    .select({ data: auditEvents.data })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.draftId, draftId), eq(auditEvents.type, 'delivery.attempt'), sql`json_extract(${auditEvents.data}, '$.delivery') = ${deliveryId}`))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1)
-    .get();
-  if (!last) return false;
-  const attempt = JSON.parse(last.data) as { ok?: boolean; code?: string };
-  return attempt.ok === false && attempt.code !== 'rate_limited';
+function lastAttemptFailed(d: { lastAttemptCode: string | null }): boolean {
+  return d.lastAttemptCode !== null && d.lastAttemptCode !== 'rate_limited';
 }
 
 function shownRevision(db: DbOrTx, draft: DraftRow): RevisionRow {
@@ -99,7 +90,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : null,
-      failedAttempt: d.status === 'pending' && d.lastError !== null && lastAttemptFailed(db, draft.id, d.id),
+      failedAttempt: d.status === 'pending' && d.lastError !== null && lastAttemptFailed(d),
     })),
   };
 }

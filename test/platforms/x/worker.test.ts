@@ -7,7 +7,7 @@ import { openDb, type Db } from '../../../src/store/db';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { createLogger } from '../../../src/util/log';
 import { MemoryChat } from '../../helpers/chat';
-import { ScriptedPublisher } from '../../helpers/publisher';
+import { ScriptedPublisher, until } from '../../helpers/publisher';
 import { livePosts, onNthPost, partsOf, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
@@ -70,6 +70,8 @@ describe('X through the delivery worker', () => {
       await emu.close();
     };
     herald.worker.kick();
+    // The new process keeps the wait X asked for: the delivery resumes once the limit resets.
+    await until(() => xDelivery(herald.core.db).status !== 'pending', 'the resumed thread');
     await herald.worker.idle();
 
     expect(postRequests(emu).length - requestsBefore).toBe(1);
