@@ -37,6 +37,7 @@ interface Reading {
 export function parsePromise(input: string, opts: PromiseOptions): ParsedPromise {
   const text = input.trim();
   const { now } = opts;
+  if (text === '') return refuse(`The next update is empty; give a time like ${EXAMPLES}.`);
   const named = [...new Set([...text.matchAll(NAMED_ZONE)].map((m) => m[0]).filter(isTimeZone))];
   if (named.length > 1) return refuse(`\`${text}\` names two time zones, ${named.join(' and ')}; give the time in one.`);
   const zone = named[0] ?? opts.timeZone;

@@ -85,6 +85,7 @@ describe('parsePromise refuses what would mislead, saying what it understood', (
     ],
     ['14:30', 'UTC', NOW, '`14:30` reads as 14:30 UTC today, which has passed (it is 14:30 UTC now); give a later time, e.g. next_update="in 30 minutes" or next_update="tomorrow 14:30".'],
     // Unreadable: say so, with an example.
+    ['  ', 'UTC', NOW, 'The next update is empty; give a time like next_update="in 30 minutes" or next_update="by 15:00 UTC".'],
     ['soon', 'UTC', NOW, 'herald cannot read `soon` as a time; give one like next_update="in 30 minutes" or next_update="by 15:00 UTC".'],
     ['when we know more', 'UTC', NOW, 'herald cannot read `when we know more` as a time; give one like next_update="in 30 minutes" or next_update="by 15:00 UTC".'],
     ['30分钟内', 'UTC', NOW, 'herald cannot read `30分钟内` as a time; give one like next_update="in 30 minutes" or next_update="by 15:00 UTC".'],
