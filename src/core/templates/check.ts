@@ -4,6 +4,7 @@ import { isHeraldError } from '../errors';
 import { renderTemplate, type LatestInfo, type RenderContext } from '../statement/render';
 import { validateValues } from '../statement/values';
 import { loadLibrary, type Template } from './library';
+import { checkMarkers } from './markers';
 import type { TemplateProblem } from './file-format';
 
 const SAMPLE_LATEST: LatestInfo = {
@@ -22,7 +23,7 @@ const SAMPLE_LATEST: LatestInfo = {
 export function checkLibrary(dir: string, ctx: RenderContext, cwd = process.cwd()): { problems: TemplateProblem[]; checked: number } {
   const lib = loadLibrary(dir, cwd);
   const problems = [...lib.problems];
-  const all = [...lib.templates.values(), ...lib.faq.values()];
+  const all = [...lib.templates.values(), ...lib.faq.values(), ...lib.notices.values()];
   for (const t of all) problems.push(...checkTemplate(t, ctx, cwd));
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { problems, checked: all.length + new Set(lib.problems.map((p) => p.file)).size };
@@ -45,9 +46,7 @@ function checkTemplate(t: Template, ctx: RenderContext, cwd: string): TemplatePr
     else if (!t.sectionInfo.some((s) => s.uses.some((u) => u.name === name))) at(declLine(name), `\`${name}\` is declared but never used`);
     if (spec.example === undefined || spec.example.trim() === '') at(declLine(name), `\`${name}\` needs an example value`);
   }
-  if ((t.severity === 'sev1' || t.severity === 'sev2') && !t.variables.next_update?.required) {
-    at(2, `${t.severity} statements promise their next update: declare a required \`next_update\` variable and show it`);
-  }
+  out.push(...checkMarkers(t));
   if (out.length) return out;
 
   const examples = Object.fromEntries(Object.entries(t.variables).map(([n, s]) => [n, s.example ?? '']));

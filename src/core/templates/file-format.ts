@@ -18,10 +18,16 @@ const variable = z.strictObject({
   description: z.string().min(1, 'needs a description'),
   required: z.boolean().default(false),
   example: z.union([z.string(), z.number()]).transform(String).optional(),
+  /** What matters most (funds status, what users must do): every platform's variant shows it, X included. */
+  critical: z.boolean().default(false),
+  /** A fact of the incident rather than of this statement: a follow-up draft in the incident starts with it. */
+  shared: z.boolean().default(false),
 });
 const header = z.strictObject({
   title: z.string().min(1, 'needs a title'),
   description: z.string().optional(),
+  /** The statement closes its incident (resolved): it promises no next update. */
+  closes: z.boolean().default(false),
   variables: z
     .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'variable names are lower snake_case'), variable)
     .nullish()

@@ -6,15 +6,17 @@ import { analyse, compile, type CompiledSection } from './handlebars';
 import { parseTemplateFile, TemplateFileError, type TemplateProblem, type VariableSpec, type Variant } from './file-format';
 
 export interface Template {
-  /** `sev1/exploit-investigating`, or `faq/funds-safe` for FAQ entries. */
+  /** `sev1/exploit-investigating`; `faq/funds-safe` for FAQ entries; `notices/retraction-notice` for notices herald posts itself. */
   id: string;
-  kind: 'template' | 'faq';
+  kind: 'template' | 'faq' | 'notice';
   severity: Severity | null;
   name: string;
   /** Path as shown to people: relative to the working directory. */
   file: string;
   title: string;
   description: string;
+  /** Broadcasting it closes the incident (resolved statements). */
+  closes: boolean;
   variables: Record<string, VariableSpec>;
   variableLines: Record<string, number>;
   /** SHA-256 of the file, recorded with every draft made from it. */
@@ -29,10 +31,13 @@ export interface Library {
   dir: string;
   templates: Map<string, Template>;
   faq: Map<string, Template>;
+  /** Statements herald posts on its own, such as the public notice of a retraction; never drafted directly. */
+  notices: Map<string, Template>;
   problems: TemplateProblem[];
 }
 
-const FOLDERS = [...SEVERITIES, 'faq'] as const;
+const FOLDERS = [...SEVERITIES, 'faq', 'notices'] as const;
+const KINDS = { faq: 'faq', notices: 'notice' } as const;
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -49,7 +54,7 @@ function listFiles(dir: string): string[] {
  * Problems are collected, not thrown, so `templates check` can list them all.
  */
 export function loadLibrary(dir: string, cwd = process.cwd()): Library {
-  const lib: Library = { dir, templates: new Map(), faq: new Map(), problems: [] };
+  const lib: Library = { dir, templates: new Map(), faq: new Map(), notices: new Map(), problems: [] };
   let files: string[];
   try {
     files = listFiles(dir);
@@ -72,7 +77,7 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
       continue;
     }
     const text = readFileSync(full, 'utf8');
-    const kind = folder === 'faq' ? 'faq' : 'template';
+    const kind: Template['kind'] = folder === 'faq' || folder === 'notices' ? KINDS[folder] : 'template';
     try {
       const parsed = parseTemplateFile(file, text);
       const sections = [
@@ -82,7 +87,7 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
       const sectionInfo: Template['sectionInfo'] = [];
       let broken = false;
       for (const s of sections) {
-        const analysis = analyse(s.source, s.line, kind);
+        const analysis = analyse(s.source, s.line, kind === 'faq' ? 'faq' : 'template');
         for (const p of analysis.problems) lib.problems.push({ file, ...p });
         broken ||= analysis.problems.length > 0;
         sectionInfo.push({ variant: s.variant, line: s.line, uses: analysis.uses });
@@ -93,11 +98,12 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
       const template: Template = {
         id: `${folder}/${name}`,
         kind,
-        severity: kind === 'faq' ? null : (folder as Severity),
+        severity: kind === 'template' ? (folder as Severity) : null,
         name,
         file,
         title: parsed.header.title,
         description: parsed.header.description ?? '',
+        closes: parsed.header.closes,
         variables: parsed.header.variables,
         variableLines: parsed.variableLines,
         hash: createHash('sha256').update(text).digest('hex'),
@@ -105,7 +111,7 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
         variants,
         sectionInfo,
       };
-      (kind === 'faq' ? lib.faq : lib.templates).set(template.id, template);
+      ({ faq: lib.faq, notice: lib.notices, template: lib.templates })[kind].set(template.id, template);
     } catch (err) {
       if (err instanceof TemplateFileError) lib.problems.push(err.problem);
       else throw err;

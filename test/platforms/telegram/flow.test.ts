@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
 import type { StoredMessage } from '@herald/emulators/telegram';
-import { CHANNEL_ID, COMMS_ID, containing, EXPLOIT, FRONTEND, ID, startWorld, type World } from './world';
+import { CHANNEL_ID, COMMS_ID, containing, EXPLOIT, DEGRADED, ID, startWorld, type World } from './world';
 
 // The whole path from the private comms group to the channel, with the real telegraf bot
 // against the loopback Bot API, and the emulator enforcing Telegram's rate limits.
@@ -63,14 +63,14 @@ describe('draft → approve → broadcast from the private group', () => {
 
   it('by button: Approve is answered at once, publishes, and the buttons go away', async () => {
     w = await startWorld({ emulator: { enforceLimits: true } });
-    w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
     await w.emu.waitFor(() => w.header(1));
     const press = w.press('bob', 'approve', 1);
     const answer = await w.emu.waitFor(() => w.emu.callbackAnswers[0]);
     expect(answer).toMatchObject({ callback_query_id: press.callback_query!.id, show_alert: false });
     expect(answer.text).toContain('bob approved #1 (1 of 1). Broadcasting now.');
     const post = await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);
-    expect(post.text).toContain('do not use our web app, it is compromised');
+    expect(post.text).toContain('we are working on a problem with our web app');
     const seqOf = (pred: (r: (typeof w.emu.requests)[number]) => boolean) => w.emu.requests.find(pred)!.seq;
     // The press is answered before anything else is sent.
     expect(seqOf((r) => r.method === 'answerCallbackQuery')).toBeLessThan(seqOf((r) => r.method === 'sendMessage' && r.params.chat_id === '@acmefinance'));
@@ -84,7 +84,7 @@ describe('draft → approve → broadcast from the private group', () => {
 
   it('by button: Reject asks for the reason as a reply, and the reply closes the draft', async () => {
     w = await startWorld();
-    w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
     const header = await w.emu.waitFor(() => w.header(1));
     w.press('carol', 'reject', 1);
     const prompt = await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'why are you rejecting #1')[0]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals, drafts } from '../../../src/store/schema';
 import { COMMANDS } from '../../../src/core/commands/definitions';
-import { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, containing, FRONTEND, ID, startWorld, type World } from './world';
+import { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, containing, DEGRADED, ID, startWorld, type World } from './world';
 
 // Who may do what, and where, as Telegram delivers it: the checks are herald's, the adapter
 // must only describe each update faithfully (chat, sender, edited, anonymous).
@@ -14,14 +14,14 @@ const draftCount = () => w.herald.core.db.select().from(drafts).all().length;
 const replyTo = (chatId: number, messageId: number) => w.emu.waitFor(() => w.shown(chatId).find((m) => m.reply_to_message_id === messageId));
 
 async function draftOne() {
-  w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+  w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
   return w.emu.waitFor(() => w.header(1)?.reply_markup && w.header(1));
 }
 
 describe('refused: outsiders, direct messages, edits, anonymous admins, channel posts', () => {
   it('an unauthorised user can neither draft nor approve, by command or by button', async () => {
     w = await startWorld();
-    const tryDraft = w.say('mallory', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    const tryDraft = w.say('mallory', `/draft sev2/degraded-service ${DEGRADED}`);
     const refusal = await replyTo(COMMS_ID, tryDraft.message!.message_id);
     expect(refusal.text).toBe('/draft needs the drafter role and you have no herald role; ask an operator to add you in herald.config.yaml.');
     expect(draftCount()).toBe(0);
@@ -45,7 +45,7 @@ describe('refused: outsiders, direct messages, edits, anonymous admins, channel 
 
   it('a direct message never drafts; /start there answers with the help', async () => {
     w = await startWorld();
-    const dm = w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`, ID.alice);
+    const dm = w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`, ID.alice);
     const refusal = await replyTo(ID.alice, dm.message!.message_id);
     expect(refusal.text).toBe('/draft works only in the private comms channel; send it there.');
     expect(draftCount()).toBe(0);
@@ -87,7 +87,7 @@ describe('refused: outsiders, direct messages, edits, anonymous admins, channel 
 describe('once only, and only what is ours', () => {
   it('the same update delivered twice has one effect (a command and a button press)', async () => {
     w = await startWorld();
-    const draft = w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    const draft = w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.emu.redeliver(draft);
     const press = w.press('bob', 'approve', 1);

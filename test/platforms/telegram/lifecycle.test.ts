@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
-import { CHANNEL_ID, COMMS_ID, containing, FRONTEND, startWorld, type World } from './world';
+import { CHANNEL_ID, COMMS_ID, containing, DEGRADED, startWorld, type World } from './world';
 
 // After publication: a correction edits the channel post in place, a retraction deletes it.
 
@@ -10,14 +10,14 @@ afterEach(async () => w?.close());
 describe('a published statement on Telegram', () => {
   it('/correct edits the post in place once approved, /retract deletes it', async () => {
     w = await startWorld();
-    w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.press('bob', 'approve', 1);
     const post = await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);
     await w.herald.worker.idle();
-    expect(post.text).toContain('do not use our web app');
+    expect(post.text).toContain('we are working on a problem with our web app');
 
-    w.say('alice', '/correct 1 affected_site="our app and our docs site"');
+    w.say('alice', '/correct 1 affected="our app and our docs site"');
     await w.emu.waitFor(() => (w.header(1)?.text.includes('correction') && w.header(1)?.reply_markup ? true : undefined));
     w.press('bob', 'approve', 1);
     await w.emu.waitFor(() => (post.edited ? post : undefined));

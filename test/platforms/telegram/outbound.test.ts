@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
-import { CHANNEL_ID, COMMS_ID, containing, SECOND_ID, startWorld, type World } from './world';
+import { CHANNEL_ID, COMMS_ID, containing, DEGRADED, SECOND_ID, startWorld, type World } from './world';
 
 // What lands in the channel: literal values, long statements in order, and every kind of
 // failure Telegram can answer, each reported the way a comms lead can act on it.
@@ -8,8 +8,8 @@ import { CHANNEL_ID, COMMS_ID, containing, SECOND_ID, startWorld, type World } f
 let w: World;
 afterEach(async () => w?.close());
 
-async function publishSev2(vars = 'affected_site="our web app" next_update="by 16:00 UTC"') {
-  w.say('alice', `/draft sev2/frontend-compromised ${vars}`);
+async function publishSev2(vars = DEGRADED) {
+  w.say('alice', `/draft sev2/degraded-service ${vars}`);
   await w.emu.waitFor(() => w.header(1)?.reply_markup);
   w.press('bob', 'approve', 1);
   await w.emu.waitFor(() => w.herald.core.db.query.deliveries.findFirst().sync());
@@ -27,9 +27,9 @@ describe('what arrives', () => {
   it('a value holding <b>, &, _*[]()~ and a backslash arrives literally, formatting nothing', async () => {
     w = await startWorld();
     const value = String.raw`<b>our app</b> & _*[]()~ \ end`;
-    await publishSev2(`affected_site="${value}" next_update="by 16:00 UTC"`);
+    await publishSev2(`affected="${value}" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="by 16:00 UTC"`);
     const [post] = w.shown(CHANNEL_ID);
-    const line = `do not use ${value}, it is compromised`;
+    const line = `we are working on a problem with ${value}`;
     expect(post!.text).toContain(line);
     const start = post!.text.indexOf(value);
     // The title's own bold spans the whole line; nothing starts or ends inside the value.
@@ -124,7 +124,7 @@ describe('failures', () => {
     w.emu.injectFault({ chatId: OLD }, { kind: 'migrated', toChatId: NEW });
     await publishSev2();
     const [post] = w.shown(NEW);
-    expect(post!.text).toContain('do not use our web app');
+    expect(post!.text).toContain('we are working on a problem with our web app');
     expect(w.delivery('telegram-old')).toMatchObject({ status: 'sent', attempts: 1, link: `https://t.me/c/3000000004/${post!.message_id}` });
     expect(w.logs.join('')).toContain('Set targets.telegram-old.chat to \\"-1003000000004\\" in herald.config.yaml');
   });
@@ -134,7 +134,7 @@ describe('failures', () => {
     w.emu.setBotStatus({ chatId: SECOND_ID, status: 'kicked' });
     w.emu.setDown(true);
     // The comms group is unreachable too, so the draft is made without a visible preview.
-    w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '201', displayName: 'Alice' }, name: 'draft', args: 'sev2/frontend-compromised affected_site="our web app" next_update="by 16:00 UTC"', raw: '/draft', via: 'command' });
+    w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '201', displayName: 'Alice' }, name: 'draft', args: `sev2/degraded-service ${DEGRADED}`, raw: '/draft', via: 'command' });
     w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '202', displayName: 'Bob' }, name: 'approve', args: '1', raw: '/approve 1', via: 'command' });
     w.herald.worker.kick();
     await w.herald.worker.idle();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMS_ID, containing, FRONTEND, CHANNEL_ID, ID, startWorld, type World } from './world';
+import { COMMS_ID, containing, DEGRADED, CHANNEL_ID, ID, startWorld, type World } from './world';
 
 // Webhook mode: Telegram POSTs updates to herald's own server, which takes only those that
 // carry the registered secret token.
@@ -44,7 +44,7 @@ describe('webhook mode', () => {
   it('registers the webhook with its secret and runs commands and buttons that Telegram posts', async () => {
     w = await webhookWorld();
     expect(w.emu.webhook).toMatchObject({ url: w.config.telegram!.webhook!.url, secret_token: SECRET, max_connections: 1 });
-    w.say('alice', `/draft sev2/frontend-compromised ${FRONTEND}`);
+    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.press('bob', 'approve', 1);
     await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);

@@ -22,7 +22,8 @@ export const COMMUNITY_ID = -1001111111111;
 export const SECOND_ID = -1002222222222;
 
 export const EXPLOIT = 'affected="the USDC lending pool on Ethereum" next_update="within 60 minutes (by 15:00 UTC)"';
-export const FRONTEND = 'affected_site="our web app" next_update="by 16:00 UTC"';
+/** A sev2 statement, which one approval publishes. */
+export const DEGRADED = 'affected="our web app" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="by 16:00 UTC"';
 
 export interface World {
   emu: TelegramEmulator;
