@@ -3,7 +3,6 @@ import type { EmulatorStats, InteractionResponseRecord } from './types';
 
 export interface ResolvedOptions {
   token: string;
-  latencyMs: number;
   enforceLimits: boolean;
   heartbeatIntervalMs: number;
   interactionAckTimeoutMs: number;

@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
+import type { Down } from '../shared/down';
+import { closeNow } from '../shared/server';
+import { waitFor } from '../shared/wait-for';
 import { parseBody } from './body';
 import { Core, type CallbackAnswer } from './core';
 import { botMethods, commandSlotKey } from './methods/bot';
@@ -43,12 +46,14 @@ export class TelegramEmulator extends EventEmitter {
   readonly token: string;
   private readonly core: Core;
   private readonly server: http.Server;
+  private readonly down: Down;
 
   /** @internal use startTelegramEmulator() */
-  constructor(core: Core, server: http.Server, port: number, token: string) {
+  constructor(core: Core, server: http.Server, down: Down, port: number, token: string) {
     super();
     this.core = core;
     this.server = server;
+    this.down = down;
     this.token = token;
     this.apiRoot = `http://127.0.0.1:${port}`;
   }
@@ -75,11 +80,11 @@ export class TelegramEmulator extends EventEmitter {
 
   /** Every call received, in arrival order. Never contains the token. */
   get requests(): readonly RecordedRequest[] {
-    return this.core.requests;
+    return this.core.recorder.requests;
   }
 
   requestsFor(method: string): RecordedRequest[] {
-    return this.core.requests.filter((r) => r.method.toLowerCase() === method.toLowerCase());
+    return this.requests.filter((r) => r.method.toLowerCase() === method.toLowerCase());
   }
 
   get callbackAnswers(): readonly CallbackAnswer[] {
@@ -108,22 +113,20 @@ export class TelegramEmulator extends EventEmitter {
 
   /** Arms a fault for the next `times` matching calls (method name is case-insensitive). */
   injectFault(match: FaultMatch, fault: Fault, times = 1): void {
-    this.core.injectFault(match, fault, times);
+    this.core.faults.add(match, fault, times);
   }
 
   clearFaults(): void {
-    this.core.clearFaults();
+    this.core.faults.clear();
   }
 
   /** Unreachable Telegram: 'reset' drops every connection, 'badGateway' answers nginx's 502 page. */
   setDown(down: boolean, mode: 'reset' | 'badGateway' = 'reset'): void {
-    this.core.down = down ? mode : false;
-    // Calls already in flight (a long poll, kept-alive sockets) fail too, as in an outage.
-    if (down && mode === 'reset') this.server.closeAllConnections();
+    this.down.set(down, mode);
   }
 
   setLatency(ms: number): void {
-    this.core.latencyMs = ms;
+    this.core.latency.set(ms);
   }
 
   addUser(user: UserConfig): User {
@@ -162,37 +165,13 @@ export class TelegramEmulator extends EventEmitter {
     users.redeliver(this.core, update);
   }
 
-  /**
-   * Resolves with the first truthy value of `check`, evaluated now and after every
-   * emulator event; rejects after timeoutMs.
-   */
+  /** The first truthy value of `check`, evaluated now and after every emulator event. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const events = ['request', 'response', 'message', 'edit', 'delete', 'pin', 'unpin', 'callbackAnswer', 'update', 'webhookDelivery'];
-      const cleanup = () => {
-        clearTimeout(timer);
-        for (const e of events) this.off(e, probe);
-      };
-      const probe = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = check();
-        } catch (error) {
-          cleanup();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`telegram emulator: waitFor timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      for (const e of events) this.on(e, probe);
-      probe();
+    return waitFor(this, check, {
+      events: ['request', 'response', 'message', 'edit', 'delete', 'pin', 'unpin', 'callbackAnswer', 'update', 'webhookDelivery'],
+      timeoutMs,
+      who: 'telegram emulator',
+      context: () => this.core.recorder.tail((r) => r.method),
     });
   }
 
@@ -204,10 +183,7 @@ export class TelegramEmulator extends EventEmitter {
 
   async close(): Promise<void> {
     this.core.close();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeNow(this.server);
   }
 }
 
@@ -223,7 +199,7 @@ export async function startTelegramEmulator(opts: TelegramEmulatorOptions = {}):
     await core.dispatch(method, parsed.params, { via: 'webhookReply', contentType: parsed.contentType, closed: core.closing });
   };
   const core: Core = new Core((event, payload) => emulator?.emit(event, payload), opts, [botMethods, chatMethods, messageMethods, updateMethods], runWebhookReply);
-  const { server, port } = await startServer(core, token);
-  emulator = new TelegramEmulator(core, server, port, token);
+  const { server, port, down } = await startServer(core, token);
+  emulator = new TelegramEmulator(core, server, down, port, token);
   return emulator;
 }
