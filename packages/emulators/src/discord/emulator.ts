@@ -88,10 +88,6 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     return this.opts.token;
   }
 
-  get applicationId(): string {
-    return this.world.applicationId;
-  }
-
   get botUser(): { id: string; username: string } {
     return { id: this.world.bot.id, username: this.world.bot.username };
   }
@@ -189,11 +185,6 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
   /** Drops the live gateway connections with a close code (default 4000: discord.js resumes). */
   disconnectGateway(closeCode = 4000): void {
     this.gateway.disconnect(closeCode);
-  }
-
-  /** Sends op 7 Reconnect: discord.js closes, reconnects to resume_gateway_url and resumes. */
-  requestReconnect(): void {
-    this.gateway.requestReconnect();
   }
 
   /** Sends op 9 (not resumable): discord.js must identify again. */

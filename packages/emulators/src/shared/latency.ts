@@ -15,10 +15,6 @@ export class Latency {
     this.ms = checked(ms);
   }
 
-  get current(): number {
-    return this.ms;
-  }
-
   async wait(): Promise<void> {
     if (this.ms > 0) await sleep(this.ms);
   }

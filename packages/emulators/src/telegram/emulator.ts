@@ -23,7 +23,6 @@ import type {
   TelegramEmulatorOptions,
   Update,
   User,
-  UserConfig,
 } from './types';
 import * as users from './users';
 import type { DeliveryReport } from './webhook';
@@ -127,10 +126,6 @@ export class TelegramEmulator extends EventEmitter {
 
   setLatency(ms: number): void {
     this.core.latency.set(ms);
-  }
-
-  addUser(user: UserConfig): User {
-    return this.core.state.addUser(user);
   }
 
   addChat(chat: ChatConfig): void {

@@ -9,9 +9,6 @@ export { startTelegramEmulator, TelegramEmulator, DEFAULT_TOKEN } from './emulat
 export type { CallbackAnswer } from './core';
 export type { ButtonPressInput, Sender, UserMessageInput } from './users';
 export type { DeliveryReport } from './webhook';
-export { TELEGRAM_LIMITS } from './limits';
-export { parseHtml } from './html';
-export { fixFormattedText, findEntities } from './text';
 export { GROUP_ANONYMOUS_BOT } from './types';
 export type {
   AdminRights,
