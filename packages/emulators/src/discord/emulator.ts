@@ -3,14 +3,14 @@ import { Latency } from '../shared/latency';
 import { Recorder } from '../shared/recorder';
 import { waitFor } from '../shared/wait-for';
 import { botToken, snowflake } from './ids';
-import { RestServer } from './http';
+import { RestServer } from './rest-server';
 import { Gateway } from './gateway';
 import { restRoutes } from './routes';
-import { commandRoutes } from './commands';
+import { commandRoutes } from './command-routes';
 import { interactionRoutes } from './interaction-routes';
 import { buildInteraction } from './interactions';
 import { buildMessage, commitMessage } from './messages';
-import { DEFAULT_BOT_PERMISSIONS, World, defaultGuilds } from './world';
+import { DEFAULT_BOT_PERMISSIONS, GuildState, defaultGuilds } from './guild-state';
 import type { EmulatorContext, InteractionRec, ResolvedOptions } from './context';
 import type {
   DiscordEmulatorOptions,
@@ -34,7 +34,7 @@ import type {
  * 'handlerError' (an emulator bug answered as 500).
  */
 export class DiscordEmulator extends EventEmitter implements EmulatorContext {
-  readonly world: World;
+  readonly world: GuildState;
   readonly opts: ResolvedOptions;
   readonly stats: EmulatorStats = { identifies: 0, resumes: 0, status429: 0 };
   readonly interactions = new Map<string, InteractionRec>();
@@ -63,7 +63,7 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
     };
-    this.world = new World(bot, options.applicationId ?? bot.id, this.guilds, BigInt(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS.toString()));
+    this.world = new GuildState(bot, options.applicationId ?? bot.id, this.guilds, BigInt(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS.toString()));
     this.gateway = new Gateway(this);
     this.latency = new Latency(options.latencyMs);
     this.rest = new RestServer(this, this.recorder, this.latency);

@@ -3,8 +3,8 @@ import type http from 'node:http';
 import type { Down } from '../shared/down';
 import { closeNow } from '../shared/server';
 import { waitFor } from '../shared/wait-for';
-import { parseBody } from './body';
-import { Core, type CallbackAnswer } from './core';
+import { parseBody } from './params';
+import { BotApi, type CallbackAnswer } from './bot-api';
 import { botMethods, commandSlotKey } from './methods/bot';
 import { chatMethods } from './methods/chats';
 import { messageMethods } from './methods/messages';
@@ -25,7 +25,7 @@ import type {
   User,
 } from './types';
 import * as users from './users';
-import type { DeliveryReport } from './webhook';
+import type { DeliveryReport } from './webhook-delivery';
 
 // Shaped like a real token (digits, colon, 35 characters) but plainly not one.
 export const DEFAULT_TOKEN = '7000000001:emulator-token-for-tests-only-00000';
@@ -43,12 +43,12 @@ export const DEFAULT_TOKEN = '7000000001:emulator-token-for-tests-only-00000';
 export class TelegramEmulator extends EventEmitter {
   readonly apiRoot: string;
   readonly token: string;
-  private readonly core: Core;
+  private readonly core: BotApi;
   private readonly server: http.Server;
   private readonly down: Down;
 
   /** @internal use startTelegramEmulator() */
-  constructor(core: Core, server: http.Server, down: Down, port: number, token: string) {
+  constructor(core: BotApi, server: http.Server, down: Down, port: number, token: string) {
     super();
     this.core = core;
     this.server = server;
@@ -193,7 +193,7 @@ export async function startTelegramEmulator(opts: TelegramEmulatorOptions = {}):
     delete parsed.params.method;
     await core.dispatch(method, parsed.params, { via: 'webhookReply', contentType: parsed.contentType, closed: core.closing });
   };
-  const core: Core = new Core((event, payload) => emulator?.emit(event, payload), opts, [botMethods, chatMethods, messageMethods, updateMethods], runWebhookReply);
+  const core: BotApi = new BotApi((event, payload) => emulator?.emit(event, payload), opts, [botMethods, chatMethods, messageMethods, updateMethods], runWebhookReply);
   const { server, port, down } = await startServer(core, token);
   emulator = new TelegramEmulator(core, server, down, port, token);
   return emulator;

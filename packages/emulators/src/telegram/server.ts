@@ -1,9 +1,9 @@
 import http from 'node:http';
 import { Down } from '../shared/down';
 import { holdOpen, listenLoopback } from '../shared/server';
-import { BodyError, parseBody, readRequestBody } from './body';
-import { nginxPage, type Core, type Outcome } from './core';
-import { unauthorized } from './errors';
+import { BodyError, parseBody, readRequestBody } from './params';
+import { nginxPage, type BotApi, type Outcome } from './bot-api';
+import { unauthorized } from './api-errors';
 import type { ApiResponseBody } from './types';
 
 /**
@@ -39,7 +39,7 @@ function writeOutcome(res: http.ServerResponse, outcome: Outcome) {
   writeJson(res, outcome.status, outcome.body);
 }
 
-export async function startServer(core: Core, token: string): Promise<{ server: http.Server; port: number; down: Down }> {
+export async function startServer(core: BotApi, token: string): Promise<{ server: http.Server; port: number; down: Down }> {
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       core.emit('emulatorError', error);

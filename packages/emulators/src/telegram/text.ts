@@ -1,4 +1,4 @@
-import { badRequest } from './errors';
+import { badRequest } from './api-errors';
 import type { MessageEntity } from './types';
 
 /**

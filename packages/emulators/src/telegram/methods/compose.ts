@@ -1,5 +1,5 @@
-import type { Params } from '../body';
-import { badRequest, kicked, notMember } from '../errors';
+import type { Params } from '../params';
+import { badRequest, kicked, notMember } from '../api-errors';
 import type { ChatRecord } from '../state';
 import { fixFormattedText, type FormattedText } from '../text';
 import type { InlineKeyboardButton, MessageEntity, ReplyMarkup } from '../types';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { UploadedFile } from '../body';
-import type { CallContext, Handler } from '../core';
-import { badRequest } from '../errors';
+import type { UploadedFile } from '../params';
+import type { CallContext, Handler } from '../bot-api';
+import { badRequest } from '../api-errors';
 import type { ChatRecord } from '../state';
 import type { StoredMessage } from '../types';
 import {

@@ -1,12 +1,12 @@
 import { FaultQueue } from '../shared/faults';
 import { Latency } from '../shared/latency';
 import { Recorder } from '../shared/recorder';
-import { BodyError, Params } from './body';
-import { ApiError, chatNotFound, kicked, methodNotFound, migrated, notEnoughRights, tooManyRequests } from './errors';
-import { RateLimiter, SENDING_METHODS, TELEGRAM_LIMITS } from './limits';
+import { BodyError, Params } from './params';
+import { ApiError, chatNotFound, kicked, methodNotFound, migrated, notEnoughRights, tooManyRequests } from './api-errors';
+import { RateLimiter, SENDING_METHODS, TELEGRAM_LIMITS } from './rate-limits';
 import { State } from './state';
-import { UpdateQueue } from './updates';
-import { WebhookDeliverer } from './webhook';
+import { UpdateQueue } from './update-queue';
+import { WebhookDeliverer } from './webhook-delivery';
 import type {
   ApiResponseBody,
   BotCommand,
@@ -23,7 +23,7 @@ export interface CallContext {
   /** Lower-case method name (Telegram treats method names case-insensitively). */
   method: string;
   params: Params;
-  core: Core;
+  core: BotApi;
   /** Resolves when the caller hung up or the emulator is closing. */
   closed: Promise<void>;
 }
@@ -62,7 +62,7 @@ function snapshot(params: Record<string, unknown>): Record<string, unknown> {
   return structuredClone(params);
 }
 
-export class Core {
+export class BotApi {
   readonly state: State;
   readonly queue: UpdateQueue;
   readonly webhook: WebhookDeliverer;
