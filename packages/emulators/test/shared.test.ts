@@ -75,6 +75,14 @@ describe('the recorder and waitFor', () => {
     );
   });
 
+  it('names the condition as the test wrote it, even where the emulator hands itself to the check', async () => {
+    x = await startXEmulator();
+    const waited = await x.waitFor((e) => e.posts().length > 0, 50).catch((e: unknown) => e);
+    expect((waited as Error).message).toBe(
+      'x emulator: waitFor((e) => e.posts().length > 0) was not met within 50 ms; no requests arrived',
+    );
+  });
+
   it('rejects at once with the error a check throws', async () => {
     x = await startXEmulator();
     await expect(

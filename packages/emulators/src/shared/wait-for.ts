@@ -8,6 +8,8 @@ export interface WaitOptions {
   who: string;
   /** What the emulator saw, for the failure message (its last requests). */
   context(): string;
+  /** The condition as the test wrote it, when `check` wraps it: its source is the failure message's. */
+  condition?: (...args: never[]) => unknown;
   /** Also re-check this often, for state that changes without an event (gateway sessions). */
   pollMs?: number;
 }
@@ -39,7 +41,7 @@ export function waitFor<T>(emitter: EventEmitter, check: () => T | undefined | n
     };
     const timer = setTimeout(() => {
       finish();
-      reject(new Error(`${opts.who}: waitFor(${source(check)}) was not met within ${opts.timeoutMs} ms; ${opts.context()}`));
+      reject(new Error(`${opts.who}: waitFor(${source(opts.condition ?? check)}) was not met within ${opts.timeoutMs} ms; ${opts.context()}`));
     }, opts.timeoutMs);
     const poll = opts.pollMs ? setInterval(probe, opts.pollMs) : undefined;
     for (const e of opts.events) emitter.on(e, probe);
@@ -48,7 +50,7 @@ export function waitFor<T>(emitter: EventEmitter, check: () => T | undefined | n
 }
 
 /** The awaited condition as written, on one line and short enough to read in a test report. */
-function source(check: () => unknown): string {
+function source(check: (...args: never[]) => unknown): string {
   const text = check.toString().replace(/\s+/g, ' ');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }

@@ -121,6 +121,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   /** The predicate's first truthy result, re-checked after every request, post and delete. */
   waitFor<T>(predicate: (emu: XEmulator) => T | false | null | undefined, timeoutMs = 5_000): Promise<T> {
     return waitFor(this, () => predicate(this), {
+      condition: predicate,
       events: ['request', 'response', 'post', 'delete'],
       timeoutMs,
       who: 'x emulator',
