@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { Markup, Telegraf, TelegramError } from 'telegraf';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseHtml, startTelegramEmulator, type TelegramEmulator, type Update } from '../src/telegram';
+import { startTelegramEmulator, type TelegramEmulator, type Update } from '../src/telegram';
 
 // The real telegraf 4.16 client against the loopback emulator, over HTTP.
 
@@ -126,78 +126,30 @@ describe('telegraf polling against the emulator', () => {
 });
 
 describe('text as Telegram stores it', () => {
-  it('HTML: escaped tags stay literal, <b> becomes a bold entity at UTF-16 offsets', async () => {
+  it('entities are stored as sent, at UTF-16 offsets; any parse_mode is refused and stores nothing', async () => {
     await setup();
-    const sent = await bot.telegram.sendMessage(COMMS, '🚨 <b>Exploit</b> &lt;b&gt;not bold&lt;/b&gt; &amp; more', {
-      parse_mode: 'HTML',
-    });
-    expect(sent.text).toBe('🚨 Exploit <b>not bold</b> & more');
     // 🚨 is two UTF-16 code units, then a space: the bold word starts at 3.
+    const sent = await bot.telegram.sendMessage(COMMS, '🚨 Exploit <b>not bold</b>', {
+      entities: [{ type: 'bold', offset: 3, length: 7 }],
+    });
+    expect(sent.text).toBe('🚨 Exploit <b>not bold</b>');
     expect(sent.entities).toEqual([{ type: 'bold', offset: 3, length: 7 }]);
-    const stored = emu.messages(COMMS)[0]!;
-    expect(stored.text).toBe(sent.text);
-    expect(stored.entities).toEqual(sent.entities);
+    expect(emu.messages(COMMS)[0]).toMatchObject({ text: sent.text, entities: sent.entities });
+    // herald formats with entities only: markup sent by mistake must fail loudly, not pass unparsed.
+    const html = await rejection(bot.telegram.sendMessage(COMMS, '<b>bold</b>', { parse_mode: 'HTML' }));
+    expect(html.code).toBe(400);
+    expect(html.description).toBe('Bad Request: the emulator does not parse parse_mode HTML; send the text with entities, as herald does');
+    expect(emu.messages(COMMS)).toHaveLength(1);
   });
 
-  it('HTML links, code blocks and nesting come out as Telegram entities', async () => {
-    await setup();
-    const sent = await bot.telegram.sendMessage(
-      COMMS,
-      '<i>Status: <a href="https://status.example.com">page</a></i>\n<pre><code class="language-js">x()</code></pre>',
-      { parse_mode: 'HTML' },
-    );
-    expect(sent.text).toBe('Status: page\nx()');
-    expect(sent.entities).toEqual([
-      { type: 'italic', offset: 0, length: 12 },
-      { type: 'text_link', offset: 8, length: 4, url: 'https://status.example.com' },
-      { type: 'pre', offset: 13, length: 3, language: 'js' },
-    ]);
-  });
-
-  it('HTML details: attributes, character references, spoilers, quotes', () => {
-    const parsed = parseHtml(
-      '<a href="https://x.example.com/A">x</a> &#x1F600;&#33;&nbsp;<span class="tg-spoiler">s</span> ' +
-        '<blockquote expandable>q</blockquote> <a href="tg://user?id=111">Alice</a> <a href="javascript:x">no</a> ' +
-        '<pre><code class=language-PY>p</code></pre>',
-    );
-    // Unknown named references stay literal; unquoted values are lower-cased name tokens.
-    expect(parsed.text).toBe('x 😀!&nbsp;s q Alice no p');
-    expect(parsed.entities).toEqual([
-      { type: 'text_link', offset: 0, length: 1, url: 'https://x.example.com/A' },
-      { type: 'spoiler', offset: 11, length: 1 },
-      { type: 'expandable_blockquote', offset: 13, length: 1 },
-      { type: 'text_mention', offset: 15, length: 5, user: { id: 111, is_bot: false, first_name: '' } },
-      { type: 'pre', offset: 24, length: 1, language: 'py' },
-    ]);
-    // An unquoted URL is not a name token, so Telegram refuses it.
-    expect(() => parseHtml('<a href=https://x.example.com>x</a>')).toThrow(
-      "Bad Request: can't parse entities: Unexpected end of name token at byte offset 8",
-    );
-  });
-
-  it('bad HTML is refused with "can\'t parse entities" and the byte offset', async () => {
-    await setup();
-    const unsupported = await rejection(bot.telegram.sendMessage(COMMS, '🚨 <script>x</script>', { parse_mode: 'HTML' }));
-    expect(unsupported.code).toBe(400);
-    // The emoji is 4 bytes of UTF-8 and the space one more.
-    expect(unsupported.description).toBe('Bad Request: can\'t parse entities: Unsupported start tag "script" at byte offset 5');
-    const unclosed = await rejection(bot.telegram.sendMessage(COMMS, '<b>bold', { parse_mode: 'HTML' }));
-    expect(unclosed.description).toBe("Bad Request: can't parse entities: Can't find end tag corresponding to start tag b");
-    const crossed = await rejection(bot.telegram.sendMessage(COMMS, '<b><i>x</b></i>', { parse_mode: 'HTML' }));
-    expect(crossed.description).toBe(
-      'Bad Request: can\'t parse entities: Unmatched end tag at byte offset 7, expected "</i>", found "</b>"',
-    );
-    expect(emu.messages(COMMS)).toEqual([]);
-  });
-
-  it('4096 UTF-16 code units after parsing pass, 4097 are refused with Telegram\'s words', async () => {
+  it('4096 UTF-16 code units pass, 4097 are refused with Telegram\'s words', async () => {
     await setup();
     const tooLong = await rejection(bot.telegram.sendMessage(COMMS, 'a'.repeat(4097)));
     expect(tooLong.code).toBe(400);
     expect(tooLong.description).toBe('Bad Request: message is too long');
     await bot.telegram.sendMessage(COMMS, 'a'.repeat(4096));
-    // Markup does not count: 4096 visible characters wrapped in <b> are fine.
-    await bot.telegram.sendMessage(COMMS, `<b>${'b'.repeat(4096)}</b>`, { parse_mode: 'HTML' });
+    // Formatting does not count: 4096 characters in bold are fine.
+    await bot.telegram.sendMessage(COMMS, 'b'.repeat(4096), { entities: [{ type: 'bold', offset: 0, length: 4096 }] });
     // An emoji outside the BMP counts twice.
     await bot.telegram.sendMessage(COMMS, '😀'.repeat(2048));
     const emoji = await rejection(bot.telegram.sendMessage(COMMS, '😀'.repeat(2048) + 'x'));
@@ -411,7 +363,7 @@ describe('message lifecycle and transports', () => {
 
   it('multipart (files) and form-encoded bodies are understood like JSON', async () => {
     await setup();
-    await bot.telegram.sendDocument(COMMS, { source: Buffer.from('timeline'), filename: 'incident.md' }, { caption: '<b>Log</b>', parse_mode: 'HTML' });
+    await bot.telegram.sendDocument(COMMS, { source: Buffer.from('timeline'), filename: 'incident.md' }, { caption: 'Log', caption_entities: [{ type: 'bold', offset: 0, length: 3 }] });
     const [doc] = emu.messages(COMMS);
     expect(doc).toMatchObject({ text: 'Log', entities: [{ type: 'bold', offset: 0, length: 3 }], media: { type: 'document', file: { filename: 'incident.md', size: 8 } } });
     expect(emu.requestsFor('sendDocument')[0]!.contentType).toBe('multipart');

@@ -10,8 +10,6 @@
  *                                               counted in code points (as Discord's API counts)
  *   toTelegram(doc, { limit = 4096 }): TelegramPart[]
  *                                               text + entities; offsets and limit in UTF-16 units
- *   toTelegramHtml(doc, { limit = 4096 }): string[]
- *                                               same parts for parse_mode HTML, text escaped
  *   toXThread(doc, { limit = 280 }): string[]   plain text, twitter-text weighted length; a
  *                                               thread ends each post with "\n1/3"
  *   xWeightedLength(text): number               parseTweet(text).weightedLength
@@ -26,7 +24,7 @@ export { TOKEN_CLOSE, TOKEN_OPEN, valueToken } from './tokens';
 export { parseStatement } from './parse';
 export { docToPlainText } from './plain';
 export { DISCORD_LIMIT, discordLength, toDiscord } from './discord';
-export { TELEGRAM_LIMIT, partToHtml, toTelegram, toTelegramHtml } from './telegram';
+export { TELEGRAM_LIMIT, toTelegram } from './telegram';
 export { X_LIMIT, toXThread, xWeightedLength } from './x';
 export { checkLinks, findLinks } from './links';
 export { findForbiddenCharacter, type ForbiddenCharacter } from './chars';

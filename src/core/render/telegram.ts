@@ -63,37 +63,3 @@ function telegramSpan(s: Span): Span {
   if (s.href !== undefined) return { ...rest, ...(s.bold && { bold: true }), ...(s.italic && { italic: true }) };
   return { ...rest, code: true };
 }
-
-/** The same parts as toTelegram, written for parse_mode HTML with every text character escaped. */
-export function toTelegramHtml(doc: Doc, opts: LimitOptions = {}): string[] {
-  return toTelegram(doc, opts).map(partToHtml);
-}
-
-const TAG: Record<Exclude<EntityType, 'text_link'>, string> = { bold: 'b', italic: 'i', code: 'code' };
-
-export function partToHtml(part: TelegramPart): string {
-  const starts = new Map<number, TelegramEntity[]>();
-  for (const e of part.entities) starts.set(e.offset, [...(starts.get(e.offset) ?? []), e]);
-  const stack: TelegramEntity[] = [];
-  let out = '';
-  const closeEndingAt = (at: number) => {
-    while (stack.length && stack[stack.length - 1]!.offset + stack[stack.length - 1]!.length === at) {
-      const e = stack.pop()!;
-      out += e.type === 'text_link' ? '</a>' : `</${TAG[e.type]}>`;
-    }
-  };
-  for (let i = 0; i <= part.text.length; i++) {
-    closeEndingAt(i);
-    for (const e of starts.get(i) ?? []) {
-      out += e.type === 'text_link' ? `<a href="${escapeHtml(e.url, true)}">` : `<${TAG[e.type]}>`;
-      stack.push(e);
-    }
-    if (i < part.text.length) out += escapeHtml(part.text[i]!, false);
-  }
-  return out;
-}
-
-export function escapeHtml(text: string, attribute: boolean): string {
-  const out = text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
-  return attribute ? out.replace(/"/gu, '&quot;') : out;
-}

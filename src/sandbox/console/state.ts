@@ -149,5 +149,3 @@ export function snapshot(world: World, herald: Herald, faults: FaultPanel, used:
     drafts: deliveryPanel(herald),
   };
 }
-
-export type Snapshot = ReturnType<typeof snapshot>;

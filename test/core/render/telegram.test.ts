@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toTelegram, toTelegramHtml, type TelegramEntity, type TelegramPart } from '../../../src/core/render';
+import { toTelegram, type TelegramEntity, type TelegramPart } from '../../../src/core/render';
 import { paragraph, template } from './helpers';
 
 /** The text an entity covers, read the way Telegram reads offsets (UTF-16 code units). */
@@ -59,25 +59,5 @@ describe('toTelegram', () => {
       { type: 'bold', offset: 8, length: 3 },
       { type: 'text_link', offset: 16, length: 8, url: 'https://docs.acme.finance' },
     ]);
-  });
-});
-
-describe('toTelegramHtml', () => {
-  it('escapes every text character and uses tags only for the template’s formatting', () => {
-    const html = toTelegramHtml(
-      template('**Note:** {{v}} — [status](https://status.acme.finance/?a=1&b="2")', { v: '<b>& </b>' }),
-    );
-    expect(html).toEqual([
-      '<b>Note:</b> &lt;b&gt;&amp; &lt;/b&gt; — <a href="https://status.acme.finance/?a=1&amp;b=&quot;2&quot;">status</a>',
-    ]);
-  });
-
-  it('splits exactly like the entity form, since Telegram counts the text after parsing', () => {
-    const doc = template(`**${paragraph(1, 60)}** <&>`);
-    const html = toTelegramHtml(doc);
-    const parts = toTelegram(doc);
-    expect(html).toHaveLength(parts.length);
-    expect(html[0]).toBe(`<b>${parts[0]!.text}</b>`);
-    expect(html[1]!.endsWith('</b> &lt;&amp;&gt;')).toBe(true);
   });
 });

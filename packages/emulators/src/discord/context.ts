@@ -1,9 +1,8 @@
-import type { World } from './world';
+import type { GuildState } from './guild-state';
 import type { EmulatorStats, InteractionResponseRecord } from './types';
 
 export interface ResolvedOptions {
   token: string;
-  latencyMs: number;
   enforceLimits: boolean;
   heartbeatIntervalMs: number;
   interactionAckTimeoutMs: number;
@@ -34,7 +33,7 @@ export interface InteractionRec {
 
 /** What route handlers and the gateway share. */
 export interface EmulatorContext {
-  readonly world: World;
+  readonly world: GuildState;
   readonly opts: ResolvedOptions;
   readonly stats: EmulatorStats;
   readonly interactions: Map<string, InteractionRec>;

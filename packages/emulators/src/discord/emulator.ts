@@ -1,13 +1,16 @@
 import { EventEmitter } from 'node:events';
+import { Latency } from '../shared/latency';
+import { Recorder } from '../shared/recorder';
+import { waitFor } from '../shared/wait-for';
 import { botToken, snowflake } from './ids';
-import { RestServer } from './http';
+import { RestServer } from './rest-server';
 import { Gateway } from './gateway';
 import { restRoutes } from './routes';
-import { commandRoutes } from './commands';
+import { commandRoutes } from './command-routes';
 import { interactionRoutes } from './interaction-routes';
 import { buildInteraction } from './interactions';
 import { buildMessage, commitMessage } from './messages';
-import { DEFAULT_BOT_PERMISSIONS, World, defaultGuilds } from './world';
+import { DEFAULT_BOT_PERMISSIONS, GuildState, defaultGuilds } from './guild-state';
 import type { EmulatorContext, InteractionRec, ResolvedOptions } from './context';
 import type {
   DiscordEmulatorOptions,
@@ -27,14 +30,14 @@ import type {
  *
  * Events: 'message' (StoredMessage), 'messageUpdate' (StoredMessage), 'messageDelete'
  * (StoredMessage), 'interactionResponse' ({ interactionId, ...InteractionResponseRecord }),
- * 'request' (RecordedRequest, once answered or held), 'handlerError' (an emulator bug answered as 500).
+ * 'request' (RecordedRequest, on arrival), 'response' (the same record once answered or held),
+ * 'handlerError' (an emulator bug answered as 500).
  */
 export class DiscordEmulator extends EventEmitter implements EmulatorContext {
-  readonly world: World;
+  readonly world: GuildState;
   readonly opts: ResolvedOptions;
   readonly stats: EmulatorStats = { identifies: 0, resumes: 0, status429: 0 };
   readonly interactions = new Map<string, InteractionRec>();
-  readonly requests: RecordedRequest[] = [];
   /** INTERACTION_CREATE payloads as dispatched, for redelivery. */
   private readonly interactionPayloads = new Map<string, Record<string, unknown>>();
   /** The guilds as configured (or generated), for tests that took the default world. */
@@ -43,6 +46,8 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
   gatewayUrl = '';
   private readonly rest: RestServer;
   private readonly gateway: Gateway;
+  private readonly recorder = new Recorder<RecordedRequest>((event, record) => this.emit(event, record));
+  private readonly latency: Latency;
   private closed = false;
 
   constructor(options: DiscordEmulatorOptions = {}) {
@@ -52,16 +57,16 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     this.guilds = options.guilds ?? defaultGuilds();
     this.opts = {
       token: options.token ?? botToken(bot.id),
-      latencyMs: options.latencyMs ?? 0,
       enforceLimits: options.enforceLimits ?? false,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       interactionAckTimeoutMs: options.interactionAckTimeoutMs ?? 3_000,
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
     };
-    this.world = new World(bot, options.applicationId ?? bot.id, this.guilds, BigInt(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS.toString()));
+    this.world = new GuildState(bot, options.applicationId ?? bot.id, this.guilds, BigInt(options.botPermissions ?? DEFAULT_BOT_PERMISSIONS.toString()));
     this.gateway = new Gateway(this);
-    this.rest = new RestServer(this, this.requests);
+    this.latency = new Latency(options.latencyMs);
+    this.rest = new RestServer(this, this.recorder, this.latency);
     this.rest.addRoutes([
       ...restRoutes(this, () => this.gatewayUrl, () => Math.max(0, 1000 - this.stats.identifies)),
       ...commandRoutes(this),
@@ -83,12 +88,13 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
     return this.opts.token;
   }
 
-  get applicationId(): string {
-    return this.world.applicationId;
-  }
-
   get botUser(): { id: string; username: string } {
     return { id: this.world.bot.id, username: this.world.bot.username };
+  }
+
+  /** Every REST request received, in arrival order; Authorization is never recorded. */
+  get requests(): readonly RecordedRequest[] {
+    return this.recorder.requests;
   }
 
   dispatch(t: string, d: Record<string, unknown>, intent?: number): void {
@@ -117,21 +123,21 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
 
   /** Arms a fault for the next `times` matching REST requests (default once; Infinity for always). */
   injectFault(match: FaultMatch, fault: Fault, times = 1): void {
-    this.rest.injectFault(match, fault, times);
+    this.rest.faults.add(match, fault, times);
   }
 
   /** Disarms every injected fault (a sandbox's "back to normal"). */
   clearFaults(): void {
-    this.rest.clearFaults();
+    this.rest.faults.clear();
   }
 
   /** While down, every REST request answers 503 (the gateway stays up). */
   setDown(down: boolean): void {
-    this.rest.down = down;
+    this.rest.down.set(down, 'unavailable');
   }
 
   setLatency(ms: number): void {
-    this.opts.latencyMs = ms;
+    this.latency.set(ms);
   }
 
   /**
@@ -163,49 +169,22 @@ export class DiscordEmulator extends EventEmitter implements EmulatorContext {
   }
 
   /**
-   * Resolves with the predicate's first truthy result, re-checked on every emulator event and every
-   * 25 ms; rejects after timeoutMs.
+   * The predicate's first truthy result, re-checked on every emulator event and every 25 ms (gateway
+   * sessions change without one).
    */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const events = ['message', 'messageUpdate', 'messageDelete', 'interactionResponse', 'request'];
-      const check = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = predicate();
-        } catch (error) {
-          finish();
-          reject(error);
-          return;
-        }
-        if (value) {
-          finish();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`waitFor: condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const poll = setInterval(check, 25);
-      const finish = () => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        for (const e of events) this.off(e, check);
-      };
-      for (const e of events) this.on(e, check);
-      check();
+    return waitFor(this, predicate, {
+      events: ['message', 'messageUpdate', 'messageDelete', 'interactionResponse', 'request', 'response'],
+      timeoutMs,
+      pollMs: 25,
+      who: 'discord emulator',
+      context: () => this.recorder.tail((r) => `${r.method} ${r.path}`),
     });
   }
 
   /** Drops the live gateway connections with a close code (default 4000: discord.js resumes). */
   disconnectGateway(closeCode = 4000): void {
     this.gateway.disconnect(closeCode);
-  }
-
-  /** Sends op 7 Reconnect: discord.js closes, reconnects to resume_gateway_url and resumes. */
-  requestReconnect(): void {
-    this.gateway.requestReconnect();
   }
 
   /** Sends op 9 (not resumable): discord.js must identify again. */

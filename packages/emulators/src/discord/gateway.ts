@@ -39,11 +39,6 @@ interface Session {
   expired: boolean;
 }
 
-export interface GatewayOptions {
-  path: string;
-  resumePath: string;
-}
-
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
@@ -267,13 +262,6 @@ export class Gateway {
       if (!ws) continue;
       session.socket = null;
       ws.close(closeCode, 'Emulator dropped the connection.');
-    }
-  }
-
-  /** Op 7: asks every connected client to reconnect and resume. */
-  requestReconnect(): void {
-    for (const session of this.sessions.values()) {
-      if (session.socket) this.send(session.socket, { op: Op.Reconnect, d: null, s: null, t: null });
     }
   }
 

@@ -14,10 +14,6 @@ export function snowflake(at: number = Date.now()): string {
   return id.toString();
 }
 
-export function snowflakeTime(id: string): number {
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
-}
-
 /** Interaction tokens look like Discord's: base64 of "interaction:<id>:" plus random. */
 export function interactionToken(id: string): string {
   const head = Buffer.from(`interaction:${id}:`).toString('base64url');

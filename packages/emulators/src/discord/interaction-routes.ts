@@ -1,10 +1,10 @@
-import * as E from './errors';
+import * as E from './api-errors';
 import { applyEdit, buildMessage, commitDelete, commitEdit, commitMessage, validateMessageBody, type Body } from './messages';
-import type { RouteDef, RouteRequest } from './http';
+import type { RouteDef, RouteRequest } from './rest-server';
 import type { EmulatorContext, InteractionRec } from './context';
 import { InteractionType } from './interactions';
 import type { InteractionResponseRecord } from './types';
-import type { MessageRec } from './world';
+import type { MessageRec } from './guild-state';
 
 const Callback = { Reply: 4, DeferredReply: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9 } as const;
 /** Which callbacks Discord accepts for which interaction type. */

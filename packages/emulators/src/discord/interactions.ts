@@ -1,7 +1,7 @@
 import { interactionToken, snowflake } from './ids';
 import type { EmulatorContext, InteractionRec } from './context';
 import type { InteractionSpec, OptionValue } from './types';
-import type { CommandRec, GuildRec, ChannelRec } from './world';
+import type { CommandRec, GuildRec, ChannelRec } from './guild-state';
 
 /** Interaction types (Discord's values). */
 export const InteractionType = { ApplicationCommand: 2, MessageComponent: 3, Autocomplete: 4, ModalSubmit: 5 } as const;

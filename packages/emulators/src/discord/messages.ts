@@ -1,6 +1,6 @@
 import { discordTimestamp, snowflake } from './ids';
-import { addFieldError, emptyMessage, hasErrors, invalidFormBody, type FormErrors, type RestResponse } from './errors';
-import { Perm, type ChannelRec, type GuildRec, type MessageRec, type World } from './world';
+import { addFieldError, emptyMessage, hasErrors, invalidFormBody, type FormErrors, type RestResponse } from './api-errors';
+import { Perm, type ChannelRec, type GuildRec, type MessageRec, type GuildState } from './guild-state';
 import { Intents, type EmulatorContext } from './context';
 
 export interface UploadedFile {
@@ -121,7 +121,7 @@ interface AllowedMentions {
  * only what it permits. @everyone/@here and role pings also need the author's Mention Everyone
  * permission (or a mentionable role), as on Discord.
  */
-export function computeMentions(world: World, guild: GuildRec, authorId: string, content: string, allowed: unknown, repliedTo?: MessageRec) {
+export function computeMentions(world: GuildState, guild: GuildRec, authorId: string, content: string, allowed: unknown, repliedTo?: MessageRec) {
   const am = (allowed ?? undefined) as AllowedMentions | undefined;
   const parse = am?.parse ?? [];
   const canEveryone = (world.permissionsOf(guild, authorId) & Perm.MentionEveryone) !== 0n;

@@ -1,10 +1,10 @@
 import { discordTimestamp } from './ids';
-import * as E from './errors';
-import { Buckets } from './ratelimit';
+import * as E from './api-errors';
+import { Buckets } from './rate-limits';
 import { applyEdit, buildMessage, commitDelete, commitEdit, commitMessage, findByNonce, validateMessageBody } from './messages';
-import type { RouteDef, RouteRequest } from './http';
+import type { RouteDef, RouteRequest } from './rest-server';
 import { Intents, type EmulatorContext } from './context';
-import type { ChannelRec, MessageRec } from './world';
+import type { ChannelRec, MessageRec } from './guild-state';
 
 const ok = (body: unknown, status = 200): E.RestResponse => ({ status, body });
 const noContent = (): E.RestResponse => ({ status: 204 });

@@ -1,5 +1,7 @@
 /** Public types of the Discord emulator. Field names of Discord objects stay snake_case, as on the wire. */
 
+import type { RouteMatch } from '../shared/faults';
+
 export interface EmulatorUserSpec {
   id: string;
   username: string;
@@ -101,6 +103,8 @@ export interface StoredMessage {
 }
 
 export interface RecordedRequest {
+  /** 1, 2, 3... in arrival order. */
+  seq: number;
   method: string;
   /** Path after /api/v10, e.g. /channels/123/messages */
   path: string;
@@ -125,11 +129,8 @@ export type Fault =
   /** Never answers and does nothing. */
   | { kind: 'hang' };
 
-export interface FaultMatch {
-  method?: string;
-  /** A string matches the exact path after /api/v10 (no query); a RegExp is tested against it. */
-  path?: string | RegExp;
-}
+/** A method and the exact path after /api/v10 (no query), or a RegExp tested against it. */
+export type FaultMatch = RouteMatch;
 
 export type InteractionResponseRecord = {
   kind: 'callback' | 'followup' | 'editOriginal' | 'deleteOriginal' | 'editFollowup' | 'deleteFollowup';

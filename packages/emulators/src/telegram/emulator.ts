@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
-import { parseBody } from './body';
-import { Core, type CallbackAnswer } from './core';
+import type { Down } from '../shared/down';
+import { closeNow } from '../shared/server';
+import { waitFor } from '../shared/wait-for';
+import { parseBody } from './params';
+import { BotApi, type CallbackAnswer } from './bot-api';
 import { botMethods, commandSlotKey } from './methods/bot';
 import { chatMethods } from './methods/chats';
 import { messageMethods } from './methods/messages';
@@ -20,10 +23,9 @@ import type {
   TelegramEmulatorOptions,
   Update,
   User,
-  UserConfig,
 } from './types';
 import * as users from './users';
-import type { DeliveryReport } from './webhook';
+import type { DeliveryReport } from './webhook-delivery';
 
 // Shaped like a real token (digits, colon, 35 characters) but plainly not one.
 export const DEFAULT_TOKEN = '7000000001:emulator-token-for-tests-only-00000';
@@ -41,14 +43,16 @@ export const DEFAULT_TOKEN = '7000000001:emulator-token-for-tests-only-00000';
 export class TelegramEmulator extends EventEmitter {
   readonly apiRoot: string;
   readonly token: string;
-  private readonly core: Core;
+  private readonly core: BotApi;
   private readonly server: http.Server;
+  private readonly down: Down;
 
   /** @internal use startTelegramEmulator() */
-  constructor(core: Core, server: http.Server, port: number, token: string) {
+  constructor(core: BotApi, server: http.Server, down: Down, port: number, token: string) {
     super();
     this.core = core;
     this.server = server;
+    this.down = down;
     this.token = token;
     this.apiRoot = `http://127.0.0.1:${port}`;
   }
@@ -75,11 +79,11 @@ export class TelegramEmulator extends EventEmitter {
 
   /** Every call received, in arrival order. Never contains the token. */
   get requests(): readonly RecordedRequest[] {
-    return this.core.requests;
+    return this.core.recorder.requests;
   }
 
   requestsFor(method: string): RecordedRequest[] {
-    return this.core.requests.filter((r) => r.method.toLowerCase() === method.toLowerCase());
+    return this.requests.filter((r) => r.method.toLowerCase() === method.toLowerCase());
   }
 
   get callbackAnswers(): readonly CallbackAnswer[] {
@@ -108,26 +112,20 @@ export class TelegramEmulator extends EventEmitter {
 
   /** Arms a fault for the next `times` matching calls (method name is case-insensitive). */
   injectFault(match: FaultMatch, fault: Fault, times = 1): void {
-    this.core.injectFault(match, fault, times);
+    this.core.faults.add(match, fault, times);
   }
 
   clearFaults(): void {
-    this.core.clearFaults();
+    this.core.faults.clear();
   }
 
   /** Unreachable Telegram: 'reset' drops every connection, 'badGateway' answers nginx's 502 page. */
   setDown(down: boolean, mode: 'reset' | 'badGateway' = 'reset'): void {
-    this.core.down = down ? mode : false;
-    // Calls already in flight (a long poll, kept-alive sockets) fail too, as in an outage.
-    if (down && mode === 'reset') this.server.closeAllConnections();
+    this.down.set(down, mode);
   }
 
   setLatency(ms: number): void {
-    this.core.latencyMs = ms;
-  }
-
-  addUser(user: UserConfig): User {
-    return this.core.state.addUser(user);
+    this.core.latency.set(ms);
   }
 
   addChat(chat: ChatConfig): void {
@@ -162,37 +160,13 @@ export class TelegramEmulator extends EventEmitter {
     users.redeliver(this.core, update);
   }
 
-  /**
-   * Resolves with the first truthy value of `check`, evaluated now and after every
-   * emulator event; rejects after timeoutMs.
-   */
+  /** The first truthy value of `check`, evaluated now and after every emulator event. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const events = ['request', 'response', 'message', 'edit', 'delete', 'pin', 'unpin', 'callbackAnswer', 'update', 'webhookDelivery'];
-      const cleanup = () => {
-        clearTimeout(timer);
-        for (const e of events) this.off(e, probe);
-      };
-      const probe = () => {
-        let value: T | undefined | null | false;
-        try {
-          value = check();
-        } catch (error) {
-          cleanup();
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        if (value) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`telegram emulator: waitFor timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      for (const e of events) this.on(e, probe);
-      probe();
+    return waitFor(this, check, {
+      events: ['request', 'response', 'message', 'edit', 'delete', 'pin', 'unpin', 'callbackAnswer', 'update', 'webhookDelivery'],
+      timeoutMs,
+      who: 'telegram emulator',
+      context: () => this.core.recorder.tail((r) => r.method),
     });
   }
 
@@ -204,10 +178,7 @@ export class TelegramEmulator extends EventEmitter {
 
   async close(): Promise<void> {
     this.core.close();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeNow(this.server);
   }
 }
 
@@ -222,8 +193,8 @@ export async function startTelegramEmulator(opts: TelegramEmulatorOptions = {}):
     delete parsed.params.method;
     await core.dispatch(method, parsed.params, { via: 'webhookReply', contentType: parsed.contentType, closed: core.closing });
   };
-  const core: Core = new Core((event, payload) => emulator?.emit(event, payload), opts, [botMethods, chatMethods, messageMethods, updateMethods], runWebhookReply);
-  const { server, port } = await startServer(core, token);
-  emulator = new TelegramEmulator(core, server, port, token);
+  const core: BotApi = new BotApi((event, payload) => emulator?.emit(event, payload), opts, [botMethods, chatMethods, messageMethods, updateMethods], runWebhookReply);
+  const { server, port, down } = await startServer(core, token);
+  emulator = new TelegramEmulator(core, server, down, port, token);
   return emulator;
 }

@@ -6,12 +6,9 @@
  *   const bot = new Telegraf(emu.token, { telegram: { apiRoot: emu.apiRoot } });
  */
 export { startTelegramEmulator, TelegramEmulator, DEFAULT_TOKEN } from './emulator';
-export type { CallbackAnswer } from './core';
+export type { CallbackAnswer } from './bot-api';
 export type { ButtonPressInput, Sender, UserMessageInput } from './users';
-export type { DeliveryReport } from './webhook';
-export { TELEGRAM_LIMITS } from './limits';
-export { parseHtml } from './html';
-export { fixFormattedText, findEntities } from './text';
+export type { DeliveryReport } from './webhook-delivery';
 export { GROUP_ANONYMOUS_BOT } from './types';
 export type {
   AdminRights,

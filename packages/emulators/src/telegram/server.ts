@@ -1,8 +1,9 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { BodyError, parseBody, readRequestBody } from './body';
-import { nginxPage, type Core, type Outcome } from './core';
-import { unauthorized } from './errors';
+import { Down } from '../shared/down';
+import { holdOpen, listenLoopback } from '../shared/server';
+import { BodyError, parseBody, readRequestBody } from './params';
+import { nginxPage, type BotApi, type Outcome } from './bot-api';
+import { unauthorized } from './api-errors';
 import type { ApiResponseBody } from './types';
 
 /**
@@ -26,11 +27,7 @@ function writeOutcome(res: http.ServerResponse, outcome: Outcome) {
     return;
   }
   if (outcome.kind === 'hang') {
-    // Held open until the client gives up, the timer fires, or the emulator closes.
-    if (outcome.destroyAfterMs !== undefined) {
-      const timer = setTimeout(() => res.socket?.destroy(), outcome.destroyAfterMs);
-      res.once('close', () => clearTimeout(timer));
-    }
+    holdOpen(res, outcome.destroyAfterMs);
     return;
   }
   if (outcome.html !== undefined) {
@@ -42,22 +39,19 @@ function writeOutcome(res: http.ServerResponse, outcome: Outcome) {
   writeJson(res, outcome.status, outcome.body);
 }
 
-export async function startServer(core: Core, token: string): Promise<{ server: http.Server; port: number }> {
+export async function startServer(core: BotApi, token: string): Promise<{ server: http.Server; port: number; down: Down }> {
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       core.emit('emulatorError', error);
       writeJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
     });
   });
+  const down = new Down(server);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = ROUTE.exec(url.pathname);
-    if (core.down === 'reset') {
-      req.socket.destroy();
-      return;
-    }
-    if (core.down === 'badGateway') {
+    if (down.current === 'badGateway') {
       const html = nginxPage(502);
       res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(html) });
       res.end(html);
@@ -91,9 +85,5 @@ export async function startServer(core: Core, token: string): Promise<{ server: 
     writeOutcome(res, outcome);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: await listenLoopback(server), down };
 }

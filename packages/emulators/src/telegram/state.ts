@@ -1,4 +1,4 @@
-import { badRequest, chatNotFound } from './errors';
+import { badRequest, chatNotFound } from './api-errors';
 import {
   GROUP_ANONYMOUS_BOT,
   type AdminRights,

@@ -1,4 +1,4 @@
-import { badRequest } from './errors';
+import { badRequest } from './api-errors';
 import type { MessageEntity } from './types';
 
 /**
@@ -16,7 +16,7 @@ const PRIORITY: Record<string, number> = {
   code: 20, pre: 11, text_link: 49, text_mention: 49, blockquote: 0, expandable_blockquote: 0,
 };
 
-export function sortEntities(entities: MessageEntity[]): MessageEntity[] {
+function sortEntities(entities: MessageEntity[]): MessageEntity[] {
   return entities.sort(
     (a, b) =>
       a.offset - b.offset || b.length - a.length || (PRIORITY[a.type] ?? 50) - (PRIORITY[b.type] ?? 50),

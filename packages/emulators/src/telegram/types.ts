@@ -143,7 +143,7 @@ export interface StoredMessage {
   reply_to_message_id?: number;
   link_preview_options?: Record<string, unknown>;
   disable_notification?: boolean;
-  /** The parameters the bot sent (parse_mode, raw HTML text...), for assertions. */
+  /** The parameters the bot sent, as sent, for assertions. */
   sentParams?: Record<string, unknown>;
   date: number;
   pinned: boolean;

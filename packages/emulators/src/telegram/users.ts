@@ -1,4 +1,4 @@
-import type { Core } from './core';
+import type { BotApi } from './bot-api';
 import type { ChatRecord } from './state';
 import { fixFormattedText } from './text';
 import {
@@ -41,20 +41,20 @@ export interface ButtonPressInput {
   force?: boolean;
 }
 
-function chatOf(core: Core, chatId: number | string | undefined, from: Sender): ChatRecord {
+function chatOf(core: BotApi, chatId: number | string | undefined, from: Sender): ChatRecord {
   const id = chatId ?? (typeof from === 'number' ? from : undefined);
   const chat = core.state.findChat(id);
   if (!chat) throw new Error(`telegram emulator: unknown chat ${String(id)}`);
   return chat;
 }
 
-function userOf(core: Core, id: number): User {
+function userOf(core: BotApi, id: number): User {
   const user = core.state.users.get(id);
   if (!user) throw new Error(`telegram emulator: unknown user ${id} (add it to options.users)`);
   return user;
 }
 
-function queue(core: Core, update: Update): Update {
+function queue(core: BotApi, update: Update): Update {
   core.queue.enqueue(update);
   core.emit('update', update);
   return update;
@@ -66,7 +66,7 @@ function formatted(text: string, entities: MessageEntity[] | undefined) {
   return fixed;
 }
 
-export function sendUserMessage(core: Core, input: UserMessageInput): Update {
+export function sendUserMessage(core: BotApi, input: UserMessageInput): Update {
   const chat = chatOf(core, input.chatId, input.from);
   if (chat.type === 'channel') throw new Error('telegram emulator: use channelPost() for channels');
   if (input.from === 'anonymousAdmin' && chat.type !== 'group' && chat.type !== 'supergroup') {
@@ -83,7 +83,7 @@ export function sendUserMessage(core: Core, input: UserMessageInput): Update {
   return queue(core, { update_id: core.queue.newId(), message: core.state.messageJson(chat, stored) });
 }
 
-export function editUserMessage(core: Core, input: { chatId: number | string; messageId: number; text: string; entities?: MessageEntity[] }): Update {
+export function editUserMessage(core: BotApi, input: { chatId: number | string; messageId: number; text: string; entities?: MessageEntity[] }): Update {
   const chat = chatOf(core, input.chatId, 0);
   const stored = chat.messages.get(input.messageId);
   if (!stored || stored.deleted || stored.sender === 'bot' || stored.sender === 'service') {
@@ -100,7 +100,7 @@ export function editUserMessage(core: Core, input: { chatId: number | string; me
   return queue(core, { update_id: core.queue.newId(), [key]: json });
 }
 
-export function channelPost(core: Core, input: { chatId: number | string; text: string; entities?: MessageEntity[] }): Update {
+export function channelPost(core: BotApi, input: { chatId: number | string; text: string; entities?: MessageEntity[] }): Update {
   const chat = chatOf(core, input.chatId, 0);
   if (chat.type !== 'channel') throw new Error(`telegram emulator: chat ${chat.id} is not a channel`);
   const { text, entities } = formatted(input.text, input.entities);
@@ -110,7 +110,7 @@ export function channelPost(core: Core, input: { chatId: number | string; text: 
 
 let nextQueryId = 4_380_000_000_000_000_000n;
 
-export function pressButton(core: Core, input: ButtonPressInput): Update {
+export function pressButton(core: BotApi, input: ButtonPressInput): Update {
   const chat = chatOf(core, input.chatId, input.from);
   const from = userOf(core, input.from);
   const stored: StoredMessage | undefined = chat.messages.get(input.messageId);
@@ -133,7 +133,7 @@ export function pressButton(core: Core, input: ButtonPressInput): Update {
 
 /** Changes the bot's membership, queueing the my_chat_member update Telegram sends. */
 export function setBotStatus(
-  core: Core,
+  core: BotApi,
   input: { chatId: number | string; status: MemberStatus; rights?: Partial<AdminRights>; by?: number },
 ): Update {
   const chat = chatOf(core, input.chatId, 0);
@@ -157,7 +157,7 @@ export function setBotStatus(
 }
 
 /** Queues the very same update again (same update_id): Telegram's at-least-once delivery. */
-export function redeliver(core: Core, update: Update): void {
+export function redeliver(core: BotApi, update: Update): void {
   core.queue.enqueue(update, true);
   core.emit('update', update);
 }

@@ -1,10 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { readBody } from '../shared/body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { readBody } from '../shared/body';
+import { Down } from '../shared/down';
+import { FaultQueue, routeFits } from '../shared/faults';
+import { Latency } from '../shared/latency';
+import { Recorder } from '../shared/recorder';
+import { closeNow, listenLoopback } from '../shared/server';
+import { waitFor } from '../shared/wait-for';
 import { Authenticator } from './auth';
-import { FaultQueue } from './faults';
 import { queryPairs } from './oauth1';
 import * as P from './problems';
 import { DEFAULT_LIMITS, RateLimiter } from './rate-limits';
@@ -36,25 +40,25 @@ const DAY_MS = 24 * 60 * 60_000;
 export interface XEmulatorEvents {
   post: [StoredPost];
   delete: [StoredPost];
+  /** On arrival; 'response' once answered or held (see shared/recorder). */
   request: [RecordedRequest];
+  response: [RecordedRequest];
 }
 
 /** A loopback X API v2 that the real twitter-api-v2 client talks to (see base-url-plugin). */
 export class XEmulator extends EventEmitter<XEmulatorEvents> {
-  readonly requests: RecordedRequest[] = [];
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
   private readonly store: PostStore;
   private readonly auth: Authenticator;
   private readonly limiter: RateLimiter;
-  private readonly faults = new FaultQueue();
+  private readonly faults = new FaultQueue<FaultMatch, Fault>();
+  private readonly recorder = new Recorder<RecordedRequest>((event, record) => this.emit(event, record));
+  private readonly latency: Latency;
+  private readonly down: Down;
   private readonly firstUserId: string;
   private readonly users: XUser[];
-  private latencyMs: number;
-  private down = false;
   private closed = false;
   private port = 0;
-  private seq = 0;
 
   constructor(opts: XEmulatorOptions = {}) {
     super();
@@ -69,16 +73,9 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     this.users = users;
     this.store = new PostStore(opts.duplicateWindowMs ?? DAY_MS);
     this.limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...opts.limits }, opts.enforceLimits ?? false);
-    this.latencyMs = opts.latencyMs ?? 0;
+    this.latency = new Latency(opts.latencyMs);
     this.server = createServer((req, res) => void this.onRequest(req, res));
-    this.server.on('connection', (socket) => {
-      if (this.down) {
-        socket.destroy();
-        return;
-      }
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    this.down = new Down(this.server);
   }
 
   /** http://127.0.0.1:<port>, without a trailing slash. */
@@ -87,14 +84,12 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLoopback(this.server);
+  }
+
+  /** Every request received, in arrival order, without Authorization. */
+  get requests(): readonly RecordedRequest[] {
+    return this.recorder.requests;
   }
 
   posts(): StoredPost[] {
@@ -116,49 +111,21 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
 
   /** While down, every connection is reset as it opens (the client sees ECONNRESET). */
   setDown(down: boolean): void {
-    this.down = down;
-    if (down) for (const s of this.sockets) s.destroy();
+    this.down.set(down, 'reset');
   }
 
   setLatency(ms: number): void {
-    this.latencyMs = ms;
+    this.latency.set(ms);
   }
 
-  /**
-   * Resolves with the predicate's first truthy result, re-checked after every request, post
-   * and delete; rejects after timeoutMs.
-   */
+  /** The predicate's first truthy result, re-checked after every request, post and delete. */
   waitFor<T>(predicate: (emu: XEmulator) => T | false | null | undefined, timeoutMs = 5_000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): boolean => {
-        const value = predicate(this);
-        if (!value) return false;
-        cleanup();
-        resolve(value);
-        return true;
-      };
-      const onEvent = () => {
-        try {
-          check();
-        } catch (err) {
-          cleanup();
-          reject(err);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`XEmulator.waitFor: condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('request', onEvent);
-        this.off('post', onEvent);
-        this.off('delete', onEvent);
-      };
-      this.on('request', onEvent);
-      this.on('post', onEvent);
-      this.on('delete', onEvent);
-      onEvent();
+    return waitFor(this, () => predicate(this), {
+      condition: predicate,
+      events: ['request', 'response', 'post', 'delete'],
+      timeoutMs,
+      who: 'x emulator',
+      context: () => this.recorder.tail((r) => `${r.method} ${r.path}`),
     });
   }
 
@@ -166,9 +133,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     if (this.closed) return;
     this.closed = true;
     this.faults.clear();
-    // Hung answers hold their sockets open; cut them so close() returns.
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeNow(this.server);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -190,7 +155,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     if (auth.ok) record.userId = auth.user.id;
 
     // Injected faults win over everything, bad credentials included: they stand for X's state.
-    const fault = this.faults.take(method, url.pathname);
+    const fault = this.faults.take((m) => routeFits(m, method, url.pathname));
     if (fault && fault.kind !== 'timeoutAfterStore') {
       return this.applyFault(fault, res, record, route, auth.ok ? auth.user.id : this.firstUserId);
     }
@@ -199,7 +164,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     const verdict = this.limiter.take(auth.user.id, route.endpoint);
     if (!verdict.allowed) return this.answer(res, record, P.tooManyRequests(), verdict.headers);
 
-    if (route.mutating && this.latencyMs > 0) await sleep(this.latencyMs);
+    if (route.mutating) await this.latency.wait();
     if (this.closed) return;
 
     let answer: P.XAnswer;
@@ -251,7 +216,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
         return this.answer(res, record, P.forbidden(), {});
       case 'disconnect':
         res.socket?.destroy();
-        return this.publish(record);
+        return this.recorder.settled(record);
       case 'hang':
       case 'timeoutAfterStore':
         return this.hold(record);
@@ -260,11 +225,11 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
 
   /** No answer: the socket stays open until the client gives up or close() cuts it. */
   private hold(record: RecordedRequest): void {
-    this.publish(record);
+    this.recorder.settled(record);
   }
 
   private answer(res: ServerResponse, record: RecordedRequest, a: P.XAnswer, headers: Record<string, string>): void {
-    if (res.destroyed || this.closed) return this.publish(record); // the client already gave up
+    if (res.destroyed || this.closed) return this.recorder.settled(record); // the client already gave up
     res.writeHead(a.status, {
       ...headers,
       'content-type': a.contentType,
@@ -273,8 +238,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
       'x-transaction-id': randomBytes(8).toString('hex'),
     });
     res.end(a.body);
-    record.status = a.status;
-    this.publish(record);
+    this.recorder.settled(record, a.status);
   }
 
   private record(req: IncomingMessage, method: string, path: string, rawQuery: string, bodyText: string): RecordedRequest {
@@ -291,8 +255,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
         body = bodyText;
       }
     }
-    return {
-      seq: ++this.seq,
+    return this.recorder.arrived({
       at: new Date().toISOString(),
       method,
       path,
@@ -300,18 +263,8 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
       headers,
       body,
       auth: 'none',
-    };
+    });
   }
-
-  private publish(record: RecordedRequest): void {
-    this.requests.push(record);
-    this.emit('request', record);
-  }
-}
-
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 export async function startXEmulator(opts: XEmulatorOptions = {}): Promise<XEmulator> {

@@ -7,7 +7,6 @@
  */
 export { XEmulator, startXEmulator, DEFAULT_X_USER, DEFAULT_X_CREDENTIALS } from './emulator';
 export type { XEmulatorEvents } from './emulator';
-export { DEFAULT_LIMITS as DEFAULT_X_LIMITS } from './rate-limits';
 export type {
   Fault,
   FaultMatch,

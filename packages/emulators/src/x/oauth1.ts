@@ -6,10 +6,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * refuses it. JSON bodies are not part of the signature; query parameters are.
  */
 
-export interface OAuth1Header {
-  params: Record<string, string>;
-}
-
 /** RFC 3986 unreserved-only encoding, which OAuth requires (encodeURIComponent leaves !*'() alone). */
 export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(

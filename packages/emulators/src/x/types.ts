@@ -1,5 +1,7 @@
 /** Public types of the X (Twitter) API v2 emulator. */
 
+import type { RouteMatch } from '../shared/faults';
+
 export interface XUser {
   id: string;
   username: string;
@@ -89,13 +91,11 @@ export type Fault =
   /** The connection is cut before any answer; nothing is stored. */
   | { kind: 'disconnect' };
 
-export interface FaultMatch {
-  method?: string;
-  /** Exact path (without query) or a pattern tested against it, e.g. '/2/tweets'. */
-  path?: string | RegExp;
-}
+/** A method and an exact path (without query) or a pattern tested against it, e.g. '/2/tweets'. */
+export type FaultMatch = RouteMatch;
 
 export interface RecordedRequest {
+  /** 1, 2, 3... in arrival order. */
   seq: number;
   at: string;
   method: string;

@@ -1,6 +1,6 @@
-import type { Params } from '../body';
-import type { CallbackAnswer, Handler } from '../core';
-import { badRequest } from '../errors';
+import type { Params } from '../params';
+import type { CallbackAnswer, Handler } from '../bot-api';
+import { badRequest } from '../api-errors';
 import type { BotCommand } from '../types';
 
 /** The bot itself: getMe, its command menus, and callback query answers. */

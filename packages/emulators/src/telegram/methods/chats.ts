@@ -1,5 +1,5 @@
-import type { Handler } from '../core';
-import { badRequest } from '../errors';
+import type { Handler } from '../bot-api';
+import { badRequest } from '../api-errors';
 import { requireWritable } from './compose';
 
 /** Reading chats and members, chat actions, leaving. */

@@ -1,7 +1,6 @@
-import type { Params } from '../body';
-import { badRequest, kicked, notMember } from '../errors';
-import { parseHtml } from '../html';
-import type { ChatRecord, State } from '../state';
+import type { Params } from '../params';
+import { badRequest, kicked, notMember } from '../api-errors';
+import type { ChatRecord } from '../state';
 import { fixFormattedText, type FormattedText } from '../text';
 import type { InlineKeyboardButton, MessageEntity, ReplyMarkup } from '../types';
 
@@ -33,34 +32,28 @@ function readEntities(params: Params, field: string): MessageEntity[] {
 }
 
 /**
- * Reads text + parse_mode/entities the way sendMessage does; null when nothing but
- * whitespace is left. Only HTML is emulated; Markdown modes are refused so a test
- * never passes on unparsed markup.
+ * Reads text + entities the way sendMessage does; null when nothing but whitespace is left.
+ * herald formats with entities only, so no parse_mode is emulated: one is refused, and a
+ * change that starts sending markup fails its tests instead of passing on unparsed tags.
  */
-export function readFormatted(
-  params: Params,
-  state: State,
-  fields: { text: string; entities: string },
-): FormattedText | null {
-  const raw = params.str(fields.text) ?? '';
-  const mode = params.str('parse_mode')?.toLowerCase() ?? '';
-  let parsed: FormattedText;
-  if (mode === 'html') parsed = parseHtml(raw, state.users);
-  else if (mode === '' || mode === 'none') parsed = { text: raw, entities: readEntities(params, fields.entities) };
-  else throw badRequest('unsupported parse_mode');
-  return fixFormattedText(parsed);
+function readFormatted(params: Params, fields: { text: string; entities: string }): FormattedText | null {
+  const mode = params.str('parse_mode');
+  if (mode !== undefined && mode !== '') {
+    throw badRequest(`the emulator does not parse parse_mode ${mode}; send the text with ${fields.entities}, as herald does`);
+  }
+  return fixFormattedText({ text: params.str(fields.text) ?? '', entities: readEntities(params, fields.entities) });
 }
 
-export function readMessageText(params: Params, state: State): FormattedText {
-  const text = readFormatted(params, state, { text: 'text', entities: 'entities' });
+export function readMessageText(params: Params): FormattedText {
+  const text = readFormatted(params, { text: 'text', entities: 'entities' });
   if (!text) throw badRequest('message text is empty');
   if (text.text.length > TEXT_LIMIT) throw badRequest('message is too long');
   return text;
 }
 
 /** An all-whitespace caption is simply no caption. */
-export function readCaption(params: Params, state: State): FormattedText {
-  const caption = readFormatted(params, state, { text: 'caption', entities: 'caption_entities' });
+export function readCaption(params: Params): FormattedText {
+  const caption = readFormatted(params, { text: 'caption', entities: 'caption_entities' });
   if (!caption) return { text: '', entities: [] };
   if (caption.text.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
   return caption;

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { UploadedFile } from '../body';
-import type { CallContext, Handler } from '../core';
-import { badRequest } from '../errors';
+import type { UploadedFile } from '../params';
+import type { CallContext, Handler } from '../bot-api';
+import { badRequest } from '../api-errors';
 import type { ChatRecord } from '../state';
 import type { StoredMessage } from '../types';
 import {
@@ -42,7 +42,7 @@ function writableChat(ctx: CallContext): ChatRecord {
 
 const sendMessage: Handler = (ctx) => {
   const chat = writableChat(ctx);
-  const { text, entities } = readMessageText(ctx.params, ctx.core.state);
+  const { text, entities } = readMessageText(ctx.params);
   const markup = readMarkup(ctx.params);
   const preview = readLinkPreview(ctx.params);
   const fields: Partial<StoredMessage> & { text: string } = { text, entities };
@@ -56,7 +56,7 @@ function sendMedia(type: 'photo' | 'document'): Handler {
     const chat = writableChat(ctx);
     const file = ctx.params.raw[type];
     if (file === undefined || file === null || file === '') throw badRequest(`there is no ${type} in the request`);
-    const caption = readCaption(ctx.params, ctx.core.state);
+    const caption = readCaption(ctx.params);
     const markup = readMarkup(ctx.params);
     const media: StoredMessage['media'] = {
       type,
@@ -103,7 +103,7 @@ function applyEdit(ctx: CallContext, chat: ChatRecord, message: StoredMessage, n
 const editMessageText: Handler = (ctx) => {
   const { chat, message } = editable(ctx);
   if (message.media) throw badRequest('there is no text in the message to edit');
-  const { text, entities } = readMessageText(ctx.params, ctx.core.state);
+  const { text, entities } = readMessageText(ctx.params);
   const preview = readLinkPreview(ctx.params);
   if (preview) message.link_preview_options = preview;
   return applyEdit(ctx, chat, message, { text, entities, reply_markup: readMarkup(ctx.params) });
@@ -112,7 +112,7 @@ const editMessageText: Handler = (ctx) => {
 const editMessageCaption: Handler = (ctx) => {
   const { chat, message } = editable(ctx);
   if (!message.media) throw badRequest('there is no caption in the message to edit');
-  const { text, entities } = readCaption(ctx.params, ctx.core.state);
+  const { text, entities } = readCaption(ctx.params);
   return applyEdit(ctx, chat, message, { text, entities, reply_markup: readMarkup(ctx.params) });
 };
 

@@ -1,7 +1,7 @@
-import type { UploadedFile } from '../body';
-import { Described, type Handler } from '../core';
-import { ApiError, badRequest } from '../errors';
-import { checkWebhookUrl, type WebhookSettings } from '../webhook';
+import type { UploadedFile } from '../params';
+import { Described, type Handler } from '../bot-api';
+import { ApiError, badRequest } from '../api-errors';
+import { checkWebhookUrl, type WebhookSettings } from '../webhook-delivery';
 
 /** getUpdates long polling and the webhook settings. */
 

@@ -1,9 +1,12 @@
-import { BodyError, Params } from './body';
-import { ApiError, chatNotFound, kicked, methodNotFound, migrated, notEnoughRights, tooManyRequests } from './errors';
-import { RateLimiter, SENDING_METHODS, TELEGRAM_LIMITS } from './limits';
+import { FaultQueue } from '../shared/faults';
+import { Latency } from '../shared/latency';
+import { Recorder } from '../shared/recorder';
+import { BodyError, Params } from './params';
+import { ApiError, chatNotFound, kicked, methodNotFound, migrated, notEnoughRights, tooManyRequests } from './api-errors';
+import { RateLimiter, SENDING_METHODS, TELEGRAM_LIMITS } from './rate-limits';
 import { State } from './state';
-import { UpdateQueue } from './updates';
-import { WebhookDeliverer } from './webhook';
+import { UpdateQueue } from './update-queue';
+import { WebhookDeliverer } from './webhook-delivery';
 import type {
   ApiResponseBody,
   BotCommand,
@@ -20,7 +23,7 @@ export interface CallContext {
   /** Lower-case method name (Telegram treats method names case-insensitively). */
   method: string;
   params: Params;
-  core: Core;
+  core: BotApi;
   /** Resolves when the caller hung up or the emulator is closing. */
   closed: Promise<void>;
 }
@@ -46,12 +49,6 @@ export type Outcome =
   | { kind: 'hang'; destroyAfterMs?: number }
   | { kind: 'reset' };
 
-interface ArmedFault {
-  match: FaultMatch;
-  fault: Fault;
-  remaining: number;
-}
-
 const BAD_GATEWAY_TEXT: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Time-out' };
 
 /** The page Telegram's nginx front serves when the Bot API backend is unavailable. */
@@ -65,23 +62,19 @@ function snapshot(params: Record<string, unknown>): Record<string, unknown> {
   return structuredClone(params);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export class Core {
+export class BotApi {
   readonly state: State;
   readonly queue: UpdateQueue;
   readonly webhook: WebhookDeliverer;
   readonly limiter: RateLimiter | null;
-  readonly requests: RecordedRequest[] = [];
+  readonly recorder = new Recorder<RecordedRequest>((event, record) => this.emit(event, record));
+  readonly faults = new FaultQueue<FaultMatch, Fault>();
+  readonly latency: Latency;
   readonly callbackQueries = new Map<string, { query: CallbackQuery; answered: boolean }>();
   readonly callbackAnswers: CallbackAnswer[] = [];
   /** Command lists keyed by scope and language, as setMyCommands stores them. */
   readonly commands = new Map<string, BotCommand[]>();
   readonly handlers = new Map<string, { name: string; fn: Handler }>();
-  latencyMs: number;
-  down: false | 'reset' | 'badGateway' = false;
-  private faults: ArmedFault[] = [];
-  private seq = 0;
   private closeSignal!: () => void;
   readonly closing = new Promise<void>((resolve) => (this.closeSignal = resolve));
 
@@ -102,7 +95,7 @@ export class Core {
     this.queue.onQueued = () => this.webhook.kick();
     const limits = opts.enforceLimits;
     this.limiter = limits ? new RateLimiter({ ...TELEGRAM_LIMITS, ...(limits === true ? {} : limits) }) : null;
-    this.latencyMs = opts.latencyMs ?? 0;
+    this.latency = new Latency(opts.latencyMs);
     for (const table of handlerTables) {
       for (const [name, fn] of Object.entries(table)) this.handlers.set(name.toLowerCase(), { name, fn });
     }
@@ -120,45 +113,27 @@ export class Core {
 
   /** Records a call refused before dispatch (wrong token), without the token. */
   recordRefused(method: string, contentType: RecordedRequest['contentType'], error: ApiError) {
-    const record: RecordedRequest = {
-      seq: ++this.seq,
+    const record = this.recorder.arrived({
       method: this.handlers.get(method.toLowerCase())?.name ?? method,
       params: {},
       via: 'http',
       contentType,
       at: Date.now(),
-      status: error.code,
       response: error.body(),
       durationMs: 0,
-    };
-    this.requests.push(record);
-    this.emit('request', record);
-    this.emit('response', record);
+    });
+    this.recorder.settled(record, error.code);
   }
 
-  injectFault(match: FaultMatch, fault: Fault, times = 1) {
-    this.faults.push({ match, fault, remaining: times });
-  }
-
-  clearFaults() {
-    this.faults = [];
-  }
-
-  private takeFault(method: string, params: Params): Fault | undefined {
+  /** Whether a call fits a fault's match: the method in any case, the chat by id or @username. */
+  private fits(match: FaultMatch, method: string, params: Params): boolean {
+    if (match.method && match.method.toLowerCase() !== method) return false;
+    if (match.chatId === undefined) return true;
     const chatParam = params.str('chat_id');
-    for (const armed of this.faults) {
-      if (armed.remaining <= 0) continue;
-      if (armed.match.method && armed.match.method.toLowerCase() !== method) continue;
-      if (armed.match.chatId !== undefined) {
-        if (chatParam === undefined) continue;
-        const wanted = this.state.findChat(armed.match.chatId)?.id ?? String(armed.match.chatId);
-        const given = this.state.findChat(chatParam)?.id ?? chatParam;
-        if (String(wanted) !== String(given)) continue;
-      }
-      armed.remaining--;
-      return armed.fault;
-    }
-    return undefined;
+    if (chatParam === undefined) return false;
+    const wanted = this.state.findChat(match.chatId)?.id ?? String(match.chatId);
+    const given = this.state.findChat(chatParam)?.id ?? chatParam;
+    return String(wanted) === String(given);
   }
 
   private faultOutcome(fault: Fault, method: string, params: Params): Outcome | null {
@@ -202,24 +177,18 @@ export class Core {
   ): Promise<Outcome> {
     const method = rawMethod.toLowerCase();
     const entry = this.handlers.get(method);
-    const record: RecordedRequest = {
-      seq: ++this.seq,
+    const record = this.recorder.arrived({
       method: entry?.name ?? rawMethod,
       params: snapshot(rawParams),
       via: meta.via,
       contentType: meta.contentType,
       at: Date.now(),
-    };
-    this.requests.push(record);
-    this.emit('request', record);
+    });
     const finish = (outcome: Outcome, fault?: RecordedRequest['fault']): Outcome => {
-      if (outcome.kind === 'answer') {
-        record.status = outcome.status;
-        record.response = outcome.body;
-      }
+      if (outcome.kind === 'answer') record.response = outcome.body;
       record.durationMs = Date.now() - record.at;
       if (fault) record.fault = fault;
-      this.emit('response', record);
+      this.recorder.settled(record, outcome.kind === 'answer' ? outcome.status : undefined);
       return outcome;
     };
     const params = new Params(rawParams);
@@ -229,13 +198,13 @@ export class Core {
       return finish({ kind: 'answer', status: 404, body: error.body() });
     }
 
-    const fault = this.takeFault(method, params);
+    const fault = this.faults.take((match) => this.fits(match, method, params));
     if (fault) {
       const outcome = this.faultOutcome(fault, method, params);
       if (outcome) return finish(outcome, fault.kind);
     }
 
-    if (this.latencyMs > 0 && method !== 'getupdates') await sleep(this.latencyMs);
+    if (method !== 'getupdates') await this.latency.wait();
 
     const chatForLimits = this.limiter && SENDING_METHODS.has(method) ? this.state.findChat(params.str('chat_id')) : undefined;
     if (this.limiter && chatForLimits) {
@@ -273,7 +242,7 @@ export class Core {
         fault.destroyAfterMs === undefined ? { kind: 'hang' } : { kind: 'hang', destroyAfterMs: fault.destroyAfterMs };
       record.durationMs = Date.now() - record.at;
       record.fault = fault.kind;
-      this.emit('response', record);
+      this.recorder.settled(record);
       return hang;
     }
     return finish(outcome);

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody } from '../shared/body';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { invalidJson, methodNotAllowed, notFound, statusText, tooLarge, unauthorized, apiError, type RestResponse } from './errors';
+import { Down } from '../shared/down';
+import { FaultQueue, routeFits } from '../shared/faults';
+import type { Latency } from '../shared/latency';
+import type { Recorder } from '../shared/recorder';
+import { closeNow, listenLoopback } from '../shared/server';
+import { invalidJson, methodNotAllowed, notFound, statusText, tooLarge, unauthorized, apiError, type RestResponse } from './api-errors';
 import { bucketHash } from './ids';
-import { Buckets, RateLimiter, tooManyRequests, type BucketDef } from './ratelimit';
+import { Buckets, RateLimiter, tooManyRequests, type BucketDef } from './rate-limits';
 import type { Body, UploadedFile } from './messages';
 import type { Fault, FaultMatch, RecordedRequest } from './types';
 import type { EmulatorContext } from './context';
@@ -37,12 +40,6 @@ interface CompiledRoute extends RouteDef {
   literalCount: number;
 }
 
-interface ArmedFault {
-  match: FaultMatch;
-  fault: Fault;
-  remaining: number;
-}
-
 /** Discord's major parameters: the first channel/guild id, or webhook id + token. */
 function majorOf(params: Record<string, string>): string {
   if (params.application_id && params.token) return `${params.application_id}/${params.token}`;
@@ -52,17 +49,18 @@ function majorOf(params: Record<string, string>): string {
 export class RestServer {
   readonly server: Server;
   private readonly routes: CompiledRoute[] = [];
-  private readonly faults: ArmedFault[] = [];
-  private readonly held = new Set<ServerResponse>();
+  readonly faults = new FaultQueue<FaultMatch, Fault>();
+  readonly down: Down;
   private readonly limiter: RateLimiter;
-  down = false;
 
   constructor(
     private readonly ctx: EmulatorContext,
-    private readonly requests: RecordedRequest[],
+    private readonly recorder: Recorder<RecordedRequest>,
+    private readonly latency: Latency,
   ) {
     this.limiter = new RateLimiter(ctx.opts.enforceLimits);
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.down = new Down(this.server);
     // Discord's edge keeps connections open for a while; undici reuses them.
     this.server.keepAliveTimeout = 30_000;
   }
@@ -75,39 +73,12 @@ export class RestServer {
     this.routes.sort((a, b) => b.literalCount - a.literalCount);
   }
 
-  injectFault(match: FaultMatch, fault: Fault, times: number): void {
-    this.faults.push({ match, fault, remaining: times });
-  }
-
-  clearFaults(): void {
-    this.faults.length = 0;
-  }
-
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `127.0.0.1:${port}`;
+    return `127.0.0.1:${await listenLoopback(this.server)}`;
   }
 
   async close(): Promise<void> {
-    for (const res of this.held) res.destroy();
-    this.held.clear();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
-  private takeFault(method: string, path: string): Fault | undefined {
-    for (const armed of this.faults) {
-      if (armed.remaining <= 0) continue;
-      const { method: m, path: p } = armed.match;
-      if (m && m.toUpperCase() !== method) continue;
-      if (p !== undefined && (typeof p === 'string' ? p !== path : !p.test(path))) continue;
-      armed.remaining -= 1;
-      return armed.fault;
-    }
-    return undefined;
+    await closeNow(this.server);
   }
 
   private matchRoute(method: string, path: string): { route?: CompiledRoute; params: Record<string, string>; pathKnown: boolean } {
@@ -146,29 +117,28 @@ export class RestServer {
     }
     const parsed = await parseBody(req.headers['content-type'] ?? '', raw);
     const { route, params, pathKnown } = this.matchRoute(method, path);
-    const record: RecordedRequest = {
+    const record = this.recorder.arrived({
       method,
       path,
       route: route?.pattern ?? '',
       query: Object.fromEntries(url.searchParams),
       body: parsed.kind === 'ok' ? recordable(parsed.body, parsed.files) : undefined,
       at: Date.now(),
-    };
-    this.requests.push(record);
+    });
 
     if (!versioned) return this.reply(res, notFound(), record);
-    if (this.down) {
+    if (this.down.current) {
       record.fault = 'down';
       return this.reply(res, apiError(503, 0, statusText(503)), record);
     }
 
-    const fault = this.takeFault(method, path);
+    const fault = this.faults.take((m) => routeFits(m, method, path));
     let holdAfterHandling = false;
     if (fault) {
       record.fault = fault.kind;
       switch (fault.kind) {
         case 'hang':
-          return this.hold(res, record);
+          return this.recorder.settled(record);
         case 'timeoutAfterStore':
           holdAfterHandling = true;
           break;
@@ -205,7 +175,7 @@ export class RestServer {
     if (taken.limited) return this.reply(res, taken.limited, record);
     if (parsed.kind === 'invalid') return this.reply(res, { ...invalidJson(), headers: taken.headers }, record);
 
-    if (route.messageWrite && this.ctx.opts.latencyMs > 0) await sleep(this.ctx.opts.latencyMs);
+    if (route.messageWrite) await this.latency.wait();
     let answer: RestResponse;
     try {
       answer = await route.handler({ method, path, params, query: url.searchParams, body: parsed.body, files: parsed.files });
@@ -213,15 +183,9 @@ export class RestServer {
       answer = apiError(500, 0, statusText(500));
       this.ctx.emit('handlerError', error);
     }
-    if (holdAfterHandling) return this.hold(res, record);
+    // Never answered: the socket stays open until the client gives up or the emulator closes.
+    if (holdAfterHandling) return this.recorder.settled(record);
     this.reply(res, { ...answer, headers: { ...taken.headers, ...answer.headers } }, record);
-  }
-
-  /** Never answers: the socket stays open until the client gives up or the emulator closes. */
-  private hold(res: ServerResponse, record: RecordedRequest): void {
-    this.held.add(res);
-    res.on('close', () => this.held.delete(res));
-    this.ctx.emit('request', record);
   }
 
   private reply(res: ServerResponse, answer: RestResponse, record: RecordedRequest | undefined): void {
@@ -236,10 +200,7 @@ export class RestServer {
       res.writeHead(answer.status, headers);
       res.end(payload);
     }
-    if (record) {
-      record.status = answer.status;
-      this.ctx.emit('request', record);
-    }
+    if (record) this.recorder.settled(record, answer.status);
   }
 }
 

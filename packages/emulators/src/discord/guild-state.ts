@@ -101,7 +101,7 @@ export function defaultGuilds(): GuildSpec[] {
   ];
 }
 
-export class World {
+export class GuildState {
   readonly users = new Map<string, UserRec>();
   readonly guilds = new Map<string, GuildRec>();
   readonly channels = new Map<string, ChannelRec>();

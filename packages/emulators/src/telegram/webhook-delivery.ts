@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { UpdateQueue } from './updates';
+import type { UpdateQueue } from './update-queue';
 import type { Update } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { ApiError } from './api-errors';
 import type { Update } from './types';
 
 /**

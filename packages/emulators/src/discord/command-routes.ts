@@ -1,8 +1,8 @@
 import { snowflake } from './ids';
-import * as E from './errors';
-import type { RouteDef, RouteRequest } from './http';
+import * as E from './api-errors';
+import type { RouteDef, RouteRequest } from './rest-server';
 import type { EmulatorContext } from './context';
-import type { CommandRec } from './world';
+import type { CommandRec } from './guild-state';
 
 /** Chat-input and option names: 1-32 lowercase letters, digits, - and _ (Unicode letters allowed). */
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;

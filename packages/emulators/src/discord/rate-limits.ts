@@ -1,5 +1,5 @@
 import { bucketHash } from './ids';
-import type { RestResponse } from './errors';
+import type { RestResponse } from './api-errors';
 
 export interface BucketDef {
   limit: number;
