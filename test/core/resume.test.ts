@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db';
 import { deliveries } from '../../src/store/schema';
 import { verifyAudit } from '../../src/audit/verify';
-import { ROOT, tempDir } from '../helpers/config';
+import { ROOT, tempDir } from '../support/config';
 
 /** Runs the child until it prints `waitFor`; bounded by a timeout. */
 function run(mode: string, db: string, log: string, waitFor: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditVerify } from './support/herald-process';
-import { seededRandom, seedFromEnv } from './support/random';
+import { seededRandom, seedFromEnv } from '../support/random';
 import { Stage } from './support/stage';
 
 /**

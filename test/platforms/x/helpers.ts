@@ -6,9 +6,9 @@ import type { Config } from '../../../src/config/types';
 import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '@herald/emulators/x';
 import { createXAdapter, XPublisher } from '../../../src/platforms/x';
 import { createLogger, type Logger } from '../../../src/util/log';
-import { MemoryChat } from '../../helpers/chat';
-import { testConfig } from '../../helpers/config';
-import { ScriptedPublisher } from '../../helpers/publisher';
+import { MemoryChat } from '../../support/chat';
+import { testConfig } from '../../support/config';
+import { ScriptedPublisher } from '../../support/publisher';
 
 export const X_ENV = (emu: XEmulator): Record<string, string> => ({
   X_API_KEY: DEFAULT_X_CREDENTIALS.appKey,

@@ -6,8 +6,8 @@ import { deliveries, deliveryParts } from '../../../src/store/schema';
 import { openDb, type Db } from '../../../src/store/db';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { createLogger } from '../../../src/util/log';
-import { MemoryChat } from '../../helpers/chat';
-import { ScriptedPublisher } from '../../helpers/publisher';
+import { MemoryChat } from '../../support/chat';
+import { ScriptedPublisher } from '../../support/publisher';
 import { livePosts, onNthPost, partsOf, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
