@@ -5,7 +5,8 @@ import { renderTemplate } from '../../../src/core/statement/render';
 import type { SentMessage } from '../../../src/core/delivery/publisher';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { ROOT } from '../../support/config';
-import { THREAD_VALUES, livePosts, xSetup } from './helpers';
+import { THREAD_VALUES } from '../../support/vars';
+import { livePosts, xSetup } from './helpers';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => close?.());
