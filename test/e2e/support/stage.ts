@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, startWorld, type SandboxPerson, type World, type WorldOptions } from '../../../src/sandbox/world';
 import { openDb, type Db } from '../../../src/store/db';
+import { tempDir } from '../../support/config';
 import { deliveriesOf, deliveryTo, partsOf } from '../../support/rows';
 import { until } from '../../support/until';
 import { spawnHerald, type HeraldProcess } from './herald-process';
@@ -47,7 +47,7 @@ export class Stage {
   }
 
   static async open(options: Omit<WorldOptions, 'configPath'> = {}): Promise<Stage> {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+    const dir = tempDir('herald-e2e-');
     const world = await startWorld({ ...options, configPath: join(dir, 'herald.config.yaml') });
     return new Stage(world, dir);
   }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliveries, drafts } from '../../../src/store/schema';
 import { audited } from '../../support/audit';
 import { deliveryTo } from '../../support/rows';
-import { CH, ROLE, USER } from '../../support/cast';
+import { until } from '../../support/until';
+import { CH, GUILD, ROLE, USER } from '../../support/cast';
 import { EXPLOIT_VARS, LONG_VARS } from '../../support/vars';
 import { previewHeaders, privateTexts, publish, settle, slash, startDiscord, texts, visible, type Setup } from './setup';
 
@@ -59,13 +60,13 @@ describe('Discord: limits and failures', () => {
     s = await startDiscord();
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     const stored = s.emu.messages(CH.status);
     expect(stored).toHaveLength(1);
     // The retry first looks for the post that may have landed, and finds it: no second POST at all.
     expect(postsTo(s, CH.status)).toHaveLength(1);
     expect(s.emu.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CH.status}/messages`)).toBe(true);
-    expect(deliveryTo(s.herald.core.db, 'discord-status')?.link).toBe(`https://discord.com/channels/1300000000000000001/${CH.status}/${stored[0]!.id}`);
+    expect(deliveryTo(s.herald.core.db, 'discord-status')?.link).toBe(`https://discord.com/channels/${GUILD}/${CH.status}/${stored[0]!.id}`);
     expect(audited(s.herald.core.db, 'delivery.attempt')[0]?.data).toMatchObject({ ok: false, code: 'network' });
   });
 
@@ -73,7 +74,7 @@ describe('Discord: limits and failures', () => {
     s = await startDiscord({ emulator: { nonceWindowMs: 1 } });
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     expect(s.emu.messages(CH.status)).toHaveLength(1);
   });
 
@@ -82,7 +83,7 @@ describe('Discord: limits and failures', () => {
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     s.emu.injectFault({ method: 'GET', path: `/channels/${CH.status}/messages` }, { kind: 'status', status: 503 });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     const posts = postsTo(s, CH.status);
     expect(posts).toHaveLength(2);
     expect((posts[0]!.body as { nonce: string }).nonce).toBe((posts[1]!.body as { nonce: string }).nonce);
@@ -97,7 +98,7 @@ describe('Discord: limits and failures', () => {
     await settle(s);
     const gone = deliveryTo(s.herald.core.db, 'discord-gone');
     expect(gone).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(gone?.lastError).toBe('Discord does not know channel 1300000000000000099 (target discord-gone), or herald cannot see it (10003 Unknown Channel); check the channel id in herald.config.yaml and that the bot is in that server');
+    expect(gone?.lastError).toBe(`Discord does not know channel ${CH.gone} (target discord-gone), or herald cannot see it (10003 Unknown Channel); check the channel id in herald.config.yaml and that the bot is in that server`);
     expect(s.telegram.sent).toHaveLength(1);
     const header = previewHeaders(s, id)[0]!.content;
     expect(header).toContain('❌ discord-gone (Discord) — Discord does not know channel');

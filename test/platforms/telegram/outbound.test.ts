@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
 import { audited } from '../../support/audit';
 import { CAST } from '../../support/cast';
+import { until } from '../../support/until';
 import { FRONTEND_VARS } from '../../support/vars';
 import { CHANNEL_ID, COMMS_ID, containing, ID, SECOND_ID, startWorld, type World } from './world';
 
@@ -15,7 +16,7 @@ async function publishSev2(vars = FRONTEND_VARS) {
   w.say('alice', `/draft sev2/frontend-compromised ${vars}`);
   await w.emu.waitFor(() => w.header(1)?.reply_markup);
   w.press('bob', 'approve', 1);
-  await w.emu.waitFor(() => w.herald.core.db.query.deliveries.findFirst().sync());
+  await until(() => w.herald.core.db.query.deliveries.findFirst().sync(), { what: 'the approval to start a broadcast' });
   await w.herald.worker.idle();
 }
 
