@@ -114,6 +114,9 @@ describe('herald killed mid-broadcast', () => {
         s.telegramCommand('bob', `/approve ${draftId}`);
       });
       const cut = s.deliveries(draftId).flatMap((d) => s.parts(d.id).filter((p) => p.status === 'sending').map((p) => ({ ...p, platform: d.platform })));
+      // Whatever reached a platform before the next process started was sent by the killed one
+      // (a request it wrote in the instant of the kill may arrive a moment after it).
+      const restartedAt = Date.now();
       await s.start();
 
       const rows = await s.settled(draftId);
@@ -144,7 +147,7 @@ describe('herald killed mid-broadcast', () => {
         telegramCopies++;
         const cutOff = s.world.telegram
           .requestsFor('sendMessage')
-          .filter((r) => String(r.params.chat_id) === String(telegramChat) && String(r.params.text).includes(marker) && r.at <= killedAt);
+          .filter((r) => String(r.params.chat_id) === String(telegramChat) && String(r.params.text).includes(marker) && r.at < restartedAt);
         expect(cutOff, `trial ${n}: a Telegram duplicate without a send cut off by the kill`).toHaveLength(1);
         expect(cut.some((p) => p.deliveryId === rows[1]!.id)).toBe(true);
       }
@@ -175,5 +178,5 @@ describe('herald killed mid-broadcast', () => {
         `Discord resends answered by nonce: ${discordResends}; X resends refused as duplicates: ${xRefusals}; Telegram second copies: ${telegramCopies}`,
     );
     expect(cutTrials).toBeGreaterThan(0);
-  }, 170_000);
+  }, 240_000); // 20 restarts took 150–170 s on a loaded two-core machine
 });
