@@ -2,8 +2,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load';
-import { ROOT, tempDir } from './helpers/config';
-import { herald } from './helpers/cli';
+import { USER } from './support/cast';
+import { ROOT, tempDir } from './support/config';
+import { herald } from './support/cli';
 
 const base = { HERALD_CONFIG: join(ROOT, 'test/fixtures/herald.yaml'), HERALD_DB_PATH: ':memory:' };
 const load = (env: Record<string, string>) => () => loadConfig({ cwd: ROOT, readDotenv: false, env: { ...base, ...env } });
@@ -33,7 +34,7 @@ describe('configuration', () => {
       [{ HERALD_CONFIG: withYaml((y) => y.replace('sev1: { approvals: 2', 'sev1: { approvals: 0')) }, 'policies.sev1.approvals: expected a whole number of at least 1'],
       [{ HERALD_CONFIG: withYaml((y) => y.replace('targets: [discord-main, telegram-main, x] }\n  sev2', 'targets: [discord-main, telgram-main] }\n  sev2')) }, 'policies.sev1.targets: unknown target "telgram-main"; define it under targets (known: discord-main, telegram-main, x)'],
       [{ HERALD_CONFIG: withYaml((y) => y.replace('official_domains: [acme.finance]', 'official_domains: [https://acme.finance]')) }, 'official_domains.0: expected a bare domain such as acme.finance'],
-      [{ HERALD_CONFIG: withYaml((y) => y.replace('bob: { roles: [approver], discord: "102"', 'bob: { roles: [approver], discord: "101"')) }, 'people.bob: discord:101 is already alice\'s account; one account belongs to one person'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace(`bob: { roles: [approver], discord: "${USER.bob}"`, `bob: { roles: [approver], discord: "${USER.alice}"`)) }, `people.bob: discord:${USER.alice} is already alice's account; one account belongs to one person`],
       [{ HERALD_CONFIG: withYaml((y) => y.replace('alice: { roles: [drafter]', 'alice: { roles: [writer]')) }, 'people.alice.roles.0: Invalid option: expected one of "drafter"|"approver"|"moderator"'],
       [{ HERALD_CONFIG: withYaml((y) => `${y}\nsurprise: true\n`) }, 'unknown setting(s) surprise; remove or correct them'],
     ];

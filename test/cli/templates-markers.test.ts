@@ -2,8 +2,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLibrary } from '../../src/core/templates/library';
-import { ROOT, tempDir } from '../helpers/config';
-import { herald } from '../helpers/cli';
+import { ROOT, tempDir } from '../support/config';
+import { herald } from '../support/cli';
 
 /** A copy of the shipped library to break, with a way to edit a file and find a line in it. */
 function copy() {

@@ -1,8 +1,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../helpers/config';
-import { herald } from '../helpers/cli';
+import { ROOT, tempDir } from '../support/config';
+import { herald } from '../support/cli';
 
 describe('herald templates check', () => {
   it('passes on the shipped library of 11+ templates and the FAQ topics', () => {

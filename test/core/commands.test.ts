@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { approvals, auditEvents, deliveries, drafts } from '../../src/store/schema';
-import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
+import { approvals, deliveries, drafts } from '../../src/store/schema';
+import { testHerald } from '../helpers/herald';
+import { DEGRADED_VARS, EXPLOIT_VARS } from '../support/vars';
+import { audited, expectAudit } from '../support/audit';
+import { ROLE } from '../support/cast';
 
 let h: ReturnType<typeof testHerald>;
 afterEach(async () => h?.close());
 
-const audit = (type: string) => h.db.select().from(auditEvents).where(eq(auditEvents.type, type)).all();
-const lastRefusal = () => JSON.parse(audit('command.refused').at(-1)!.data) as { reason: string; code: string };
+const lastRefusal = () => audited(h.db, 'command.refused').at(-1)!.data as { reason: string; code: string };
 
 describe('drafting through the command layer', () => {
   it('answers /draft with a preview for each platform: text, length against the limit and the X thread', () => {
@@ -51,7 +52,7 @@ describe('drafting through the command layer', () => {
     ];
     for (const [text, expected] of cases) expect(h.chat.say('alice', text).text, text).toMatch(expected);
     expect(h.db.select().from(drafts).all()).toHaveLength(0);
-    expect(audit('command.refused')).toHaveLength(cases.length);
+    expectAudit(h.db, 'command.refused').toHaveLength(cases.length);
   });
 
   it('a value is text: markup, mentions and masked links inside it reach no platform as markup', () => {
@@ -95,7 +96,7 @@ describe('approvals and policies', () => {
   it('an approver role can come from a Discord role id', () => {
     h = testHerald();
     h.chat.say('alice', '/draft sev3/incident-minor ' + sev3Vars);
-    expect(h.chat.say('mallory', '/approve #1', { roleIds: ['900'] }).text).toBe('mallory approved #1 (1 of 1). Broadcasting now.');
+    expect(h.chat.say('mallory', '/approve #1', { roleIds: [ROLE.approvers] }).text).toBe('mallory approved #1 (1 of 1). Broadcasting now.');
   });
 
   it('an edit makes a new revision and voids earlier approvals; a stale button is refused', () => {
@@ -113,7 +114,7 @@ describe('approvals and policies', () => {
 
   it('refuses actions the draft state does not allow, saying why', () => {
     h = testHerald();
-    h.chat.say('alice', `/draft sev2/degraded-service ${sev2Vars}`);
+    h.chat.say('alice', `/draft sev2/degraded-service ${DEGRADED_VARS}`);
     h.chat.say('bob', '/reject #1 wrong severity, use sev1');
     expect(h.chat.say('carol', '/approve #1').text).toBe('Draft #1 is rejected (wrong severity, use sev1), so there is nothing to approve.');
     expect(h.chat.say('alice', '/edit #1 next_update=soon').text).toBe('Draft #1 is rejected (wrong severity, use sev1), so there is nothing to edit.');
@@ -123,7 +124,7 @@ describe('approvals and policies', () => {
 
   it('only the author cancels; others are told to reject instead', () => {
     h = testHerald();
-    h.chat.say('alice', `/draft sev2/degraded-service ${sev2Vars}`);
+    h.chat.say('alice', `/draft sev2/degraded-service ${DEGRADED_VARS}`);
     expect(h.chat.say('erin', '/cancel #1').text).toBe('Only its author can cancel draft #1; approvers can /reject #1 <reason> instead.');
     expect(h.chat.say('alice', '/cancel #1').text).toBe('#1 cancelled.');
     expect(h.db.select().from(drafts).get()!.status).toBe('cancelled');
@@ -141,8 +142,8 @@ describe('who may do what, and where', () => {
     expect(h.telegram.say('someone', '/approve #1', { anonymous: true }).text).toMatch(/^Anonymous admins cannot use herald/);
     expect(h.chat.say('alice', '/publish now').text).toBe('`/publish` is not a herald command; /help lists the commands you may use.');
     expect(h.db.select().from(drafts).all()).toHaveLength(0);
-    expect(audit('command.received')).toHaveLength(5);
-    expect(audit('command.refused').map((r) => JSON.parse(r.data).code)).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden', 'invalid_input']);
+    expectAudit(h.db, 'command.received').toHaveLength(5);
+    expect(audited(h.db, 'command.refused').map((e) => e.data.code)).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden', 'invalid_input']);
     expect(lastRefusal().reason).toContain('/publish');
   });
 
@@ -168,7 +169,7 @@ describe('who may do what, and where', () => {
     expect(twice.replies[0]?.type).toBe('preview');
     expect(h.db.select().from(drafts).all()).toHaveLength(2);
     expect(h.db.select().from(approvals).all()).toHaveLength(1);
-    expect(audit('command.replayed')).toHaveLength(2);
+    expectAudit(h.db, 'command.replayed').toHaveLength(2);
   });
 });
 
@@ -185,5 +186,4 @@ describe('FAQ', () => {
   });
 });
 
-const sev2Vars = 'affected="the Acme web app" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="in 2 hours"';
 const sev3Vars = 'affected="the rewards dashboard" impact="Rewards since 09:00 UTC are not displayed yet."';

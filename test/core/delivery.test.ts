@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
-import { approvals, auditEvents, broadcasts, deliveries, deliveryParts, drafts } from '../../src/store/schema';
-import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
-import { testConfig } from '../helpers/config';
-import { gate, permanent, rateLimited, retryable, until } from '../helpers/publisher';
+import { approvals, broadcasts, deliveries, drafts } from '../../src/store/schema';
+import { testHerald } from '../helpers/herald';
+import { EXPLOIT_VARS } from '../support/vars';
+import { testConfig } from '../support/config';
+import { gate, permanent, rateLimited, retryable } from '../support/publisher';
+import { audited } from '../support/audit';
+import { deliveryTo, partsOf } from '../support/rows';
+import { until } from '../support/until';
 
 let h: ReturnType<typeof testHerald>;
 afterEach(async () => h?.close());
 
-const delivery = (target: string) => h.db.select().from(deliveries).where(eq(deliveries.targetId, target)).all();
-const auditOf = (type: string) => h.db.select().from(auditEvents).where(eq(auditEvents.type, type)).orderBy(asc(auditEvents.seq)).all().map((r) => ({ ...r, data: JSON.parse(r.data) }));
+const delivery = (target: string) => deliveryTo(h.db, target);
+const auditOf = (type: string) => audited(h.db, type);
 
 function publishSev1() {
   h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
@@ -50,7 +53,7 @@ describe('the delivery worker', () => {
     h.pubs.discord.script('discord-main', { error: retryable() }, { error: retryable() });
     publishSev1();
     await h.herald.worker.idle();
-    const [d] = delivery('discord-main');
+    const d = delivery('discord-main');
     expect(d).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
     const attempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'discord-main');
     expect(attempts.map((a) => [a.data.attempt, a.data.ok])).toEqual([[1, false], [2, false], [3, true]]);
@@ -63,9 +66,9 @@ describe('the delivery worker', () => {
     h.pubs.telegram.script('telegram-main', { error: permanent() });
     publishSev1();
     await h.herald.worker.idle();
-    expect(delivery('telegram-main')[0]).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Telegram answered 403: bot was kicked from the channel chat' });
-    expect(delivery('discord-main')[0]!.status).toBe('sent');
-    expect(delivery('x')[0]!.status).toBe('sent');
+    expect(delivery('telegram-main')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'Telegram answered 403: bot was kicked from the channel chat' });
+    expect(delivery('discord-main')!.status).toBe('sent');
+    expect(delivery('x')!.status).toBe('sent');
     const shown = h.chat.say('bob', '/status #1').text;
     expect(shown).toContain('❌ telegram-main (Telegram) — Telegram answered 403: bot was kicked from the channel chat; not retried; fix the cause, then /retry #1');
     expect(shown).toMatch(/✅ discord-main \(Discord\) — https:\/\/discord\.test\//);
@@ -78,7 +81,7 @@ describe('the delivery worker', () => {
     await h.herald.worker.idle();
     expect(h.chat.say('bob', '/retry #1').text).toBe('Retrying #1 on telegram-main.');
     await h.herald.worker.idle();
-    expect(delivery('telegram-main')[0]).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(delivery('telegram-main')).toMatchObject({ status: 'sent', attempts: 1 });
     expect(h.pubs.telegram.postsTo('telegram-main')).toHaveLength(1);
     expect(h.pubs.discord.postsTo('discord-main')).toHaveLength(1);
     expect(auditOf('delivery.retried')[0]!.data).toEqual({ broadcast: 1, targets: ['telegram-main'] });
@@ -90,12 +93,12 @@ describe('the delivery worker', () => {
     const x = gate();
     h.pubs.x.script('x', { gate: x.promise });
     publishSev1();
-    await until(() => delivery('discord-main')[0]?.status === 'sent' && delivery('telegram-main')[0]?.status === 'sent', 'Discord and Telegram');
-    expect(delivery('x')[0]!.status).toBe('pending');
+    await until(() => delivery('discord-main')?.status === 'sent' && delivery('telegram-main')?.status === 'sent', { what: 'the deliveries to Discord and Telegram to be sent' });
+    expect(delivery('x')!.status).toBe('pending');
     expect(h.chat.say('bob', '/status #1').text).toContain('⏳ x (X) — pending');
     x.open();
     await h.herald.worker.idle();
-    expect(delivery('x')[0]!.status).toBe('sent');
+    expect(delivery('x')!.status).toBe('sent');
   });
 
   it('honours the wait a platform asks for, and fails a wait longer than the bound with the reason', async () => {
@@ -106,9 +109,9 @@ describe('the delivery worker', () => {
     await h.herald.worker.idle();
     const discordAttempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'discord-main');
     expect(discordAttempts[0]!.data).toMatchObject({ ok: false, code: 'rate_limited', retryInMs: 30 });
-    expect(delivery('discord-main')[0]!.status).toBe('sent');
-    expect(delivery('x')[0]).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(delivery('x')[0]!.lastError).toBe('rate limited; asked to wait 3600000 ms; X asked herald to wait 60 min, longer than the 2 s bound');
+    expect(delivery('discord-main')!.status).toBe('sent');
+    expect(delivery('x')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(delivery('x')!.lastError).toBe('rate limited; asked to wait 3600000 ms; X asked herald to wait 60 min, longer than the 2 s bound');
   });
 
   it('gives up after the configured number of attempts, saying so', async () => {
@@ -116,7 +119,7 @@ describe('the delivery worker', () => {
     h.pubs.discord.script('discord-main', ...Array.from({ length: 5 }, () => ({ error: retryable() })));
     publishSev1();
     await h.herald.worker.idle();
-    expect(delivery('discord-main')[0]).toMatchObject({ status: 'failed', attempts: 5, lastError: 'Discord answered 500 Internal Server Error; gave up after 5 attempts' });
+    expect(delivery('discord-main')).toMatchObject({ status: 'failed', attempts: 5, lastError: 'Discord answered 500 Internal Server Error; gave up after 5 attempts' });
   });
 
   it('a platform that never answers is cut off by the request timeout and retried', async () => {
@@ -128,7 +131,7 @@ describe('the delivery worker', () => {
     await h.herald.worker.idle();
     const attempts = auditOf('delivery.attempt').filter((e) => e.data.target === 'telegram-main');
     expect(attempts[0]!.data).toMatchObject({ ok: false, code: 'network', reason: 'Telegram did not answer the send within 50 ms' });
-    expect(delivery('telegram-main')[0]!.status).toBe('sent');
+    expect(delivery('telegram-main')!.status).toBe('sent');
   });
 
   it('posts an X thread part by part, each a reply to the previous, with every id saved', async () => {
@@ -139,7 +142,7 @@ describe('the delivery worker', () => {
     expect(posts.length).toBeGreaterThan(1);
     expect(posts.map((p) => p.index)).toEqual(posts.map((_, i) => i));
     for (let i = 1; i < posts.length; i++) expect(posts[i]!.replyTo).toBe(posts[i - 1]!.messageId);
-    const parts = h.db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, delivery('x')[0]!.id)).orderBy(asc(deliveryParts.idx)).all();
+    const parts = partsOf(h.db, delivery('x')!.id);
     expect(parts.map((p) => p.messageId)).toEqual(posts.map((p) => p.messageId));
     expect(parts.every((p) => p.status === 'sent')).toBe(true);
   });

@@ -7,9 +7,11 @@ import { openDb } from '../../src/store/db';
 import { deliveries } from '../../src/store/schema';
 import { verifyAudit } from '../../src/audit/verify';
 import { DeliveryWorker } from '../../src/core/delivery/worker';
-import { ROOT, tempDir, testConfig } from '../helpers/config';
-import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
-import { retryable, until } from '../helpers/publisher';
+import { ROOT, tempDir, testConfig } from '../support/config';
+import { testHerald } from '../helpers/herald';
+import { retryable } from '../support/publisher';
+import { until } from '../support/until';
+import { EXPLOIT_VARS } from '../support/vars';
 
 /** Runs the child until it prints `waitFor`; bounded by a timeout. */
 function run(mode: string, db: string, log: string, waitFor: string) {
@@ -75,7 +77,7 @@ describe('a restart during a backoff', () => {
     first.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
     first.chat.say('bob', '/approve #1');
     first.chat.say('carol', '/approve #1');
-    await until(() => discord().attempts === 1, 'the failed attempt');
+    await until(() => discord().attempts === 1, { what: 'the failed attempt' });
     const notBefore = Date.parse(discord().notBefore!);
     await first.close();
 
@@ -98,7 +100,7 @@ describe('a restart during a backoff', () => {
       const offset = notBefore - 20 - Date.now();
       clock = () => Date.now() + offset;
       worker.kick();
-      await until(() => second.pubs.discord.postsTo('discord-main').length === 1, 'the resumed post');
+      await until(() => second.pubs.discord.postsTo('discord-main').length === 1, { what: 'the resumed post' });
       await worker.idle();
       expect(postedAt.every((t) => t >= notBefore)).toBe(true);
       expect(second.db.select().from(deliveries).where(eq(deliveries.targetId, 'discord-main')).get()).toMatchObject({ status: 'sent', attempts: 2 });

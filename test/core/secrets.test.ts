@@ -2,13 +2,13 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/util/log';
 import { redact, registerSecret } from '../../src/util/redact';
-import { testConfig } from '../helpers/config';
+import { testConfig } from '../support/config';
 import { createHerald } from '../../src/app';
 import { auditEvents } from '../../src/store/schema';
 import { HeraldError } from '../../src/core/errors';
-import { publishers } from '../helpers/publisher';
-import { MemoryChat } from '../helpers/chat';
-import { EXPLOIT_VARS } from '../helpers/herald';
+import { publishers } from '../support/publisher';
+import { MemoryChat } from '../support/chat';
+import { EXPLOIT_VARS } from '../support/vars';
 
 const TOKEN = '7000000001:AAH' + 'q'.repeat(32);
 const X_SECRET = 'x-secret-' + 'z'.repeat(30);

@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditVerify } from './support/herald-process';
-import { seededRandom, seedFromEnv } from './support/random';
+import { seededRandom, seedFromEnv } from '../support/random';
+import { until } from '../support/until';
 import { Stage } from './support/stage';
 
 /**
  * `herald start` is killed with SIGKILL at a random moment of a broadcast, then started again
  * on the same database, over and over. The emulators stay up (they are the platforms), so what
- * they hold is what the public saw. Latency makes each broadcast last long enough (X: three
- * posts of 250 ms each) for kills to land before, during and after the sends.
+ * they hold is what the public saw. The moment is picked by the seed among the broadcast's own
+ * events, not by a clock: once herald has taken the approval, or as the k-th post of the
+ * broadcast reaches its platform. Latency (X: three posts of 250 ms each) keeps posts in flight,
+ * so kills land before, during and after the sends.
  */
 const TRIALS = Number(process.env.HERALD_E2E_CRASH_TRIALS ?? 20);
 const SEED = seedFromEnv();
-const KILL_WITHIN_MS = 900;
+/** One Discord message, one Telegram message and an X thread of three. */
+const POSTS_PER_BROADCAST = 5;
 
 let s: Stage;
 beforeAll(async () => {
@@ -37,10 +41,57 @@ const vars = (n: number) =>
 interface Trial {
   n: number;
   draftId: number;
-  killAfterMs: number;
+  /** Killed once herald had taken the approval (0), or as the k-th post reached its platform. */
+  killAtPost: number;
   killedAt: number;
   /** Platforms of the parts the killed process had marked `sending` but not `sent`: the outcomes it never learnt. */
   cut: string[];
+}
+
+/**
+ * Runs `start`, then SIGKILLs herald at the chosen moment: with 0, once herald has confirmed every
+ * Telegram update (it took the approval); else in the same turn as the k-th post of this trial
+ * (its text carries the marker) is recorded by the platform it went to. Resolves with the time of the kill.
+ */
+async function killAt(post: number, marker: string, start: () => void): Promise<number> {
+  const discordPosts = `/channels/${s.world.discordTargets[0]!}/messages`;
+  const telegramChat = String(s.world.telegramTargets[0]!);
+  type HttpRecord = { method: string; path: string; body?: unknown };
+  type BotApiRecord = { method: string; params: Record<string, unknown> };
+  const herald = s.herald!;
+  let seen = 0;
+  let killedAt: number | undefined;
+  const kill = () => {
+    killedAt ??= Date.now();
+    herald.child.kill('SIGKILL');
+  };
+  const count = (isPost: boolean) => {
+    if (killedAt === undefined && isPost && ++seen === post) kill();
+  };
+  const onDiscord = (r: HttpRecord) => count(r.method === 'POST' && r.path === discordPosts && JSON.stringify(r.body ?? '').includes(marker));
+  const onTelegram = (r: BotApiRecord) => count(r.method === 'sendMessage' && String(r.params.chat_id) === telegramChat && String(r.params.text).includes(marker));
+  const onX = (r: HttpRecord) => count(r.method === 'POST' && r.path === '/2/tweets' && JSON.stringify(r.body ?? '').includes(marker));
+  if (post > 0) {
+    s.world.discord.on('request', onDiscord);
+    s.world.telegram.on('request', onTelegram);
+    s.world.x.on('request', onX);
+  }
+  try {
+    start();
+    await until(
+      () => {
+        if (post === 0 && s.world.telegram.pendingUpdates === 0) kill();
+        return killedAt;
+      },
+      { what: post === 0 ? 'herald to take the approval' : `post ${post} of ${marker} to reach its platform`, timeoutMs: 15_000, everyMs: 1 },
+    );
+  } finally {
+    s.world.discord.off('request', onDiscord);
+    s.world.telegram.off('request', onTelegram);
+    s.world.x.off('request', onX);
+  }
+  await herald.kill();
+  return killedAt!;
 }
 
 describe('herald killed mid-broadcast', () => {
@@ -57,13 +108,15 @@ describe('herald killed mid-broadcast', () => {
       const marker = `(trial ${n})`;
       const draftId = await s.draft('discord', 'sev2/degraded-service', vars(n));
       expect(s.header('discord', draftId)).toContain('X — thread of 3 posts');
-      const killAfterMs = Math.floor(random() * KILL_WITHIN_MS);
-      // The approval goes through Telegram: an update the dead process did not confirm is delivered to the next one.
-      s.telegramCommand('bob', `/approve ${draftId}`);
-      await new Promise((r) => setTimeout(r, killAfterMs));
-      const killedAt = Date.now();
-      await s.herald!.kill();
+      const killAtPost = Math.floor(random() * (POSTS_PER_BROADCAST + 1));
+      const killedAt = await killAt(killAtPost, marker, () => {
+        // The approval goes through Telegram: an update the dead process did not confirm is delivered to the next one.
+        s.telegramCommand('bob', `/approve ${draftId}`);
+      });
       const cut = s.deliveries(draftId).flatMap((d) => s.parts(d.id).filter((p) => p.status === 'sending').map((p) => ({ ...p, platform: d.platform })));
+      // Whatever reached a platform before the next process started was sent by the killed one
+      // (a request it wrote in the instant of the kill may arrive a moment after it).
+      const restartedAt = Date.now();
       await s.start();
 
       const rows = await s.settled(draftId);
@@ -94,12 +147,12 @@ describe('herald killed mid-broadcast', () => {
         telegramCopies++;
         const cutOff = s.world.telegram
           .requestsFor('sendMessage')
-          .filter((r) => String(r.params.chat_id) === String(telegramChat) && String(r.params.text).includes(marker) && r.at <= killedAt);
+          .filter((r) => String(r.params.chat_id) === String(telegramChat) && String(r.params.text).includes(marker) && r.at < restartedAt);
         expect(cutOff, `trial ${n}: a Telegram duplicate without a send cut off by the kill`).toHaveLength(1);
         expect(cut.some((p) => p.deliveryId === rows[1]!.id)).toBe(true);
       }
 
-      trials.push({ n, draftId, killAfterMs, killedAt, cut: cut.map((p) => p.platform) });
+      trials.push({ n, draftId, killAtPost, killedAt, cut: cut.map((p) => p.platform) });
       const v = auditVerify(s.dbPath).then((r) => ({ n, ...r }));
       verifications.push(v);
       // Two at a time at most, so the checks do not starve herald on a two-core machine.
@@ -125,5 +178,5 @@ describe('herald killed mid-broadcast', () => {
         `Discord resends answered by nonce: ${discordResends}; X resends refused as duplicates: ${xRefusals}; Telegram second copies: ${telegramCopies}`,
     );
     expect(cutTrials).toBeGreaterThan(0);
-  }, 170_000);
+  }, 240_000); // 20 restarts took 150–170 s on a loaded two-core machine
 });

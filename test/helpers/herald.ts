@@ -1,8 +1,8 @@
 import { createHerald, type Herald } from '../../src/app';
 import type { Config } from '../../src/config/types';
-import { MemoryChat } from './chat';
-import { testConfig } from './config';
-import { publishers } from './publisher';
+import { MemoryChat } from '../support/chat';
+import { testConfig } from '../support/config';
+import { publishers } from '../support/publisher';
 
 /** A whole herald over a real SQLite file with the real migrations, scripted publishers and a memory chat. */
 export function testHerald(config: Config = testConfig()) {
@@ -12,5 +12,3 @@ export function testHerald(config: Config = testConfig()) {
   const telegram = new MemoryChat(herald, 'telegram');
   return { herald, config, pubs, chat, telegram, db: herald.core.db, close: () => herald.close() };
 }
-
-export const EXPLOIT_VARS = 'affected="the USDC lending pool on Ethereum" next_update="within 60 minutes (by 15:00 UTC)"';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ROOT, tempDir } from '../helpers/config';
+import { ROOT, tempDir } from '../support/config';
 import { launchChromium } from './browser';
 import { actAs, column, deliveries, discordButton, discordSay, firstStatement, statementWhileXIsDown, telegramButton, telegramSay, WAIT_MS } from './flow';
 

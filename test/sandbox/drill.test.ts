@@ -7,9 +7,11 @@ import { readAudit } from '../../src/audit/export';
 import { drillTimings } from '../../src/store/schema';
 import { startSandbox } from '../../src/sandbox';
 import { SANDBOX_IDS } from '../../src/sandbox/world';
-import { herald } from '../helpers/cli';
-import { COMMS, ROOT, tempDir } from '../helpers/config';
-import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
+import { herald } from '../support/cli';
+import { COMMS } from '../support/cast';
+import { ROOT, tempDir } from '../support/config';
+import { testHerald } from '../helpers/herald';
+import { EXPLOIT_VARS } from '../support/vars';
 
 /** The test fixture plus drill targets (a private test channel on each chat platform) and a drill section. */
 function drillConfigFile(drill: unknown = { targets: ['discord-drill', 'telegram-drill'] }, withDrill = true): string {

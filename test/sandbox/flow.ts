@@ -1,11 +1,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { TRY_FIRST } from '../../src/sandbox/banner';
+import { until } from '../support/until';
+import { DEGRADED_VARS } from '../support/vars';
 
 /** The steps a person takes in the console, shared by the browser test and the README screenshot. */
 
 export const EXPLOIT = TRY_FIRST;
-export const DEGRADED =
-  '/draft sev2/degraded-service affected="the Acme web app" impact="Pages load slowly and some transactions fail to submit." funds_status="Your funds are not affected." next_update="within 2 hours"';
+export const DEGRADED = `/draft sev2/degraded-service ${DEGRADED_VARS}`;
 
 /** Bounded waits: a delivery retried after X comes back is caught up within the sandbox's 4 s backoff cap. */
 export const WAIT_MS = 20_000;
@@ -25,18 +26,11 @@ async function send(page: Page, composer: 'discord' | 'telegram', text: string):
   await input.fill(text);
   await input.press('Enter');
   // The composer empties once the platform took the message (a refusal keeps it, with a notice).
-  await until(async () => (await input.inputValue()) === '', `the ${composer} composer to send "${text}"`);
+  await until(async () => (await input.inputValue()) === '', { what: `the ${composer} composer to send "${text}"`, ...PAGE_WAIT });
 }
 
-/** Polls a condition in the test process every 100 ms, up to WAIT_MS. */
-export async function until(check: () => Promise<boolean>, what: string | (() => string)): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS / 1000} s waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Conditions read from the page are checked every 100 ms: each check is a round trip to the browser. */
+const PAGE_WAIT = { timeoutMs: WAIT_MS, everyMs: 100 };
 
 export const discordSay = (page: Page, text: string) => send(page, 'discord', text);
 export const telegramSay = (page: Page, text: string) => send(page, 'telegram', text);
@@ -65,7 +59,7 @@ export async function deliveryStates(page: Page, draftId: number): Promise<Recor
 export async function deliveriesAre(page: Page, draftId: number, states: Record<string, string>): Promise<void> {
   const want = JSON.stringify(states);
   let have = '';
-  await until(async () => (have = JSON.stringify(await deliveryStates(page, draftId))) === want, () => `draft #${draftId}'s deliveries to be ${want} (last seen ${have || 'none'})`);
+  await until(async () => (have = JSON.stringify(await deliveryStates(page, draftId))) === want, { what: () => `draft #${draftId}'s deliveries to be ${want} (last seen ${have || 'none'})`, ...PAGE_WAIT });
 }
 
 /** alice drafts the first statement in Discord; bob and carol approve it with the buttons. */

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { startSandbox } from '../../src/sandbox';
-import { ROOT, tempDir } from '../helpers/config';
+import { ROOT, tempDir } from '../support/config';
 import { launchChromium } from './browser';
 import { actAs, firstStatement, statementWhileXIsDown, WAIT_MS } from './flow';
 

@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ROOT, tempDir } from '../helpers/config';
+import { ROOT, tempDir } from '../support/config';
 
 /** A raw request, so the test can send the Host and Origin headers a browser on another site would. */
 function call(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMode } from '../../src/cli/start';
-import { ROOT, tempDir, testConfig } from '../helpers/config';
+import { ROOT, tempDir, testConfig } from '../support/config';
 
 const X_CREDENTIALS = { X_API_KEY: 'k', X_API_SECRET: 's', X_ACCESS_TOKEN: 't', X_ACCESS_SECRET: 'a' };
 

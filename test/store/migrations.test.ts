@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/store/db';
 import { deliveries, deliveryParts, drillTimings } from '../../src/store/schema';
 import { recordDrillTimings } from '../../src/core/broadcast/drill';
-import { EXPLOIT_VARS, testHerald } from '../helpers/herald';
-import { permanent, retryable } from '../helpers/publisher';
+import { testHerald } from '../helpers/herald';
+import { EXPLOIT_VARS } from '../support/vars';
+import { permanent, retryable } from '../support/publisher';
 
 let h: ReturnType<typeof testHerald>;
 afterEach(async () => h?.close());

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -33,6 +33,7 @@ const ALICE = '1100000000000000030';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   // Client first: an emulator closed under a live client would make discord.js try to reconnect.
   while (cleanups.length) await cleanups.pop()?.();
 });
@@ -276,8 +277,10 @@ describe('Discord emulator with the real discord.js client', () => {
     const failure = new Promise<unknown>((resolve) => {
       client.on(Events.InteractionCreate, async (interaction: Interaction) => {
         if (!interaction.isChatInputCommand()) return;
-        await new Promise((r) => setTimeout(r, 200));
+        // The bot answers after the window: the clock is moved past it instead of waited out.
+        vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 200 });
         await interaction.reply('too late').then(resolve, resolve);
+        vi.useRealTimers();
       });
     });
     await emu.sendInteraction({ kind: 'command', name: 'help', channelId: COMMS, userId: ALICE });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toDiscord } from '../../../src/core/render';
-import { discordDisplay, paragraph, template } from './helpers';
+import { discordDisplay, paragraph, template } from '../../support/render';
 
 const codePoints = (s: string) => [...s].length;
 

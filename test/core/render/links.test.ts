@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLinks, findLinks } from '../../../src/core/render';
-import { template } from './helpers';
+import { template } from '../../support/render';
 
 const OFFICIAL = ['acme.finance', 'acme.io'];
 const check = (source: string, values: Record<string, string> = {}) => checkLinks(template(source, values), OFFICIAL);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../../../src/core/errors';
 import { docToPlainText, parseStatement, valueToken } from '../../../src/core/render';
-import { template } from './helpers';
+import { template } from '../../support/render';
 
 const errorOf = (fn: () => unknown): HeraldError => {
   try {

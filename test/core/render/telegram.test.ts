@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toTelegram, type TelegramEntity, type TelegramPart } from '../../../src/core/render';
-import { paragraph, template } from './helpers';
+import { paragraph, template } from '../../support/render';
 
 /** The text an entity covers, read the way Telegram reads offsets (UTF-16 code units). */
 const covered = (part: TelegramPart, e: TelegramEntity) => part.text.slice(e.offset, e.offset + e.length);

@@ -1,7 +1,7 @@
 import twitter from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { toXThread, xWeightedLength } from '../../../src/core/render';
-import { paragraph, template } from './helpers';
+import { paragraph, template } from '../../support/render';
 
 const URL = 'https://status.acme.finance/incidents/2024-05-01-bridge-exploit-post-mortem-and-next-steps';
 const CJK = '我们已暂停所有资金池。资金安全，调查正在进行中。请勿相信任何私信！下一次更新将在两小时内发布。';

@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { ROOT } from '../../support/config';
 
-export const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = 'bin/herald.mjs';
 const READY_WITHIN_MS = 30_000;
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, startWorld, type SandboxPerson, type World, type WorldOptions } from '../../../src/sandbox/world';
 import { openDb, type Db } from '../../../src/store/db';
-import { deliveries, deliveryParts } from '../../../src/store/schema';
+import { tempDir } from '../../support/config';
+import { deliveriesOf, deliveryTo, partsOf } from '../../support/rows';
+import { until } from '../../support/until';
 import { spawnHerald, type HeraldProcess } from './herald-process';
 
 export { SANDBOX_IDS, SANDBOX_PEOPLE };
@@ -47,7 +47,7 @@ export class Stage {
   }
 
   static async open(options: Omit<WorldOptions, 'configPath'> = {}): Promise<Stage> {
-    const dir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+    const dir = tempDir('herald-e2e-');
     const world = await startWorld({ ...options, configPath: join(dir, 'herald.config.yaml') });
     return new Stage(world, dir);
   }
@@ -118,15 +118,15 @@ export class Stage {
   }
 
   deliveries(draftId: number) {
-    return this.store().select().from(deliveries).where(eq(deliveries.draftId, draftId)).orderBy(asc(deliveries.id)).all();
+    return deliveriesOf(this.store(), draftId);
   }
 
   parts(deliveryId: number) {
-    return this.store().select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+    return partsOf(this.store(), deliveryId);
   }
 
   delivery(draftId: number, targetId: string) {
-    return this.store().select().from(deliveries).where(and(eq(deliveries.draftId, draftId), eq(deliveries.targetId, targetId))).get();
+    return deliveryTo(this.store(), targetId, draftId);
   }
 
   /** Resolves once every delivery of the draft's broadcast is settled (sent or failed). */
@@ -151,14 +151,9 @@ export class Stage {
     return this.world.x.posts().filter((p) => !p.deleted && p.text.includes(marker));
   }
 
-  /** Polls `check` every 20 ms until it returns something truthy; bounded. */
-  async until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.herald ? `\nherald's last logs:\n${this.herald.logs.slice(-10).join('\n')}` : ''}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+  /** Waits for `check` to return something truthy; a failure quotes herald's last logs. */
+  until<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
+    const logs = () => (this.herald ? `\nherald's last logs:\n${this.herald.logs.slice(-10).join('\n')}` : '');
+    return until(check, { what: () => `${what}${logs()}`, timeoutMs, everyMs: 20 });
   }
 }

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals, drafts } from '../../../src/store/schema';
-import { audit, buttonIds, CH, EXPLOIT_VARS, lastDraftId, press, previewHeaders, privateTexts, settle, slash, startDiscord, texts, USER, visible, type Setup } from './setup';
+import { audited, expectAudit } from '../../support/audit';
+import { until } from '../../support/until';
+import { CH, USER } from '../../support/cast';
+import { EXPLOIT_VARS } from '../../support/vars';
+import { buttonIds, lastDraftId, press, previewHeaders, privateTexts, settle, slash, startDiscord, texts, visible, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
@@ -16,7 +20,7 @@ describe('Discord: who may do what, checked by herald on every command and press
     expect(privateTexts(s, cmd)).toEqual(['/draft needs the drafter role and you have no herald role; ask an operator to add you in herald.config.yaml.']);
     expect(visible(s, CH.comms)).toEqual([]);
     expect(s.herald.core.db.select().from(drafts).all()).toEqual([]);
-    expect(audit(s, 'command.refused')).toEqual([expect.objectContaining({ command: 'draft', code: 'forbidden' })]);
+    expectAudit(s.herald.core.db, 'command.refused').toEqual([expect.objectContaining({ command: 'draft', code: 'forbidden' })]);
   });
 
   it('refuses drafting outside the comms channel, even for a drafter, and says where to go', async () => {
@@ -61,7 +65,7 @@ describe('Discord: who may do what, checked by herald on every command and press
 
     s.emu.redeliverInteraction(approve);
     s.emu.redeliverInteraction(first);
-    await s.emu.waitFor(() => audit(s!, 'command.replayed').length === 2);
+    await until(() => audited(s!.herald.core.db, 'command.replayed').length === 2, { what: 'both redelivered interactions to be recorded as replayed' });
     await settle(s);
     expect(s.emu.messages(CH.comms)).toHaveLength(before);
     expect(texts(s, CH.comms).filter((t) => t.startsWith('bob approved'))).toHaveLength(1);
@@ -76,7 +80,7 @@ describe('Discord: who may do what, checked by herald on every command and press
     const id = lastDraftId(s);
     const { id: approve } = await s.emu.sendInteraction({ kind: 'command', name: 'approve', options: { draft: String(id) }, channelId: CH.comms, userId: USER.bob });
     s.emu.redeliverInteraction(approve);
-    await s.emu.waitFor(() => audit(s!, 'command.replayed').length === 1);
+    await until(() => audited(s!.herald.core.db, 'command.replayed').length === 1, { what: 'the redelivered interaction to be recorded as replayed' });
     await settle(s);
     expect(texts(s, CH.comms).filter((t) => t.startsWith('bob approved'))).toHaveLength(1);
     expect(s.herald.core.db.select().from(approvals).all()).toHaveLength(1);

@@ -5,7 +5,8 @@ import { PING_ONLY } from '../../../src/platforms/discord/publisher';
 import type { Target } from '../../../src/config/types';
 import { createLogger } from '../../../src/util/log';
 import { publisherContract, type ContractHarness } from '../../contract/publisher-contract';
-import { CH, discordWorld } from './setup';
+import { CH } from '../../support/cast';
+import { discordWorld } from './setup';
 
 /** The publisher alone, on the emulator: the worker is not involved, so every failure is seen as the worker would see it. */
 async function publisherOnly(): Promise<{ emu: DiscordEmulator; adapter: DiscordAdapter; target: (id: string) => Target; close(): Promise<void> }> {

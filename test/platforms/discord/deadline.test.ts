@@ -3,8 +3,11 @@ import { approvals } from '../../../src/store/schema';
 import { startDiscordEmulator } from '@herald/emulators/discord';
 import { createDiscord } from '../../../src/platforms/discord';
 import { createLogger } from '../../../src/util/log';
-import { testConfig } from '../../helpers/config';
-import { APP, audit, CH, EXPLOIT_VARS, LONG_VARS, GUILD, GUILD_SPEC, lastDraftId, previewHeaders, publish, settle, slash, startDiscord, USER, type Setup } from './setup';
+import { testConfig } from '../../support/config';
+import { audited } from '../../support/audit';
+import { APP, CH, GUILD, USER } from '../../support/cast';
+import { EXPLOIT_VARS, LONG_VARS } from '../../support/vars';
+import { GUILD_SPEC, lastDraftId, previewHeaders, publish, settle, slash, startDiscord, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
@@ -43,8 +46,8 @@ describe('Discord: the 3-second deadline, and secrets', () => {
     await publish(s, 'sev1/exploit-investigating', EXPLOIT_VARS, ['bob', 'carol']);
     expect(s.logs.length).toBeGreaterThan(0);
     expect(s.logs.join('')).not.toContain(s.emu.token);
-    expect(JSON.stringify(audit(s, 'delivery.failed'))).not.toContain(s.emu.token);
-    expect(audit(s, 'delivery.failed')[0]?.reason).toContain('50001 Missing Access');
+    expect(JSON.stringify(audited(s.herald.core.db, 'delivery.failed'))).not.toContain(s.emu.token);
+    expect(audited(s.herald.core.db, 'delivery.failed')[0]?.data.reason).toContain('50001 Missing Access');
 
     const emu = await startDiscordEmulator({ applicationId: APP, guilds: [GUILD_SPEC] });
     const wrong = `${emu.token.slice(0, -4)}AAAA`;

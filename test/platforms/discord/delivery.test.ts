@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveries, drafts } from '../../../src/store/schema';
-import { audit, CH, EXPLOIT_VARS, LONG_VARS, previewHeaders, privateTexts, publish, ROLE, settle, slash, startDiscord, texts, USER, visible, type Setup } from './setup';
+import { audited } from '../../support/audit';
+import { deliveryTo } from '../../support/rows';
+import { until } from '../../support/until';
+import { CH, GUILD, ROLE, USER } from '../../support/cast';
+import { EXPLOIT_VARS, LONG_VARS } from '../../support/vars';
+import { previewHeaders, privateTexts, publish, settle, slash, startDiscord, texts, visible, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
@@ -9,7 +14,6 @@ afterEach(async () => {
 });
 
 const postsTo = (s: Setup, channelId: string) => s.emu.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages`);
-const deliveryTo = (s: Setup, targetId: string) => s.herald.core.db.select().from(deliveries).all().find((d) => d.targetId === targetId);
 const MINOR = 'affected="the balances page" impact="Balances can appear up to 10 minutes late."';
 
 describe('Discord: limits and failures', () => {
@@ -25,8 +29,8 @@ describe('Discord: limits and failures', () => {
     // The other channel and Telegram were done while the announcement channel waited out its limit.
     expect(BigInt(status!.id)).toBeLessThan(BigInt(news!.id));
     expect(postsTo(s, CH.news)[1]!.at - postsTo(s, CH.news)[0]!.at).toBeGreaterThanOrEqual(1000);
-    expect(audit(s, 'delivery.attempt').find((a) => a.target === 'discord-news' && !a.ok)).toMatchObject({ code: 'rate_limited', retryInMs: expect.any(Number) });
-    expect(deliveryTo(s, 'discord-news')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(audited(s.herald.core.db, 'delivery.attempt').find((a) => a.data.target === 'discord-news' && !a.data.ok)?.data).toMatchObject({ code: 'rate_limited', retryInMs: expect.any(Number) });
+    expect(deliveryTo(s.herald.core.db, 'discord-news')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('fails a delivery whose 429 asks for longer than the bound, with the reason, and reports it in the comms channel', async () => {
@@ -35,7 +39,7 @@ describe('Discord: limits and failures', () => {
     const id = await publish(s, 'sev1/exploit-investigating', EXPLOIT_VARS, ['bob', 'carol']);
     expect(visible(s, CH.news)).toEqual([]);
     expect(visible(s, CH.status)).toHaveLength(1);
-    const failed = deliveryTo(s, 'discord-news');
+    const failed = deliveryTo(s.herald.core.db, 'discord-news');
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed?.lastError).toMatch(/asked herald to wait 30 s, longer than the 2 s bound/);
     expect(previewHeaders(s, id)[0]?.content).toContain('❌ discord-news (Discord) — ');
@@ -49,28 +53,28 @@ describe('Discord: limits and failures', () => {
     await s.emu.waitFor(() => visible(s!, CH.status).length === 1);
     expect(postsTo(s, CH.status).map((r) => r.status)).toEqual([500, 500, 200]);
     expect(visible(s, CH.status)).toHaveLength(1);
-    expect(deliveryTo(s, 'discord-status')).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(deliveryTo(s.herald.core.db, 'discord-status')).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
   it('keeps exactly one message when the answer to a stored post is lost and herald sends it again', async () => {
     s = await startDiscord();
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     const stored = s.emu.messages(CH.status);
     expect(stored).toHaveLength(1);
     // The retry first looks for the post that may have landed, and finds it: no second POST at all.
     expect(postsTo(s, CH.status)).toHaveLength(1);
     expect(s.emu.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CH.status}/messages`)).toBe(true);
-    expect(deliveryTo(s, 'discord-status')?.link).toBe(`https://discord.com/channels/1300000000000000001/${CH.status}/${stored[0]!.id}`);
-    expect(audit(s, 'delivery.attempt')[0]).toMatchObject({ ok: false, code: 'network' });
+    expect(deliveryTo(s.herald.core.db, 'discord-status')?.link).toBe(`https://discord.com/channels/${GUILD}/${CH.status}/${stored[0]!.id}`);
+    expect(audited(s.herald.core.db, 'delivery.attempt')[0]?.data).toMatchObject({ ok: false, code: 'network' });
   });
 
   it('still posts once when the resend comes after Discord forgot the nonce (a long outage)', async () => {
     s = await startDiscord({ emulator: { nonceWindowMs: 1 } });
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     expect(s.emu.messages(CH.status)).toHaveLength(1);
   });
 
@@ -79,7 +83,7 @@ describe('Discord: limits and failures', () => {
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'timeoutAfterStore' });
     s.emu.injectFault({ method: 'GET', path: `/channels/${CH.status}/messages` }, { kind: 'status', status: 503 });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    await s.emu.waitFor(() => deliveryTo(s!, 'discord-status')?.status === 'sent', 5000);
+    await until(() => deliveryTo(s!.herald.core.db, 'discord-status')?.status === 'sent', { what: 'the delivery to discord-status to be sent', timeoutMs: 5000 });
     const posts = postsTo(s, CH.status);
     expect(posts).toHaveLength(2);
     expect((posts[0]!.body as { nonce: string }).nonce).toBe((posts[1]!.body as { nonce: string }).nonce);
@@ -92,9 +96,9 @@ describe('Discord: limits and failures', () => {
     const id = await publish(s, 'sev3/incident-minor', MINOR, ['bob']);
     await s.emu.waitFor(() => visible(s!, CH.status).length === 1 && visible(s!, CH.news).length === 1);
     await settle(s);
-    const gone = deliveryTo(s, 'discord-gone');
+    const gone = deliveryTo(s.herald.core.db, 'discord-gone');
     expect(gone).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(gone?.lastError).toBe('Discord does not know channel 1300000000000000099 (target discord-gone), or herald cannot see it (10003 Unknown Channel); check the channel id in herald.config.yaml and that the bot is in that server');
+    expect(gone?.lastError).toBe(`Discord does not know channel ${CH.gone} (target discord-gone), or herald cannot see it (10003 Unknown Channel); check the channel id in herald.config.yaml and that the bot is in that server`);
     expect(s.telegram.sent).toHaveLength(1);
     const header = previewHeaders(s, id)[0]!.content;
     expect(header).toContain('❌ discord-gone (Discord) — Discord does not know channel');
@@ -106,7 +110,7 @@ describe('Discord: limits and failures', () => {
     s = await startDiscord();
     s.emu.injectFault({ method: 'POST', path: `/channels/${CH.status}/messages` }, { kind: 'error', status: 403, code: 50013, message: 'Missing Permissions' });
     await publish(s, 'sev4/maintenance-complete', 'work="the upgrade of the lending contracts"', ['bob']);
-    expect(deliveryTo(s, 'discord-status')).toMatchObject({
+    expect(deliveryTo(s.herald.core.db, 'discord-status')).toMatchObject({
       status: 'failed',
       attempts: 1,
       lastError: 'Discord refused the post: herald lacks a permission in #status (target discord-status) (50013 Missing Permissions); give the bot View Channel, Send Messages and, where the policy pings, Mention Everyone there',
@@ -156,7 +160,7 @@ describe('Discord: limits and failures', () => {
     const id = await publish(s, 'sev2/degraded-service', 'affected="the app" impact="Slow." funds_status="Not affected." next_update="soon"', ['bob']);
     const [post] = visible(s, CH.news);
     expect(post).toMatchObject({ crossposted: false, pinned: true });
-    const d = deliveryTo(s, 'discord-news');
+    const d = deliveryTo(s.herald.core.db, 'discord-news');
     expect(d).toMatchObject({ status: 'sent' });
     expect(d?.lastError).toMatch(/^not published to following servers: Discord is holding the crosspost .* asked herald to wait 50 min, longer than the 2 s bound; publish by hand if it matters$/);
     expect(previewHeaders(s, id)[0]?.content).toMatch(new RegExp(`✅ discord-news \\(Discord\\) — https://discord\\.com/channels/\\S+ \\(⚠️ not published to following servers`));

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { faqReplies } from '../../../src/store/schema';
-import { audit, CH, privateTexts, settle, slash, startDiscord, USER, visible, type Setup } from './setup';
+import { audited } from '../../support/audit';
+import { CH, USER } from '../../support/cast';
+import { privateTexts, settle, slash, startDiscord, visible, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
@@ -27,7 +29,7 @@ describe('Discord: FAQ answers', () => {
       ['funds-safe', USER.dave, true, CH.lounge],
       ['funds-safe', USER.mallory, false, CH.lounge],
     ]);
-    expect(audit(s, 'message.sent').filter((e) => e.kind === 'faq').map((e) => e.private)).toEqual([false, true]);
+    expect(audited(s.herald.core.db, 'message.sent').filter((e) => e.data.kind === 'faq').map((e) => e.data.private)).toEqual([false, true]);
   });
 
   it('tells the moderator privately when herald may not post in that channel', async () => {
@@ -65,6 +67,6 @@ describe('Discord: FAQ answers', () => {
     // The asker is notified of the answer; nobody else is.
     expect(answer?.mentions.map((m) => m.id)).toEqual([USER.mallory]);
     expect(answer).toMatchObject({ mention_everyone: false, mention_roles: [] });
-    expect(audit(s, 'command.received').map((e) => e.raw)).toEqual([`[Answer with FAQ: funds-safe → message ${question.id}]`]);
+    expect(audited(s.herald.core.db, 'command.received').map((e) => e.data.raw)).toEqual([`[Answer with FAQ: funds-safe → message ${question.id}]`]);
   });
 });

@@ -1,18 +1,18 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from '../../helpers/config';
+import { ROOT, tempDir } from '../../support/config';
 import { COMMANDS } from '../../../src/core/commands/definitions';
-import { auditEvents } from '../../../src/store/schema';
-import { buttonIds, CH, EXPLOIT_VARS, GUILD, lastDraftId, press, previewHeaders, privateTexts, settle, slash, startDiscord, submit, texts, visible, type Setup } from './setup';
+import { audited } from '../../support/audit';
+import { CH, GUILD } from '../../support/cast';
+import { DEGRADED_VARS, EXPLOIT_VARS } from '../../support/vars';
+import { buttonIds, lastDraftId, press, previewHeaders, privateTexts, settle, slash, startDiscord, submit, texts, visible, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-const DEGRADED = 'affected="the Acme web app" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="within 2 hours"';
 
 describe('Discord: draft → approve → broadcast', () => {
   it('registers herald\'s commands from its data, with the template option autocompleted and the FAQ menu', async () => {
@@ -70,18 +70,17 @@ describe('Discord: draft → approve → broadcast', () => {
     expect(final.content).toContain('✅ telegram-main (Telegram)');
     expect(buttonIds(final)).toEqual([]);
 
-    const audit = s.herald.core.db.select().from(auditEvents).all();
-    expect(audit.filter((e) => e.type === 'command.received').map((e) => JSON.parse(e.data).raw)).toEqual([
+    expect(audited(s.herald.core.db, 'command.received').map((e) => e.data.raw)).toEqual([
       `/draft template:sev1/exploit-investigating vars:${EXPLOIT_VARS}`,
       `/approve draft:${id}`,
       `[approve button #${id} r1]`,
     ]);
-    expect(audit.some((e) => e.type === 'message.sent' && JSON.parse(e.data).kind === 'preview-update')).toBe(true);
+    expect(audited(s.herald.core.db, 'message.sent').some((e) => e.data.kind === 'preview-update')).toBe(true);
   });
 
   it('asks for the reason when Reject is pressed, and closes the draft with it', async () => {
     s = await startDiscord();
-    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED });
+    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED_VARS });
     const id = lastDraftId(s);
     const header = previewHeaders(s, id)[0]!;
     const pressed = await press(s, 'bob', `reject:${id}:1`, header.id);
@@ -95,7 +94,7 @@ describe('Discord: draft → approve → broadcast', () => {
 
   it('moves the buttons to the newest preview after an edit, and marks the older one out of date', async () => {
     s = await startDiscord();
-    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED });
+    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED_VARS });
     const id = lastDraftId(s);
     await slash(s, 'alice', 'edit', { draft: String(id), vars: 'impact="Pages load slowly and some swaps fail."' });
     expect(texts(s, CH.comms)).toContain(`Revision 2 of #${id}; earlier approvals no longer count.`);
@@ -108,7 +107,7 @@ describe('Discord: draft → approve → broadcast', () => {
 
   it('corrects the posts in place and retracts them, each once approved', async () => {
     s = await startDiscord();
-    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED });
+    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED_VARS });
     const id = lastDraftId(s);
     await slash(s, 'bob', 'approve', { draft: `#${id}` });
     await s.emu.waitFor(() => visible(s!, CH.news).length === 1);
@@ -146,7 +145,7 @@ describe('Discord: draft → approve → broadcast', () => {
     const comms = texts(s, CH.comms).join('\n');
     expect(comms).toContain('the ETH pool');
     expect(comms).toContain('by 16:00 UTC, "sharp"');
-    const raw = s.herald.core.db.select().from(auditEvents).all().filter((e) => e.type === 'command.received').map((e) => JSON.parse(e.data).raw);
+    const raw = audited(s.herald.core.db, 'command.received').map((e) => e.data.raw);
     expect(raw).toEqual([`/draft template:sev1/exploit-investigating vars:affected="the ETH pool" [form] next_update='by 16:00 UTC, "sharp"'`]);
     expect(id).toBe(1);
   });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CH, EXPLOIT_VARS, lastDraftId, settle, slash, startDiscord, texts, USER, type Setup } from './setup';
+import { CH, USER } from '../../support/cast';
+import { EXPLOIT_VARS } from '../../support/vars';
+import { lastDraftId, settle, slash, startDiscord, texts, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {

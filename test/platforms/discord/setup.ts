@@ -4,30 +4,12 @@ import type { Config } from '../../../src/config/types';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '@herald/emulators/discord';
 import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
 import { createLogger } from '../../../src/util/log';
-import { testConfig } from '../../helpers/config';
-import { ScriptedPublisher } from '../../helpers/publisher';
-import { auditEvents } from '../../../src/store/schema';
+import { testConfig } from '../../support/config';
+import { ScriptedPublisher } from '../../support/publisher';
+import { APP, CH, GUILD, ROLE, USER, type DiscordPerson } from '../../support/cast';
+import { until } from '../../support/until';
 
-export const APP = '1300000000000000900';
-export const GUILD = '1300000000000000001';
-export const CH = {
-  comms: '1300000000000000010',
-  news: '1300000000000000011',
-  status: '1300000000000000012',
-  lounge: '1300000000000000013',
-  gone: '1300000000000000099',
-} as const;
-export const ROLE = { approvers: '1300000000000000020', holders: '1300000000000000022' } as const;
-export const USER = {
-  alice: '1300000000000000101',
-  bob: '1300000000000000102',
-  carol: '1300000000000000103',
-  dave: '1300000000000000104',
-  erin: '1300000000000000105',
-  frank: '1300000000000000106',
-  mallory: '1300000000000000666',
-} as const;
-export type Who = keyof typeof USER;
+export type Who = DiscordPerson;
 
 export const GUILD_SPEC: GuildSpec = {
   id: GUILD,
@@ -46,18 +28,6 @@ export const GUILD_SPEC: GuildSpec = {
     ...(Object.entries(USER) as Array<[Who, string]>).map(([name, id]) => ({ user: { id, username: name }, roles: name === 'frank' ? [ROLE.approvers] : [ROLE.holders] })),
   ],
 };
-
-export const EXPLOIT_VARS = 'affected="the USDC lending pool on Ethereum" next_update="within 60 minutes (by 15:00 UTC)"';
-
-/** sev1/account-compromised filled so that it renders to about 3,000 characters: two Discord messages. */
-export const LONG_VARS = [
-  'compromised_channel="our X account"',
-  'since="2026-01-01 10:00 UTC"',
-  'trusted_channels="our Discord announcements channel"',
-  'next_update="in 1 hour"',
-  `protocol_status="${'The protocol is not affected. '.repeat(32).trim()}"`,
-  `recovery_status="${'We are working with X support. '.repeat(24).trim()}"`,
-].join(' ');
 
 export interface Setup {
   emu: DiscordEmulator;
@@ -122,13 +92,29 @@ export async function startDiscord(options: { emulator?: DiscordEmulatorOptions;
   };
 }
 
-/** Waits until herald has nothing in flight: interactions, deliveries and the preview edits they cause. */
+/**
+ * Waits until herald has nothing in flight: interactions, deliveries and the preview edits they
+ * cause. Settled means a whole pass over them in which the emulator recorded no new request and no
+ * message changed: whatever one piece of work started has been waited for too.
+ */
 export async function settle(s: Setup): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    await s.adapter.idle();
-    await s.herald.worker.idle();
-    await s.adapter.idle();
-    await new Promise((r) => setTimeout(r, 20));
+  let changes = 0;
+  const seen = () => changes++;
+  const events = ['request', 'message', 'messageUpdate', 'messageDelete', 'interactionResponse'];
+  for (const e of events) s.emu.on(e, seen);
+  try {
+    await until(
+      async () => {
+        const before = changes;
+        await s.adapter.idle();
+        await s.herald.worker.idle();
+        await s.adapter.idle();
+        return changes === before;
+      },
+      { what: 'herald to finish the interactions, deliveries and preview edits in flight', everyMs: 0 },
+    );
+  } finally {
+    for (const e of events) s.emu.off(e, seen);
   }
 }
 
@@ -152,7 +138,7 @@ export async function submit(s: Setup, who: Who, customId: string, fields: Recor
 }
 
 export async function answered(s: Setup, interactionId: string): Promise<void> {
-  await s.emu.waitFor(() => s.emu.interactionResponses(interactionId).length > 0, 5000);
+  await until(() => s.emu.interactionResponses(interactionId).length > 0, { what: `herald to answer interaction ${interactionId}`, timeoutMs: 5000 });
   await settle(s);
 }
 
@@ -198,14 +184,4 @@ export async function publish(s: Setup, template: string, vars: string, approver
   for (const who of approvers) await slash(s, who, 'approve', { draft: String(id) });
   await settle(s);
   return id;
-}
-
-/** Audit rows of one type, with their data parsed. */
-export function audit(s: Setup, type: string): Array<Record<string, any>> {
-  return s.herald.core.db
-    .select()
-    .from(auditEvents)
-    .all()
-    .filter((e) => e.type === type)
-    .map((e) => JSON.parse(e.data) as Record<string, any>);
 }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
 import type { StoredMessage } from '@herald/emulators/telegram';
-import { CHANNEL_ID, COMMS_ID, containing, EXPLOIT, DEGRADED, ID, startWorld, type World } from './world';
+import { audited } from '../../support/audit';
+import { EXPLOIT_VARS, WEB_APP_VARS } from '../../support/vars';
+import { CHANNEL_ID, COMMS_ID, containing, ID, startWorld, type World } from './world';
 
 // The whole path from the private comms group to the channel, with the real telegraf bot
 // against the loopback Bot API, and the emulator enforcing Telegram's rate limits.
@@ -15,7 +17,7 @@ const buttons = (m: StoredMessage | undefined) =>
 describe('draft → approve → broadcast from the private group', () => {
   it('by command: the preview has buttons and the statement, two /approve publish, the preview shows the link', async () => {
     w = await startWorld({ emulator: { enforceLimits: true } });
-    const draft = w.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT}`);
+    const draft = w.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
     const header = await w.emu.waitFor(() => w.header(1));
     expect(header.reply_to_message_id).toBe(draft.message!.message_id);
     expect(header.text).toContain('Approvals: 0 of 2');
@@ -56,14 +58,14 @@ describe('draft → approve → broadcast from the private group', () => {
     // Every message herald put in the comms group is in the audit log.
     await w.adapter.stop();
     w.herald.core.audit.flush(); // sent-message events are group-committed on the next tick
-    const recorded = new Set(w.audit('message.sent').filter((e) => e.chatId === String(COMMS_ID)).flatMap((e) => e.data.messageIds as string[]));
+    const recorded = new Set(audited(w.herald.core.db, 'message.sent').filter((e) => e.chatId === String(COMMS_ID)).flatMap((e) => e.data.messageIds as string[]));
     expect(w.emu.messages(COMMS_ID).map((m) => String(m.message_id)).filter((id) => !recorded.has(id))).toEqual([]);
-    expect(w.audit('message.sent').filter((e) => e.data.kind === 'preview-update').length).toBeGreaterThan(0);
+    expect(audited(w.herald.core.db, 'message.sent').filter((e) => e.data.kind === 'preview-update').length).toBeGreaterThan(0);
   });
 
   it('by button: Approve is answered at once, publishes, and the buttons go away', async () => {
     w = await startWorld({ emulator: { enforceLimits: true } });
-    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+    w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     await w.emu.waitFor(() => w.header(1));
     const press = w.press('bob', 'approve', 1);
     const answer = await w.emu.waitFor(() => w.emu.callbackAnswers[0]);
@@ -84,7 +86,7 @@ describe('draft → approve → broadcast from the private group', () => {
 
   it('by button: Reject asks for the reason as a reply, and the reply closes the draft', async () => {
     w = await startWorld();
-    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+    w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     const header = await w.emu.waitFor(() => w.header(1));
     w.press('carol', 'reject', 1);
     const prompt = await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'why are you rejecting #1')[0]);
@@ -101,6 +103,6 @@ describe('draft → approve → broadcast from the private group', () => {
     expect(closed.text).toContain('the site is fine, it was a false alarm');
     expect(buttons(closed)).toEqual([]);
     expect(w.shown(CHANNEL_ID)).toEqual([]);
-    expect(w.audit('command.received').map((e) => [e.data.raw, e.data.via])).toContainEqual(['the site is fine, it was a false alarm', 'button']);
+    expect(audited(w.herald.core.db, 'command.received').map((e) => [e.data.raw, e.data.via])).toContainEqual(['the site is fine, it was a false alarm', 'button']);
   });
 });

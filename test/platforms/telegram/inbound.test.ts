@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals, drafts } from '../../../src/store/schema';
 import { COMMANDS } from '../../../src/core/commands/definitions';
-import { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, containing, DEGRADED, ID, startWorld, type World } from './world';
+import { audited } from '../../support/audit';
+import { WEB_APP_VARS } from '../../support/vars';
+import { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, containing, ID, startWorld, type World } from './world';
 
 // Who may do what, and where, as Telegram delivers it: the checks are herald's, the adapter
 // must only describe each update faithfully (chat, sender, edited, anonymous).
@@ -14,14 +16,14 @@ const draftCount = () => w.herald.core.db.select().from(drafts).all().length;
 const replyTo = (chatId: number, messageId: number) => w.emu.waitFor(() => w.shown(chatId).find((m) => m.reply_to_message_id === messageId));
 
 async function draftOne() {
-  w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+  w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
   return w.emu.waitFor(() => w.header(1)?.reply_markup && w.header(1));
 }
 
 describe('refused: outsiders, direct messages, edits, anonymous admins, channel posts', () => {
   it('an unauthorised user can neither draft nor approve, by command or by button', async () => {
     w = await startWorld();
-    const tryDraft = w.say('mallory', `/draft sev2/degraded-service ${DEGRADED}`);
+    const tryDraft = w.say('mallory', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     const refusal = await replyTo(COMMS_ID, tryDraft.message!.message_id);
     expect(refusal.text).toBe('/draft needs the drafter role and you have no herald role; ask an operator to add you in herald.config.yaml.');
     expect(draftCount()).toBe(0);
@@ -40,17 +42,17 @@ describe('refused: outsiders, direct messages, edits, anonymous admins, channel 
     await w.emu.waitFor(() => w.emu.callbackAnswers[1]);
     expect(w.emu.callbackAnswers[1]!.text).toMatch(/^\/reject needs the approver role/);
     expect(containing(w.shown(COMMS_ID), 'why are you rejecting')).toEqual([]);
-    expect(w.audit('command.refused').map((e) => e.data.command)).toEqual(['draft', 'approve', 'approve', 'reject']);
+    expect(audited(w.herald.core.db, 'command.refused').map((e) => e.data.command)).toEqual(['draft', 'approve', 'approve', 'reject']);
   });
 
   it('a direct message never drafts; /start there answers with the help', async () => {
     w = await startWorld();
-    const dm = w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`, ID.alice);
+    const dm = w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`, ID.alice);
     const refusal = await replyTo(ID.alice, dm.message!.message_id);
     expect(refusal.text).toBe('/draft works only in the private comms channel; send it there.');
     expect(draftCount()).toBe(0);
-    const start = w.say('member', '/start', ID.member);
-    const help = await replyTo(ID.member, start.message!.message_id);
+    const start = w.say('manny', '/start', ID.manny);
+    const help = await replyTo(ID.manny, start.message!.message_id);
     expect(help.text).toMatch(/^Commands you may use:\n\/faq \[topic\]/);
     expect(help.text).not.toContain('/draft');
   });
@@ -74,7 +76,7 @@ describe('refused: outsiders, direct messages, edits, anonymous admins, channel 
     expect(approvalCount()).toBe(0);
     // Nothing is ever said in the announcement channel, but the attempt is on record.
     expect(w.shown(CHANNEL_ID)).toEqual([]);
-    const refused = w.audit('command.refused');
+    const refused = audited(w.herald.core.db, 'command.refused');
     expect(refused.map((e) => [e.chatId, e.data.command])).toEqual([
       [String(COMMS_ID), 'aprove'],
       [String(COMMS_ID), 'approve'],
@@ -87,7 +89,7 @@ describe('refused: outsiders, direct messages, edits, anonymous admins, channel 
 describe('once only, and only what is ours', () => {
   it('the same update delivered twice has one effect (a command and a button press)', async () => {
     w = await startWorld();
-    const draft = w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+    const draft = w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.emu.redeliver(draft);
     const press = w.press('bob', 'approve', 1);
@@ -101,17 +103,17 @@ describe('once only, and only what is ours', () => {
     expect(w.shown(COMMS_ID).filter((m) => m.text.startsWith('#1 · '))).toHaveLength(1);
     expect(w.shown(CHANNEL_ID)).toHaveLength(1);
     expect(w.emu.requestsFor('answerCallbackQuery')).toHaveLength(1);
-    expect(w.audit('command.replayed')).toHaveLength(2);
+    expect(audited(w.herald.core.db, 'command.replayed')).toHaveLength(2);
   });
 
   it('commands for other bots are left alone; the command menu comes from herald\'s commands', async () => {
     w = await startWorld();
     w.say('alice', '/status@some_other_bot');
-    w.say('member', '/price', COMMUNITY_ID);
+    w.say('manny', '/price', COMMUNITY_ID);
     const mine = w.say('alice', '/whatever');
     const answer = await replyTo(COMMS_ID, mine.message!.message_id);
     expect(answer.text).toBe('`/whatever` is not a herald command; /help lists the commands you may use.');
-    const addressed = w.say('member', '/help@herald_test_bot', COMMUNITY_ID);
+    const addressed = w.say('manny', '/help@herald_test_bot', COMMUNITY_ID);
     await replyTo(COMMUNITY_ID, addressed.message!.message_id);
     expect(w.shown(COMMS_ID)).toHaveLength(1);
     expect(w.shown(COMMUNITY_ID)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildView } from '../../../src/core/drafts/view';
-import { CHANNEL_ID, COMMS_ID, containing, DEGRADED, startWorld, type World } from './world';
+import { WEB_APP_VARS } from '../../support/vars';
+import { CHANNEL_ID, COMMS_ID, containing, startWorld, type World } from './world';
 
 // After publication: a correction edits the channel post in place, a retraction deletes it.
 
@@ -10,7 +11,7 @@ afterEach(async () => w?.close());
 describe('a published statement on Telegram', () => {
   it('/correct edits the post in place once approved, /retract deletes it', async () => {
     w = await startWorld();
-    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+    w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.press('bob', 'approve', 1);
     const post = await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);

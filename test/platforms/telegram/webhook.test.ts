@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMMS_ID, containing, DEGRADED, CHANNEL_ID, ID, startWorld, type World } from './world';
+import { audited } from '../../support/audit';
+import { WEB_APP_VARS } from '../../support/vars';
+import { COMMS_ID, containing, CHANNEL_ID, ID, startWorld, type World } from './world';
 
 // Webhook mode: Telegram POSTs updates to herald's own server, which takes only those that
 // carry the registered secret token.
@@ -44,7 +46,7 @@ describe('webhook mode', () => {
   it('registers the webhook with its secret and runs commands and buttons that Telegram posts', async () => {
     w = await webhookWorld();
     expect(w.emu.webhook).toMatchObject({ url: w.config.telegram!.webhook!.url, secret_token: SECRET, max_connections: 1 });
-    w.say('alice', `/draft sev2/degraded-service ${DEGRADED}`);
+    w.say('alice', `/draft sev2/degraded-service ${WEB_APP_VARS}`);
     await w.emu.waitFor(() => w.header(1)?.reply_markup);
     w.press('bob', 'approve', 1);
     await w.emu.waitFor(() => w.shown(CHANNEL_ID)[0]);
@@ -61,7 +63,7 @@ describe('webhook mode', () => {
     expect(await post(port, '/telegram/hook', { 'x-telegram-bot-api-secret-token': 'guessed-secret-000000' }, JSON.stringify(update))).toBe(403);
     expect(await post(port, '/telegram/hook', {}, JSON.stringify(update))).toBe(403);
     expect(await post(port, '/elsewhere', { 'x-telegram-bot-api-secret-token': SECRET }, JSON.stringify(update))).toBe(404);
-    expect(w.audit('command.received')).toEqual([]);
+    expect(audited(w.herald.core.db, 'command.received')).toEqual([]);
     // The same update with the secret is taken.
     expect(await post(port, '/telegram/hook', { 'x-telegram-bot-api-secret-token': SECRET }, JSON.stringify(update))).toBe(200);
     await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'You are alice')[0]);

@@ -1,29 +1,17 @@
 import { Writable } from 'node:stream';
-import { asc, eq } from 'drizzle-orm';
 import { createHerald, type Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
 import { startTelegramEmulator, type StoredMessage, type TelegramEmulator, type TelegramEmulatorOptions } from '@herald/emulators/telegram';
 import { createTelegramAdapterWith, type TelegramAdapter } from '../../../src/platforms/telegram';
-import { auditEvents, deliveries } from '../../../src/store/schema';
+import type { deliveries } from '../../../src/store/schema';
 import { createLogger } from '../../../src/util/log';
-import { COMMS, testConfig } from '../../helpers/config';
-import { publishers } from '../../helpers/publisher';
+import { CAST, COMMS_ID, CHANNEL_ID, COMMUNITY_ID, ID, SECOND_ID, type TelegramPerson } from '../../support/cast';
+import { testConfig } from '../../support/config';
+import { publishers } from '../../support/publisher';
+import { deliveryTo } from '../../support/rows';
 
-/** Telegram user ids of the fixture's people (test/fixtures/herald.yaml), plus outsiders. */
-export const ID = { alice: 201, bob: 202, carol: 203, dave: 204, erin: 205, mallory: 266, member: 301 } as const;
-export type Person = keyof typeof ID;
-
-export const COMMS_ID = Number(COMMS.telegram);
-/** telegram-main in the fixture is @acmefinance. */
-export const CHANNEL_ID = -1001234567890;
-/** A public community group where moderators answer questions. */
-export const COMMUNITY_ID = -1001111111111;
-/** A second broadcast target some tests add. */
-export const SECOND_ID = -1002222222222;
-
-export const EXPLOIT = 'affected="the USDC lending pool on Ethereum" next_update="within 60 minutes (by 15:00 UTC)"';
-/** A sev2 statement, which one approval publishes. */
-export const DEGRADED = 'affected="our web app" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="by 16:00 UTC"';
+export { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, ID, SECOND_ID };
+export type Person = TelegramPerson;
 
 export interface World {
   emu: TelegramEmulator;
@@ -39,7 +27,6 @@ export interface World {
   header(draftId: number): StoredMessage | undefined;
   press(who: Person, action: 'approve' | 'reject', draftId: number): ReturnType<TelegramEmulator['pressButton']>;
   delivery(target: string): typeof deliveries.$inferSelect | undefined;
-  audit(type: string): Array<{ chatId: string | null; data: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -55,15 +42,10 @@ export interface WorldOptions {
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const emu = await startTelegramEmulator({
     bot: { id: 7000000001, username: 'herald_test_bot', first_name: 'Herald' },
-    users: [
-      { id: ID.alice, first_name: 'Alice' },
-      { id: ID.bob, first_name: 'Bob' },
-      { id: ID.carol, first_name: 'Carol' },
-      { id: ID.dave, first_name: 'Dave', username: 'dave_mod' },
-      { id: ID.erin, first_name: 'Erin' },
-      { id: ID.mallory, first_name: 'Mallory' },
-      { id: ID.member, first_name: 'Manny', username: 'manny' },
-    ],
+    users: (Object.keys(ID) as Person[]).map((p) => {
+      const person: { name: string; telegramUsername?: string } = CAST[p];
+      return { id: ID[p], first_name: person.name, ...(person.telegramUsername ? { username: person.telegramUsername } : {}) };
+    }),
     chats: [
       { id: COMMS_ID, type: 'supergroup', title: 'Acme comms', admins: [ID.alice, ID.bob] },
       { id: CHANNEL_ID, type: 'channel', title: 'Acme Finance', username: 'acmefinance' },
@@ -108,15 +90,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       const data = rows.flat().find((b) => b.callback_data?.startsWith(`${action}:`))!.callback_data!;
       return emu.pressButton({ chatId: COMMS_ID, messageId: header.message_id, from: ID[who], data });
     },
-    delivery: (target) => herald.core.db.select().from(deliveries).where(eq(deliveries.targetId, target)).all().at(-1),
-    audit: (type) =>
-      herald.core.db
-        .select()
-        .from(auditEvents)
-        .where(eq(auditEvents.type, type))
-        .orderBy(asc(auditEvents.seq))
-        .all()
-        .map((r) => ({ chatId: r.chatId, data: JSON.parse(r.data) as Record<string, unknown> })),
+    delivery: (target) => deliveryTo(herald.core.db, target),
     async close() {
       await herald.close();
       await adapter.stop();

@@ -1,14 +1,14 @@
-import { asc, eq } from 'drizzle-orm';
-import { deliveries, deliveryParts } from '../../../src/store/schema';
-import type { Db } from '../../../src/store/db';
 import { createHerald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
 import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '@herald/emulators/x';
 import { createXAdapter, XPublisher } from '../../../src/platforms/x';
 import { createLogger, type Logger } from '../../../src/util/log';
-import { MemoryChat } from '../../helpers/chat';
-import { testConfig } from '../../helpers/config';
-import { ScriptedPublisher } from '../../helpers/publisher';
+import { MemoryChat } from '../../support/chat';
+import { testConfig } from '../../support/config';
+import { ScriptedPublisher } from '../../support/publisher';
+import { deliveryTo } from '../../support/rows';
+import { THREAD_VARS } from '../../support/vars';
+import type { Db } from '../../../src/store/db';
 
 export const X_ENV = (emu: XEmulator): Record<string, string> => ({
   X_API_KEY: DEFAULT_X_CREDENTIALS.appKey,
@@ -60,17 +60,6 @@ export async function xHerald(opts: XSetupOptions = {}) {
   };
 }
 
-/** Values for sev1/exploit-investigating whose X variant is a thread of three, with CJK text and a link. */
-export const THREAD_VALUES = {
-  affected: '以太坊上的USDC借贷池 (the USDC lending pool on Ethereum)',
-  next_update: '60分钟内 (by 15:00 UTC)',
-  user_action: '请不要向任何Acme资金池存款，直到另行通知。Do not deposit into any Acme pool until further notice, and do not sign any transaction that asks for an approval.',
-};
-
-export const THREAD_VARS = Object.entries(THREAD_VALUES)
-  .map(([k, v]) => `${k}="${v}"`)
-  .join(' ');
-
 /** Drafts the three-part sev1 statement and gives it its two approvals: the broadcast starts. */
 export function publishThread(chat: MemoryChat): void {
   chat.say('alice', `/draft sev1/exploit-investigating ${THREAD_VARS}`);
@@ -98,8 +87,7 @@ export function onNthPost(emu: XEmulator, n: number, arm: () => void): void {
   emu.on('post', listener);
 }
 
-export const xDelivery = (db: Db) => db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).get()!;
-export const partsOf = (db: Db, deliveryId: number) =>
-  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+/** The delivery of the X thread (every test here broadcasts one). */
+export const xDelivery = (db: Db) => deliveryTo(db, 'x')!;
 /** The route every post goes to, for fault injection. */
 export const POST = { method: 'POST', path: '/2/tweets' } as const;

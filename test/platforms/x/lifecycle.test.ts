@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { deliveries } from '../../../src/store/schema';
+import { deliveriesTo } from '../../support/rows';
 import { livePosts, postRequests, publishThread, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
@@ -34,7 +33,7 @@ describe('corrections and retractions on X', () => {
     expect(correction.at(-1)!.text).toMatch(/Corrected \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(correction.some((p) => p.text.includes('30分钟内'))).toBe(true);
     expect(postRequests(h.emu).map((r) => r.status)).toEqual(postRequests(h.emu).map(() => 201));
-    const rows = h.db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).all();
+    const rows = deliveriesTo(h.db, 'x');
     expect(rows.map((d) => d.status)).toEqual(['sent', 'sent']);
   });
 
@@ -57,7 +56,7 @@ describe('corrections and retractions on X', () => {
     correction.forEach((p, i) => expect(p.text).toMatch(new RegExp(`\\nCorrection ${i + 1}/${correction.length}$`)));
     expect(correction[0]!.in_reply_to_tweet_id).toBe(original[0]!.id);
     expect(correction.map((p) => p.text).join('\n')).toMatch(/30分钟内[\s\S]*Corrected/);
-    const rows = h.db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).all();
+    const rows = deliveriesTo(h.db, 'x');
     expect(rows.map((d) => d.status)).toEqual(['sent', 'sent']);
   });
 
@@ -78,7 +77,7 @@ describe('corrections and retractions on X', () => {
 
     expect(livePosts(h.emu)).toEqual([]);
     expect(h.emu.posts().every((p) => p.deleted)).toBe(true);
-    const rows = h.db.select().from(deliveries).where(eq(deliveries.targetId, 'x')).all();
+    const rows = deliveriesTo(h.db, 'x');
     expect(rows.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
   });
 });

@@ -4,8 +4,9 @@ import { loadLibrary } from '../../../src/core/templates/library';
 import { renderTemplate } from '../../../src/core/statement/render';
 import type { SentMessage } from '../../../src/core/delivery/publisher';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
-import { ROOT } from '../../helpers/config';
-import { THREAD_VALUES, livePosts, xSetup } from './helpers';
+import { ROOT } from '../../support/config';
+import { THREAD_VALUES } from '../../support/vars';
+import { livePosts, xSetup } from './helpers';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => close?.());

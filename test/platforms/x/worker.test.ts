@@ -1,14 +1,14 @@
-import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHerald } from '../../../src/app';
 import { createXAdapter } from '../../../src/platforms/x';
-import { deliveries, deliveryParts } from '../../../src/store/schema';
-import { openDb, type Db } from '../../../src/store/db';
+import { openDb } from '../../../src/store/db';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
 import { createLogger } from '../../../src/util/log';
-import { MemoryChat } from '../../helpers/chat';
-import { ScriptedPublisher, until } from '../../helpers/publisher';
-import { livePosts, onNthPost, partsOf, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
+import { MemoryChat } from '../../support/chat';
+import { ScriptedPublisher } from '../../support/publisher';
+import { partsOf } from '../../support/rows';
+import { until } from '../../support/until';
+import { livePosts, onNthPost, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
 
 let h: Awaited<ReturnType<typeof xHerald>> | undefined;
 afterEach(async () => {
@@ -71,7 +71,7 @@ describe('X through the delivery worker', () => {
     };
     herald.worker.kick();
     // The new process keeps the wait X asked for: the delivery resumes once the limit resets.
-    await until(() => xDelivery(herald.core.db).status !== 'pending', 'the resumed thread');
+    await until(() => xDelivery(herald.core.db).status !== 'pending', { what: 'the resumed thread' });
     await herald.worker.idle();
 
     expect(postRequests(emu).length - requestsBefore).toBe(1);
@@ -90,7 +90,8 @@ describe('X through the delivery worker', () => {
     h.emu.injectFault(POST, { kind: 'ratelimit', resetInSec: 1 });
     publishThread(h.chat);
     await h.emu.waitFor((e) => postRequests(e).some((r) => r.status === 429));
-    await new Promise((r) => setTimeout(r, 50));
+    // The worker recorded the failed attempt and when it will try again.
+    await until(() => xDelivery(h!.db).notBefore, { what: 'the rate-limited attempt to be recorded with its retry time' });
     expect(h.chat.say('alice', '/status #1').text).toMatch(/⏳ x \(X\) — X's rate limit for this request is used up .*; retrying at \d\d:\d\d:\d\d UTC/);
     await h.herald.worker.idle();
 

@@ -1,4 +1,4 @@
-import { parseStatement, valueToken } from '../../../src/core/render';
+import { parseStatement, valueToken } from '../../src/core/render';
 
 /** A plain English sentence of about 80 characters, distinct per n so order is checkable. */
 export const sentence = (n: number) => `Update ${n}: the team has paused the affected pools and is tracing the funds.`;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/types';
+import { COMMS } from './cast';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const COMMS = { discord: '500', telegram: '-1000000000500' } as const;
 
 export function tempDir(prefix = 'herald-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -3,16 +3,8 @@ import type { ChatPlatform } from '../../src/config/types';
 import type { ChatEvent, CommandOutcome, Reply } from '../../src/core/commands/types';
 import { headerText } from '../../src/core/drafts/view';
 import { recordSent } from '../../src/core/outbox';
-import { COMMS } from './config';
+import { CAST, COMMS } from './cast';
 
-const IDS: Record<string, { discord: string; telegram: string }> = {
-  alice: { discord: '101', telegram: '201' },
-  bob: { discord: '102', telegram: '202' },
-  carol: { discord: '103', telegram: '203' },
-  dave: { discord: '104', telegram: '204' },
-  erin: { discord: '105', telegram: '205' },
-  mallory: { discord: '666', telegram: '266' },
-};
 
 export interface Said {
   outcome: CommandOutcome;
@@ -22,6 +14,13 @@ export interface Said {
 }
 
 let eventCounter = 0;
+
+/** A cast member's account on the platform; any other name is taken as the user id itself. */
+function accountOf(user: string, platform: ChatPlatform): string {
+  const person = (CAST as Record<string, { discord?: string; telegram?: number }>)[user];
+  const id = person?.[platform];
+  return id === undefined ? user : String(id);
+}
 
 /**
  * The in-memory chat adapter of the core's tests: it turns typed text into ChatEvents exactly as
@@ -53,7 +52,7 @@ export class MemoryChat {
       chatId,
       actor: {
         platform: this.platform,
-        userId: IDS[user]?.[this.platform] ?? user,
+        userId: accountOf(user, this.platform),
         displayName: user,
         ...(opts.roleIds ? { roleIds: opts.roleIds } : {}),
         ...(opts.anonymous ? { anonymous: true } : {}),
