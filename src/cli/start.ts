@@ -39,7 +39,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const herald = createHerald(config, { publishers });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
-  for (const a of adapters) await a.attach?.(herald);
+  for (const a of adapters) await a.attach?.(herald.port);
   herald.worker.kick();
   log.info(
     { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },

@@ -84,7 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const a of adapters) publishers[a.platform] = a.publisher;
     const herald = createHerald(config, { publishers });
     started.push(() => herald.close());
-    for (const a of adapters) await a.attach?.(herald);
+    for (const a of adapters) await a.attach?.(herald.port);
     herald.worker.kick();
     const server = await startConsole({ world, herald, port: consolePort(options, cwd), log });
     return {

@@ -1,7 +1,6 @@
 import type { Update } from 'telegraf/types';
-import type { Herald } from '../../app';
 import type { ChatEvent } from '../../core/commands/types';
-import { resolveIdentity } from '../../core/people';
+import type { ChatPort } from '../../core/port';
 import type { Logger } from '../../util/log';
 import type { OutEntity } from './format';
 import { readUpdate, reasonPrompt, type BotIdentity, type Intent, type Origin } from './inbound';
@@ -21,7 +20,7 @@ export class Router {
   private readonly asked = new Set<number>();
 
   constructor(
-    private readonly herald: Herald,
+    private readonly port: ChatPort,
     private readonly responder: Responder,
     private readonly sender: ChatSender,
     private readonly lanes: Lanes,
@@ -48,7 +47,7 @@ export class Router {
   private run(event: ChatEvent, origin: Origin): void {
     let outcome;
     try {
-      outcome = this.herald.handle(event);
+      outcome = this.port.handle(event);
     } catch (err) {
       this.log.error({ err, command: event.name, chat: event.chatId }, 'herald could not handle a Telegram command');
       outcome = { replies: [{ type: 'text' as const, text: 'herald hit an internal error and did not run this command; the operator log has the details.', private: true }] };
@@ -61,10 +60,9 @@ export class Router {
     this.asked.add(intent.updateId);
     if (this.asked.size > 1000) this.asked.delete(this.asked.values().next().value!);
     const { origin, draftId, revision } = intent;
-    const who = resolveIdentity(this.herald.core.config, intent.actor);
-    if (origin.chatId !== this.herald.core.config.comms.telegram || !who.roles.has('approver')) {
+    if (!this.port.mayRun('reject', intent.actor, origin.chatId)) {
       // herald refuses it with its usual words and logs it; asking for a reason would be pointless.
-      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: String(draftId), raw: intent.data, via: 'button', revision };
+      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: { fields: { draft: String(draftId) } }, raw: intent.data, via: 'button', revision };
       return this.run(event, origin);
     }
     this.responder.answerButton(origin.callbackQueryId, origin.chatId, `Reply to herald's question with the reason for rejecting #${draftId}.`, false);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildView } from '../../../src/core/drafts/view';
+import { buildView } from '../../../src/core/previews/view';
 import type { StoredMessage } from '@herald/emulators/telegram';
 import { CHANNEL_ID, COMMS_ID, containing, EXPLOIT, FRONTEND, ID, startWorld, type World } from './world';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildView } from '../../../src/core/drafts/view';
+import { buildView } from '../../../src/core/previews/view';
 import { CHANNEL_ID, COMMS_ID, containing, FRONTEND, startWorld, type World } from './world';
 
 // After publication: a correction edits the channel post in place, a retraction deletes it.

@@ -1,0 +1,1 @@
+export { createHerald, loadLibraryOrThrow, TemplateLibraryError, type Herald } from './herald';
