@@ -1,1 +1,2 @@
 export { createHerald, loadLibraryOrThrow, TemplateLibraryError, type Herald } from './herald';
+export { startApp, type App } from './start';
