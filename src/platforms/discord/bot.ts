@@ -25,7 +25,7 @@ import { commandData, FAQ_MENU } from './commands';
 import { draftModal, PendingForms, rejectModal } from './modals';
 import type { ChannelDirectory } from './publisher';
 import { discordSurface } from './surface';
-import { acknowledge, Responder, type Ack } from './respond';
+import { acknowledge, InteractionReplies, type Ack } from './interaction-replies';
 
 type Input = Pick<ChatEvent, 'name' | 'args' | 'raw' | 'via'> & { revision?: number };
 const PRIVATE = { flags: MessageFlags.Ephemeral } as const;
@@ -123,15 +123,15 @@ export class DiscordBot {
       this.log.warn({ interaction: i.id, command: input.name }, 'a Discord interaction arrived after its 3 s deadline and was not run');
       return;
     }
-    const responder = new Responder(i, ack, this.chat, this.kept, this.log, replyTo);
+    const replies = new InteractionReplies(i, ack, this.chat, this.kept, this.log, replyTo);
     try {
       const outcome = this.port.handle(chatEvent(i, input));
-      if (!outcome.replay) await responder.deliver(outcome.replies);
+      if (!outcome.replay) await replies.deliver(outcome.replies);
     } catch (err) {
       this.log.error({ err, interaction: i.id, command: input.name }, 'a Discord command failed');
-      await responder.privately(`herald could not finish /${input.name}; nothing was sent. Try again, and tell the operator if it keeps failing.`, 'reply').catch(() => undefined);
+      await replies.privately(`herald could not finish /${input.name}; nothing was sent. Try again, and tell the operator if it keeps failing.`, 'reply').catch(() => undefined);
     }
-    await responder.finish();
+    await replies.finish();
   }
 
   private async command(i: ChatInputCommandInteraction): Promise<void> {
@@ -186,7 +186,7 @@ export class DiscordBot {
   private async privateOnly(i: RepliableInteraction, text: string): Promise<void> {
     const ack: Ack = await acknowledge(() => i.deferReply(PRIVATE));
     if (ack === 'expired') return;
-    await new Responder(i, ack, this.chat, this.kept, this.log).privately(text, 'reply');
+    await new InteractionReplies(i, ack, this.chat, this.kept, this.log).privately(text, 'reply');
   }
 
   /** A moderator picks the entry; the answer then goes through /faq like a typed one. */
@@ -195,7 +195,7 @@ export class DiscordBot {
     if (ack !== 'ok') return;
     const topics = this.port.suggest({ command: 'faq', arg: 'topic', typed: '', actor: actorOf(i), chatId: i.channelId }).slice(0, 25);
     if (!topics.length) {
-      await new Responder(i, ack, this.chat, this.kept, this.log).privately('There are no FAQ entries yet; add them to templates/faq/.', 'reply');
+      await new InteractionReplies(i, ack, this.chat, this.kept, this.log).privately('There are no FAQ entries yet; add them to templates/faq/.', 'reply');
       return;
     }
     const content = 'Answer this message with which FAQ entry?';

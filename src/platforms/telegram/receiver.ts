@@ -12,7 +12,7 @@ import type { BotIdentity } from './inbound';
 import { Lanes } from './lanes';
 import { Poller } from './poller';
 import { telegramSurface } from './previews';
-import { Responder } from './responder';
+import { TelegramReplies } from './replies';
 import { Router } from './router';
 import { ChatSender } from './sender';
 import { startWebhookServer, type WebhookServer } from './webhook';
@@ -63,8 +63,8 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
   const lanes = new Lanes(log);
   const sender = new ChatSender(api, port, config.delivery.max_wait_ms, stopping);
   const previews = port.previews(telegramSurface(api, sender, config.delivery.max_wait_ms, stopping), log);
-  const responder = new Responder(config, api, sender, lanes, previews, identity, log);
-  const router = new Router(port, responder, sender, lanes, identity, log);
+  const replies = new TelegramReplies(config, api, sender, lanes, previews, identity, log);
+  const router = new Router(port, replies, sender, lanes, identity, log);
   bot.use((ctx) => router.route(ctx.update));
   const handle = async (update: Update) => {
     await bot.handleUpdate(update);

@@ -21,7 +21,7 @@ type Place = 'comms' | 'private' | 'public' | 'channel';
  * so a reply meant for the asker alone goes to them directly (possible once they have started
  * the bot) and otherwise becomes a short note in the group. Channels get no replies.
  */
-export class Responder {
+export class TelegramReplies {
   constructor(
     private readonly config: Config,
     private readonly api: TelegramApi,

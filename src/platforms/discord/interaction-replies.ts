@@ -17,7 +17,7 @@ const NO_MENTIONS = { parse: [] as [] };
  * a member's FAQ answer) complete the private acknowledgement, and that "thinking…" placeholder
  * is removed when everything went public.
  */
-export class Responder {
+export class InteractionReplies {
   private privateCount = 0;
 
   constructor(
