@@ -1,10 +1,7 @@
 import { loadConfig, readEnvironment } from '../config/load';
-import { createHerald } from '../app';
-import { connectPlatforms } from '../platforms';
-import type { Config, Platform } from '../config/types';
-import type { Publisher } from '../core/delivery/publisher';
+import { startApp } from '../app';
+import type { Config } from '../config/types';
 import { createLogger } from '../util/log';
-import { registerSecret } from '../util/redact';
 
 export interface StartOptions {
   /** Run against local emulators with the web console, whatever is configured. */
@@ -32,15 +29,9 @@ export async function start(options: StartOptions = {}): Promise<void> {
   if (!configured || startMode(configured, options) === 'sandbox') return sandbox(options, configured ? 'unconfigured' : 'forced');
 
   const config = options.drill ? loadConfig({ drill: true }) : configured;
-  for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
-  const adapters = await connectPlatforms(config, log);
-  const publishers: Partial<Record<Platform, Publisher>> = {};
-  for (const a of adapters) publishers[a.platform] = a.publisher;
-  const herald = createHerald(config, { publishers });
-  herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
-  for (const a of adapters) await a.attach?.(herald);
-  herald.worker.kick();
+  const app = await startApp(config, log);
+  const { herald, adapters } = app;
   log.info(
     { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },
     'herald started',
@@ -50,10 +41,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   }
   await signalled();
   log.info('stopping: finishing deliveries in flight');
-  // Deliveries in flight still need the platform clients; the database is closed last.
-  await herald.worker.stop();
-  for (const a of adapters) await a.stop();
-  await herald.close();
+  await app.stop();
 }
 
 const STOP_WITHIN_MS = 15_000;

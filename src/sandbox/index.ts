@@ -1,10 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHerald, type Herald } from '../app';
+import { startApp, type Herald } from '../app';
 import { loadConfig, readEnvironment } from '../config/load';
-import type { Config, Platform } from '../config/types';
-import type { Publisher } from '../core/delivery/publisher';
-import { connectPlatforms, type PlatformAdapter } from '../platforms';
+import type { Config } from '../config/types';
+import type { PlatformAdapter } from '../platforms';
 import { createLogger, type Logger } from '../util/log';
 import { startConsole, type ConsoleServer } from './console/server';
 import { startWorld, type World } from './world';
@@ -76,17 +75,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const env = sandboxEnv({ ...options, dir }, cwd, world);
     const config = loadConfig({ env, cwd, readDotenv: false, drill: options.drill ?? false });
     const log = options.log ?? createLogger(env.HERALD_LOG_LEVEL ?? 'warn');
-    const adapters = await connectPlatforms(config, log);
-    started.push(async () => {
-      for (const a of adapters) await a.stop();
-    });
-    const publishers: Partial<Record<Platform, Publisher>> = {};
-    for (const a of adapters) publishers[a.platform] = a.publisher;
-    const herald = createHerald(config, { publishers });
-    started.push(() => herald.close());
-    for (const a of adapters) await a.attach?.(herald);
-    herald.worker.kick();
+    const app = await startApp(config, log);
+    started.push(() => app.stop());
+    const { herald, adapters } = app;
     const server = await startConsole({ world, herald, port: consolePort(options, cwd), log });
+    // Deliveries in flight still need the adapters (and a drill still times them); the emulators go last.
+    app.onStopped(() => world.close());
     return {
       url: server.url,
       world,
@@ -96,11 +90,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       console: server,
       async close() {
         await server.close();
-        // Deliveries in flight still need the adapters (and a drill still times them); the emulators go last.
-        await herald.worker.stop();
-        for (const a of adapters) await a.stop();
-        await herald.close();
-        await world.close();
+        await app.stop();
       },
     };
   } catch (err) {

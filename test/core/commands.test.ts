@@ -107,7 +107,10 @@ describe('approvals and policies', () => {
     expect(edited.text).toContain('Revision 2 of #1; earlier approvals no longer count.');
     expect(edited.text).toContain('Approvals: 0 of 2');
     expect(edited.text).toContain('Next update: by 16:00 UTC');
-    expect(h.chat.press('carol', 'approve', 1, 1).text).toBe('Draft #1 changed after that preview: it is now revision 2. Review the new preview with /show #1 and approve that one.');
+    // The stale press approves nothing; the presser is told why and shown the newest preview.
+    const stale = h.chat.press('carol', 'approve', 1, 1);
+    expect(stale.replies[0]).toEqual({ type: 'text', private: true, text: 'Draft #1 changed after that preview: it is now revision 2. Review the new preview with /show #1 and approve that one.' });
+    expect(stale.replies[1]).toMatchObject({ type: 'preview', view: { draftId: 1, revision: { number: 2 }, approvals: { names: [] } } });
     expect(h.chat.press('bob', 'approve', 1, 2).text).toBe('bob approved #1 (1 of 2); it needs 1 more.');
     expect(h.chat.press('carol', 'approve', 1, 2).outcome.broadcastId).toBeDefined();
   });

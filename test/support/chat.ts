@@ -1,8 +1,8 @@
 import type { Herald } from '../../src/app';
 import type { ChatPlatform } from '../../src/config/types';
 import type { ChatEvent, CommandOutcome, Reply } from '../../src/core/commands/types';
-import { headerText } from '../../src/core/drafts/view';
-import { recordSent } from '../../src/core/outbox';
+import { headerText } from '../../src/core/previews/view';
+import { recordSent } from '../../src/core/sent';
 import { CAST, COMMS } from './cast';
 
 
@@ -37,11 +37,11 @@ export class MemoryChat {
 
   say(user: string, text: string, opts: { chatId?: string; edited?: boolean; eventId?: string; anonymous?: boolean; roleIds?: string[] } = {}): Said {
     const m = /^\/(\w+)(?:@\w+)?\s*([\s\S]*)$/.exec(text.trim());
-    return this.dispatch(user, { name: m?.[1] ?? '', args: m?.[2] ?? '', raw: text, via: 'command' }, opts);
+    return this.dispatch(user, { name: m?.[1] ?? '', args: { text: m?.[2] ?? '' }, raw: text, via: 'command' }, opts);
   }
 
   press(user: string, action: 'approve' | 'reject', draftId: number, revision: number, reason = ''): Said {
-    return this.dispatch(user, { name: action, args: `${draftId} ${reason}`.trim(), raw: `[${action} button #${draftId} r${revision}]`, via: 'button', revision }, {});
+    return this.dispatch(user, { name: action, args: { text: `${draftId} ${reason}`.trim() }, raw: `[${action} button #${draftId} r${revision}]`, via: 'button', revision }, {});
   }
 
   dispatch(user: string, input: Pick<ChatEvent, 'name' | 'args' | 'raw' | 'via'> & { revision?: number }, opts: { chatId?: string; edited?: boolean; eventId?: string; anonymous?: boolean; roleIds?: string[] }): Said {

@@ -10,13 +10,13 @@ import { editDraft } from '../drafts/edit';
 import { rejectDraft } from '../drafts/reject';
 import { retractDraft } from '../drafts/retract';
 import { PENDING, describeStatus } from '../drafts/states';
-import { buildView } from '../drafts/view';
+import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
 import { notFound } from '../errors';
 import { renderTemplate } from '../statement/render';
 import { retryFailed } from '../broadcast/retry';
 import { arg, defineCommand, usage } from './define';
-import { latestInfo } from './faq';
+import { latestInfo } from '../read/latest';
 import type { CommandDef, HandlerContext } from './types';
 
 const DRAFTING: Role[] = ['drafter'];

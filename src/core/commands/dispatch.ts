@@ -3,13 +3,16 @@ import { writeTx, type Tx } from '../../store/db';
 import { appendAudit } from '../../audit/append';
 import { SEVERITIES, type Severity } from '../../config/schema';
 import type { Core } from '../core';
-import { forbidden, HeraldError, invalidInput, notFound } from '../errors';
+import { HeraldError, invalidInput, notFound } from '../errors';
+import { StalePreview } from '../previews/stale';
+import { buildView } from '../previews/view';
+import { authorize } from './authorize';
 import { resolveIdentity, type Identity } from '../people';
 import { findTemplate } from '../templates/library';
 import { usage } from './define';
 import { COMMANDS } from './definitions';
-import { parseDraftId, parseVars, splitArgs } from './parse';
-import type { ArgTypes, ChatEvent, CommandDef, CommandOutcome } from './types';
+import { parseDraftId, parseVars, splitArgs, splitCommandText } from './parse';
+import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } from './types';
 
 /**
  * The one entry point both chat platforms call. Receipt, audit, checks and the command's change
@@ -41,7 +44,10 @@ export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
     } catch (err) {
       if (!(err instanceof HeraldError)) throw err;
       appendAudit(tx, { type: 'command.refused', ...base, data: { command: event.name, code: err.code, reason: err.message } });
-      return { replies: [{ type: 'text', text: err.message, private: true }] };
+      const refusal = { type: 'text' as const, text: err.message, private: true };
+      // A press under an out-of-date preview: the presser is shown what is up for approval now.
+      if (err instanceof StalePreview) return { replies: [refusal, { type: 'preview', view: buildView(core, tx, err.draftId) }] };
+      return { replies: [refusal] };
     }
   });
 }
@@ -49,48 +55,50 @@ export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
 function run(core: Core, tx: Tx, event: ChatEvent, who: Identity): CommandOutcome {
   const def = COMMANDS[event.name.toLowerCase()];
   if (!def) throw invalidInput(`\`/${event.name}\` is not a herald command; /help lists the commands you may use.`);
-  if (event.edited) throw forbidden(`Edited messages do not run commands; send /${def.name} again as a new message.`);
-  if (def.commsOnly && core.config.comms[event.platform] !== event.chatId) {
-    throw forbidden(`/${def.name} works only in the private comms channel; send it there.`);
-  }
-  if (def.roles.length && !def.roles.some((r) => who.roles.has(r))) {
-    if (event.actor.anonymous) throw forbidden('Anonymous admins cannot use herald; turn off "Remain anonymous" and send the command as yourself.');
-    const mine = who.roles.size ? `your roles are ${[...who.roles].join(', ')}` : 'you have no herald role';
-    throw forbidden(`/${def.name} needs the ${def.roles.join(' or ')} role and ${mine}; ask an operator to add you in herald.config.yaml.`);
-  }
+  authorize(core.config, def, event, who);
   const args = parseArgs(core, def, event.args);
   return def.run({ core, tx, event, who }, args as never);
 }
 
-/** Reads the argument text in the order the command's data declares. */
-function parseArgs(core: Core, def: CommandDef, text: string): Record<string, unknown> {
+/**
+ * Reads the arguments in the order the command's data declares. Typed text is split first by the
+ * one text rule; structured input arrives split already, and both are then read the same way.
+ */
+function parseArgs(core: Core, def: CommandDef, input: CommandArgs): Record<string, unknown> {
+  const { fields, rest } = 'text' in input ? splitCommandText(def, input.text) : { fields: input.fields, rest: '' };
   const out: Record<string, unknown> = {};
   const use = usage(def);
-  let rest = text.trim();
   for (const spec of def.args) {
+    const given = fields[spec.name];
+    const value = typeof given === 'string' ? given.trim() : given;
     if (spec.kind === 'vars') {
-      const values = parseVars(splitArgs(rest), use);
+      const values = typeof value === 'object' ? checkVars(value, use) : value ? parseVars(splitArgs(value), use) : {};
       if (spec.required && Object.keys(values).length === 0) throw invalidInput(`/${def.name} needs ${spec.description}: ${use}.`);
       out[spec.name] = values;
-      rest = '';
       continue;
     }
+    if (typeof value === 'object') throw invalidInput(`/${def.name} takes one value for ${spec.name}: ${use}.`);
     if (spec.kind === 'text') {
-      if (spec.required && !rest) throw invalidInput(`/${def.name} needs ${spec.description}: ${use}.`);
-      out[spec.name] = rest || undefined;
-      rest = '';
+      if (spec.required && !value) throw invalidInput(`/${def.name} needs ${spec.description}: ${use}.`);
+      out[spec.name] = value || undefined;
       continue;
     }
-    const m = /^(\S+)\s*/.exec(rest);
-    if (!m) {
+    if (!value) {
       if (spec.required) throw invalidInput(`/${def.name} needs a ${spec.description}: ${use}.`);
       continue;
     }
-    out[spec.name] = single(core, spec.kind, m[1]!, use);
-    rest = rest.slice(m[0].length);
+    out[spec.name] = single(core, spec.kind, value, use);
   }
   if (rest) throw invalidInput(`/${def.name} does not take \`${rest}\`: ${use}.`);
   return out;
+}
+
+/** Values that came as fields (a form) keep them whole; only their names are checked, as typed ones are. */
+function checkVars(values: Record<string, string>, use: string): Record<string, string> {
+  return parseVars(
+    Object.entries(values).map(([name, value]) => `${name}=${value}`),
+    use,
+  );
 }
 
 function single(core: Core, kind: keyof ArgTypes, token: string, use: string): unknown {

@@ -1,4 +1,5 @@
 import { invalidInput } from '../errors';
+import type { CommandDef } from './types';
 
 /**
  * Splits a command's arguments on spaces, keeping quoted values whole. Phones type curly
@@ -60,4 +61,26 @@ export function parseDraftId(token: string | undefined, usage: string): number {
     );
   }
   return Number(m[1]);
+}
+
+/**
+ * Typed arguments by the command's data: one word for each single-valued argument in the order
+ * declared, the rest of the line for variables or free text. What is left over is returned for
+ * the caller to refuse in its own words.
+ */
+export function splitCommandText(def: Pick<CommandDef, 'args'>, text: string): { fields: Record<string, string>; rest: string } {
+  const fields: Record<string, string> = {};
+  let rest = text.trim();
+  for (const spec of def.args) {
+    if (spec.kind === 'vars' || spec.kind === 'text') {
+      if (rest) fields[spec.name] = rest;
+      rest = '';
+      continue;
+    }
+    const m = /^(\S+)\s*/.exec(rest);
+    if (!m) continue;
+    fields[spec.name] = m[1]!;
+    rest = rest.slice(m[0].length);
+  }
+  return { fields, rest };
 }

@@ -1,7 +1,7 @@
 import type { ChatPlatform, Role, Severity } from '../../config/types';
 import type { Core } from '../core';
 import type { Actor, Identity } from '../people';
-import type { DraftView } from '../drafts/view';
+import type { DraftView } from '../previews/view';
 import type { Rendered } from '../statement/render';
 import type { Template } from '../templates/library';
 import type { Tx } from '../../store/db';
@@ -15,14 +15,21 @@ export interface ChatEvent {
   actor: Actor;
   /** An edited message never runs a command. */
   edited?: boolean;
-  /** The command name without slash or @bot suffix, its argument text, and the raw text as received. */
+  /** The command name without slash or @bot suffix, its arguments, and the raw text as received (for the log). */
   name: string;
-  args: string;
+  args: CommandArgs;
   raw: string;
   via: 'command' | 'button';
   /** For buttons: the revision shown on the preview that was pressed. */
   revision?: number;
 }
+
+/**
+ * Typed text (Telegram, a console line) is read by the command layer's one text parser;
+ * structured input (Discord options, form fields) arrives already split, by argument name.
+ * A `vars` argument may be given as `name=value` text or as the values themselves.
+ */
+export type CommandArgs = { text: string } | { fields: Record<string, string | Record<string, string> | undefined> };
 
 export type Reply =
   | { type: 'text'; text: string; private?: boolean }

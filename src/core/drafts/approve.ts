@@ -3,6 +3,7 @@ import { appendAudit } from '../../audit/append';
 import type { Severity } from '../../config/types';
 import { conflict, forbidden } from '../errors';
 import { startBroadcast } from '../broadcast/start';
+import { StalePreview } from '../previews/stale';
 import { auditBase, type VerbContext } from './context';
 import { approversOf, getDraft, pendingRevision } from './load';
 
@@ -20,7 +21,7 @@ export function approveDraft(v: VerbContext, input: { draftId: number; revision?
   const draft = getDraft(v.tx, input.draftId);
   const rev = pendingRevision(v.tx, draft, 'approve');
   if (input.revision !== undefined && input.revision !== rev.number) {
-    throw conflict(`Draft #${draft.id} changed after that preview: it is now revision ${rev.number}. Review the new preview with /show #${draft.id} and approve that one.`);
+    throw new StalePreview(draft.id, `Draft #${draft.id} changed after that preview: it is now revision ${rev.number}. Review the new preview with /show #${draft.id} and approve that one.`);
   }
   if (rev.createdBy === v.who.key || draft.author === v.who.key) {
     throw forbidden(`You wrote ${rev.number > 1 ? `revision ${rev.number} of ` : ''}#${draft.id}, so your approval does not count; another approver has to approve it.`);

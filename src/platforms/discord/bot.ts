@@ -12,19 +12,20 @@ import {
   type RepliableInteraction,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import type { Herald } from '../../app';
+import type { Config } from '../../config/types';
 import type { ChatEvent } from '../../core/commands/types';
+import type { ChatPort, PreviewSubscription } from '../../core/port';
+import { decodeButton } from '../../core/previews/buttons';
 import type { Logger } from '../../util/log';
 import { redact } from '../../util/redact';
 import { suggestions } from './autocomplete';
-import { actorOf, chatEvent, commandInput, quoteValue } from './chat-event';
+import { actorOf, chatEvent, commandInput, typedValue } from './chat-event';
 import { ChatOut } from './chat-out';
 import { commandData, FAQ_MENU } from './commands';
-import { draftForm, draftModal, mayUse, PendingForms, rejectModal } from './modals';
-import { parseButtonId } from './preview';
+import { draftModal, PendingForms, rejectModal } from './modals';
 import type { ChannelDirectory } from './publisher';
-import { PreviewRefresher } from './refresh';
-import { acknowledge, Responder, type Ack } from './respond';
+import { discordSurface } from './surface';
+import { acknowledge, InteractionReplies, type Ack } from './interaction-replies';
 
 type Input = Pick<ChatEvent, 'name' | 'args' | 'raw' | 'via'> & { revision?: number };
 const PRIVATE = { flags: MessageFlags.Ephemeral } as const;
@@ -37,7 +38,8 @@ const STOP_WITHIN_MS = 10_000;
  */
 export class DiscordBot {
   private readonly chat: ChatOut;
-  private readonly previews: PreviewRefresher;
+  private previews: PreviewSubscription | undefined;
+  private readonly channels: ChannelDirectory;
   private readonly forms = new PendingForms();
   /** One interaction id at a time: a redelivered interaction waits for the first and then replays. */
   private readonly lanes = new Map<string, Promise<void>>();
@@ -45,12 +47,19 @@ export class DiscordBot {
 
   constructor(
     private readonly client: Client,
-    private readonly herald: Herald,
+    private readonly port: ChatPort,
+    private readonly config: Config,
     channels: ChannelDirectory,
     private readonly log: Logger,
   ) {
-    this.chat = new ChatOut(client, herald.core);
-    this.previews = new PreviewRefresher(herald.core, this.chat, channels, log);
+    this.chat = new ChatOut(client, config, port);
+    this.channels = channels;
+  }
+
+  /** The keeper's subscription once started; before that nothing is previewed here. */
+  private get kept(): PreviewSubscription {
+    if (!this.previews) throw new Error('the Discord bot was not started');
+    return this.previews;
   }
 
   private readonly onInteraction = (interaction: Interaction) => {
@@ -66,12 +75,8 @@ export class DiscordBot {
     this.inFlight.add(tracked);
   };
 
-  private readonly onDraftChanged = (draftId: number) => {
-    void this.previews.refresh(draftId);
-  };
-
   async start(): Promise<void> {
-    const discord = this.herald.core.config.discord!;
+    const discord = this.config.discord!;
     for (const guildId of discord.guildIds) {
       try {
         await this.client.rest.put(Routes.applicationGuildCommands(discord.applicationId, guildId), { body: commandData() });
@@ -81,28 +86,28 @@ export class DiscordBot {
         );
       }
     }
+    this.previews = this.port.previews(discordSurface(this.chat, this.channels), this.log);
     this.client.on(Events.InteractionCreate, this.onInteraction);
-    this.herald.core.events.on('draftChanged', this.onDraftChanged);
   }
 
   async stop(): Promise<void> {
     this.client.off(Events.InteractionCreate, this.onInteraction);
-    this.herald.core.events.off('draftChanged', this.onDraftChanged);
+    this.previews?.detach();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WITHIN_MS)));
-    await Promise.race([Promise.allSettled([...this.inFlight, this.previews.idle()]), bound]);
+    await Promise.race([Promise.allSettled([...this.inFlight, this.previews?.idle()]), bound]);
     clearTimeout(timer);
   }
 
   /** Resolves when no interaction or preview edit is in flight (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-    await this.previews.idle();
+    await this.previews?.idle();
   }
 
   private async route(i: Interaction): Promise<void> {
     if (i.isAutocomplete()) {
-      await i.respond(suggestions(this.herald.core, i)).catch((err: unknown) => this.log.debug({ err }, 'autocomplete answer refused'));
+      await i.respond(suggestions(this.port, i)).catch((err: unknown) => this.log.debug({ err }, 'autocomplete answer refused'));
     } else if (i.isChatInputCommand()) await this.command(i);
     else if (i.isButton()) await this.button(i);
     else if (i.isModalSubmit()) await this.modal(i);
@@ -118,20 +123,20 @@ export class DiscordBot {
       this.log.warn({ interaction: i.id, command: input.name }, 'a Discord interaction arrived after its 3 s deadline and was not run');
       return;
     }
-    const responder = new Responder(i, ack, this.chat, this.previews, this.log, replyTo);
+    const replies = new InteractionReplies(i, ack, this.chat, this.kept, this.log, replyTo);
     try {
-      const outcome = this.herald.handle(chatEvent(i, input));
-      if (!outcome.replay) await responder.deliver(outcome.replies);
+      const outcome = this.port.handle(chatEvent(i, input));
+      if (!outcome.replay) await replies.deliver(outcome.replies);
     } catch (err) {
       this.log.error({ err, interaction: i.id, command: input.name }, 'a Discord command failed');
-      await responder.privately(`herald could not finish /${input.name}; nothing was sent. Try again, and tell the operator if it keeps failing.`, 'reply').catch(() => undefined);
+      await replies.privately(`herald could not finish /${input.name}; nothing was sent. Try again, and tell the operator if it keeps failing.`, 'reply').catch(() => undefined);
     }
-    await responder.finish();
+    await replies.finish();
   }
 
   private async command(i: ChatInputCommandInteraction): Promise<void> {
-    if (i.commandName === 'draft' && mayUse(this.herald.core, 'draft', actorOf(i), i.channelId)) {
-      const form = draftForm(this.herald.core, i.options.getString('template') ?? '', i.options.getString('vars') ?? '');
+    if (i.commandName === 'draft' && this.port.mayRun('draft', actorOf(i), i.channelId)) {
+      const form = this.port.draftForm(i.options.getString('template') ?? '', i.options.getString('vars') ?? '');
       if (form) {
         this.forms.add(i.id, form);
         if ((await acknowledge(() => i.showModal(draftModal(`draft:${i.id}`, form)))) !== 'ok') this.forms.take(i.id);
@@ -142,18 +147,18 @@ export class DiscordBot {
   }
 
   private async button(i: ButtonInteraction): Promise<void> {
-    const press = parseButtonId(i.customId);
+    const press = decodeButton(i.customId);
     if (!press) {
       await acknowledge(() => i.deferUpdate());
       return;
     }
     const { action, draftId, revision } = press;
-    if (action === 'reject' && mayUse(this.herald.core, 'reject', actorOf(i), i.channelId)) {
+    if (action === 'reject' && this.port.mayRun('reject', actorOf(i), i.channelId)) {
       await acknowledge(() => i.showModal(rejectModal(`rejectwhy:${draftId}:${revision}`, draftId)));
       return;
     }
     // Anyone else's press still goes to the command layer, which refuses it and logs that.
-    await this.run(i, () => i.deferReply(PRIVATE), { name: action, args: String(draftId), raw: `[${action} button #${draftId} r${revision}]`, via: 'button', revision });
+    await this.run(i, () => i.deferReply(PRIVATE), { name: action, args: { fields: { draft: String(draftId) } }, raw: `[${action} button #${draftId} r${revision}]`, via: 'button', revision });
   }
 
   private async modal(i: ModalSubmitInteraction): Promise<void> {
@@ -161,7 +166,7 @@ export class DiscordBot {
     if (reject) {
       const [draftId, revision] = [Number(reject[1]), Number(reject[2])];
       const reason = i.fields.getTextInputValue('reason').trim();
-      await this.run(i, () => i.deferReply(PRIVATE), { name: 'reject', args: `${draftId} ${reason}`, raw: `[reject button #${draftId} r${revision}] ${reason}`, via: 'button', revision });
+      await this.run(i, () => i.deferReply(PRIVATE), { name: 'reject', args: { fields: { draft: String(draftId), reason } }, raw: `[reject button #${draftId} r${revision}] ${reason}`, via: 'button', revision });
       return;
     }
     const key = /^draft:(\d+)$/.exec(i.customId)?.[1];
@@ -173,33 +178,24 @@ export class DiscordBot {
     }
     const values = { ...form.values };
     for (const name of form.missing) values[name] = i.fields.getTextInputValue(name);
-    const pairs: string[] = [];
-    for (const [name, value] of Object.entries(values)) {
-      const quoted = quoteValue(value);
-      if (quoted === null) {
-        await this.privateOnly(i, `The value of \`${name}\` contains every kind of quote herald reads (" ' “ ‘); remove one kind and run /draft again.`);
-        return;
-      }
-      pairs.push(`${name}=${quoted}`);
-    }
-    const filled = form.missing.map((n) => `${n}=${quoteValue(values[n] ?? '')}`).join(' ');
+    const filled = form.missing.map((n) => `${n}=${typedValue(values[n] ?? '')}`).join(' ');
     const raw = `/draft template:${form.template.id}${form.typed ? ` vars:${form.typed}` : ''} [form] ${filled}`;
-    await this.run(i, () => i.deferReply(PRIVATE), { name: 'draft', args: [form.template.id, ...pairs].join(' '), raw, via: 'command' });
+    await this.run(i, () => i.deferReply(PRIVATE), { name: 'draft', args: { fields: { template: form.template.id, values } }, raw, via: 'command' });
   }
 
   private async privateOnly(i: RepliableInteraction, text: string): Promise<void> {
     const ack: Ack = await acknowledge(() => i.deferReply(PRIVATE));
     if (ack === 'expired') return;
-    await new Responder(i, ack, this.chat, this.previews, this.log).privately(text, 'reply');
+    await new InteractionReplies(i, ack, this.chat, this.kept, this.log).privately(text, 'reply');
   }
 
   /** A moderator picks the entry; the answer then goes through /faq like a typed one. */
   private async faqMenu(i: MessageContextMenuCommandInteraction): Promise<void> {
     const ack = await acknowledge(() => i.deferReply(PRIVATE));
     if (ack !== 'ok') return;
-    const topics = [...this.herald.core.library.faq.values()].slice(0, 25);
+    const topics = this.port.suggest({ command: 'faq', arg: 'topic', typed: '', actor: actorOf(i), chatId: i.channelId }).slice(0, 25);
     if (!topics.length) {
-      await new Responder(i, ack, this.chat, this.previews, this.log).privately('There are no FAQ entries yet; add them to templates/faq/.', 'reply');
+      await new InteractionReplies(i, ack, this.chat, this.kept, this.log).privately('There are no FAQ entries yet; add them to templates/faq/.', 'reply');
       return;
     }
     const content = 'Answer this message with which FAQ entry?';
@@ -214,7 +210,7 @@ export class DiscordBot {
               type: ComponentType.StringSelect,
               custom_id: `faq:${i.targetId}`,
               placeholder: 'FAQ entry',
-              options: topics.map((t) => ({ label: t.name, value: t.name, description: t.title.slice(0, 100) })),
+              options: topics.map((t) => ({ label: t.label, value: t.value, description: t.detail.slice(0, 100) })),
             },
           ],
         },
@@ -226,6 +222,6 @@ export class DiscordBot {
   private async faqPick(i: StringSelectMenuInteraction): Promise<void> {
     const target = i.customId.slice('faq:'.length);
     const topic = i.values[0] ?? '';
-    await this.run(i, () => i.deferUpdate(), { name: 'faq', args: topic, raw: `[${FAQ_MENU}: ${topic} → message ${target}]`, via: 'button' }, target);
+    await this.run(i, () => i.deferUpdate(), { name: 'faq', args: { fields: { topic } }, raw: `[${FAQ_MENU}: ${topic} → message ${target}]`, via: 'button' }, target);
   }
 }

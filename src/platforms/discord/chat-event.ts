@@ -31,20 +31,19 @@ export function chatEvent(interaction: Interaction, input: Pick<ChatEvent, 'name
 }
 
 /**
- * A slash command as the command layer reads text: option values in the order the command's
- * data declares them (`/draft template:sev1/x vars:a=b` → `sev1/x a=b`), and a readable raw
- * rendering with the option names, for the log.
+ * A slash command as the command layer reads structured input: each option's value under the
+ * name of the argument it fills, and a readable raw rendering with the option names, for the log.
  */
 export function commandInput(interaction: ChatInputCommandInteraction): Pick<ChatEvent, 'name' | 'args' | 'raw' | 'via'> {
   const given = interaction.options.data;
   const def = COMMANDS[interaction.commandName];
-  const value = (name: string) => {
-    const v = given.find((o) => o.name === name)?.value;
-    return v === undefined || v === null ? '' : String(v).trim();
-  };
-  const args = def ? def.args.map((spec) => value(optionName(spec))).filter(Boolean) : given.map((o) => String(o.value ?? ''));
+  const fields: Record<string, string> = {};
+  for (const spec of def?.args ?? []) {
+    const v = given.find((o) => o.name === optionName(spec))?.value;
+    if (v !== undefined && v !== null && String(v).trim()) fields[spec.name] = String(v).trim();
+  }
   const raw = [`/${interaction.commandName}`, ...given.map((o) => `${o.name}:${String(o.value ?? '')}`)].join(' ');
-  return { name: interaction.commandName, args: args.join(' '), raw, via: 'command' };
+  return { name: interaction.commandName, args: { fields }, raw, via: 'command' };
 }
 
 const QUOTES: Array<[string, string[]]> = [
@@ -55,14 +54,15 @@ const QUOTES: Array<[string, string[]]> = [
 ];
 
 /**
- * A value written so that the command layer's parser reads it back unchanged: bare when it can
- * be, otherwise in the first kind of quote that does not occur inside it.
+ * A form value as the log shows it, the way a member would have typed it: bare when it can be,
+ * otherwise in the first kind of quote that does not occur inside it. Only for reading; the
+ * values themselves reach the command layer as fields.
  */
-export function quoteValue(value: string): string | null {
+export function typedValue(value: string): string {
   if (value !== '' && !/\s/.test(value) && !/^["'“”‘’„]/.test(value)) return value;
   for (const [open, closers] of QUOTES) {
     const close = closers[0]!;
     if (!closers.some((c) => value.includes(c))) return `${open}${value}${close}`;
   }
-  return null;
+  return JSON.stringify(value);
 }

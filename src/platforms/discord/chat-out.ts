@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Routes, type APIMessage, type Client, type RESTPatchAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import type { Core } from '../../core/core';
-import { recordSent, type SentRecord } from '../../core/outbox';
+import type { Config } from '../../config/types';
+import type { ChatPort, SentExtra, SentRecord } from '../../core/port';
 import { DISCORD_LIMIT } from '../../core/render/discord';
 
 const NO_MENTIONS = { parse: [] as [] };
@@ -14,7 +14,8 @@ const NO_MENTIONS = { parse: [] as [] };
 export class ChatOut {
   constructor(
     private readonly client: Client,
-    private readonly core: Core,
+    private readonly config: Config,
+    private readonly port: ChatPort,
   ) {}
 
   post(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<APIMessage> {
@@ -30,11 +31,11 @@ export class ChatOut {
 
   /** The bound on one request, for the sentence a timeout turns into. */
   get timeoutMs(): number {
-    return this.core.config.delivery.request_timeout_ms;
+    return this.config.delivery.request_timeout_ms;
   }
 
-  record(sent: Omit<SentRecord, 'platform'>, extra?: Parameters<typeof recordSent>[2]): void {
-    recordSent(this.core, { platform: 'discord', ...sent }, extra);
+  record(sent: Omit<SentRecord, 'platform'>, extra?: SentExtra): void {
+    void this.port.recordSent({ platform: 'discord', ...sent }, extra);
   }
 }
 

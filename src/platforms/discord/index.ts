@@ -1,5 +1,5 @@
 import type { AdapterFactory, PlatformAdapter } from '../types';
-import type { Herald } from '../../app';
+import type { ChatPort } from '../../core/port';
 import { registerSecret } from '../../util/redact';
 import { DiscordBot } from './bot';
 import { connect, createClient } from './client';
@@ -34,8 +34,8 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
   return {
     platform: 'discord',
     publisher,
-    async attach(herald: Herald) {
-      bot = new DiscordBot(client, herald, directory, log);
+    async attach(port: ChatPort) {
+      bot = new DiscordBot(client, port, config, directory, log);
       await bot.start();
     },
     async idle() {

@@ -1,61 +1,10 @@
 import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData } from 'discord.js';
-import type { Core } from '../../core/core';
-import { usage } from '../../core/commands/define';
-import { COMMANDS } from '../../core/commands/definitions';
-import { parseVars, splitArgs } from '../../core/commands/parse';
-import type { Actor } from '../../core/people';
-import { resolveIdentity } from '../../core/people';
+import type { DraftForm } from '../../core/commands/forms';
 import { MAX_VALUE_LENGTH } from '../../core/statement/values';
-import { findTemplate, type Template } from '../../core/templates/library';
 
-/** A modal holds at most five inputs. */
-export const MODAL_FIELDS = 5;
 const FORM_TTL_MS = 15 * 60_000;
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-
-/**
- * Whether herald would run this command for this member here, read from the command's data. Only
- * used to choose between asking in a form and answering at once: the command layer still decides
- * on the command itself, and its refusal is what a member who may not act sees.
- */
-export function mayUse(core: Core, name: string, actor: Actor, chatId: string): boolean {
-  const def = COMMANDS[name];
-  if (!def) return false;
-  if (def.commsOnly && core.config.comms.discord !== chatId) return false;
-  const who = resolveIdentity(core.config, actor);
-  return def.roles.length === 0 || def.roles.some((r) => who.roles.has(r));
-}
-
-export interface DraftForm {
-  template: Template;
-  values: Record<string, string>;
-  missing: string[];
-  /** What the member typed, for the log. */
-  typed: string;
-}
-
-/**
- * A `/draft` whose required variables are missing but fit one form. Anything else (no such
- * template, a malformed or unknown variable, nothing missing, too many missing) goes to the
- * command layer, which answers with the sentence for it.
- */
-export function draftForm(core: Core, templateToken: string, varsText: string): DraftForm | null {
-  const template = findTemplate(core.library, templateToken);
-  if (!template || template.kind !== 'template') return null;
-  let values: Record<string, string>;
-  try {
-    values = parseVars(splitArgs(varsText), usage(COMMANDS.draft!));
-  } catch {
-    return null;
-  }
-  if (Object.keys(values).some((n) => !template.variables[n])) return null;
-  const missing = Object.entries(template.variables)
-    .filter(([n, spec]) => spec.required && !(values[n] ?? '').trim())
-    .map(([n]) => n);
-  if (missing.length === 0 || missing.length > MODAL_FIELDS) return null;
-  return { template, values, missing, typed: varsText };
-}
 
 export function draftModal(customId: string, form: DraftForm): APIModalInteractionResponseCallbackData {
   return {

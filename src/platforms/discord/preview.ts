@@ -1,32 +1,20 @@
 import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIComponentInMessageActionRow, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import { headerText, xThreadText, type DraftView } from '../../core/drafts/view';
+import { currentFace, type HeaderFace } from '../../core/previews/keeper';
+import { xThreadText, type DraftView } from '../../core/previews/view';
 import { DISCORD_LIMIT } from '../../core/render/discord';
 import { codeBlocks, splitText } from './chat-out';
 
-export interface ButtonPress {
-  action: 'approve' | 'reject';
-  draftId: number;
-  revision: number;
-}
-
-/** Button data carries the draft and the revision shown, so a press on an outdated preview is refused by the core. */
-export const buttonId = (action: ButtonPress['action'], draftId: number, revision: number) => `${action}:${draftId}:${revision}`;
-
-export function parseButtonId(customId: string): ButtonPress | null {
-  const m = /^(approve|reject):(\d{1,9}):(\d{1,9})$/.exec(customId);
-  return m ? { action: m[1] as ButtonPress['action'], draftId: Number(m[2]), revision: Number(m[3]) } : null;
-}
-
-export function buttons(view: DraftView): APIActionRowComponent<APIComponentInMessageActionRow>[] {
-  if (!view.awaitingApproval) return [];
-  const r = view.revision.number;
+/** Discord's rendering of the core's preview buttons. */
+export function buttons(face: Pick<HeaderFace, 'view' | 'buttons'>): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (!face.buttons.length) return [];
   return [
     {
       type: ComponentType.ActionRow,
-      components: [
-        { type: ComponentType.Button, style: ButtonStyle.Success, label: `Approve #${view.draftId}`, custom_id: buttonId('approve', view.draftId, r) },
-        { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Reject', custom_id: buttonId('reject', view.draftId, r) },
-      ],
+      components: face.buttons.map((b) =>
+        b.action === 'approve'
+          ? { type: ComponentType.Button, style: ButtonStyle.Success, label: `Approve #${face.view.draftId}`, custom_id: b.id }
+          : { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Reject', custom_id: b.id },
+      ),
     },
   ];
 }
@@ -36,22 +24,14 @@ const clip = (text: string) => {
   return chars.length <= DISCORD_LIMIT ? text : `${chars.slice(0, DISCORD_LIMIT - 1).join('')}…`;
 };
 
-/**
- * The preview header: the core's plain-text header, plus what happened after a post went up
- * (not published to following servers, not pinned), which the core keeps as the delivery's note.
- */
-export function headerContent(view: DraftView): string {
-  return clip(headerText(view));
+/** A header as Discord shows it: the core's text, clipped to one message, and its buttons (none on an older preview). */
+export function headerMessage(face: HeaderFace): { content: string; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
+  return { content: clip(face.text), components: buttons(face) };
 }
 
-/** An older preview of a draft: the newest one below carries the state and the buttons. */
-export function supersededContent(view: DraftView, newest: string | undefined): string {
-  return clip(`#${view.draftId} · ${view.templateId} — ${view.title}\nThis preview is out of date: #${view.draftId} is at revision ${view.revision.number}, ${view.statusText}. The current preview: ${newest ?? 'below'}`);
-}
-
-/** The header is posted without link previews, so the ✅ links stay one line each. */
+/** A new header is posted without link previews, so the ✅ links stay one line each. */
 export function headerBody(view: DraftView): RESTPostAPIChannelMessageJSONBody {
-  return { content: headerContent(view), components: buttons(view), flags: MessageFlags.SuppressEmbeds };
+  return { ...headerMessage(currentFace(view)), flags: MessageFlags.SuppressEmbeds };
 }
 
 /**

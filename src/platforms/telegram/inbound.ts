@@ -1,6 +1,7 @@
 import type { CallbackQuery, Chat, Message, Update, User } from 'telegraf/types';
 import type { ChatEvent } from '../../core/commands/types';
 import { COMMANDS } from '../../core/commands/definitions';
+import { decodeButton } from '../../core/previews/buttons';
 import type { Actor } from '../../core/people';
 import { displayName } from './format';
 
@@ -45,9 +46,8 @@ export interface BotIdentity {
 /** Accounts Telegram uses for a group's anonymous admins, channel posts and linked-channel forwards. */
 const STAND_INS = new Set([1087968824, 136817688, 777000]);
 const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)/;
-const BUTTON = /^(approve|reject):(\d{1,9}):(\d{1,6})$/;
 /** The reject prompt's wording; a reply to it carries the reason. Built and read only here. */
-const PROMPT = /why are you rejecting #(\d{1,9}) \(revision (\d{1,6})\)\?/;
+const PROMPT = /why are you rejecting #(\d{1,9}) \(revision (\d{1,9})\)\?/;
 
 export function reasonPrompt(name: string, draftId: number, revision: number): { mention: string; rest: string } {
   return { mention: name, rest: `, why are you rejecting #${draftId} (revision ${revision})? Reply to this message with the reason.` };
@@ -108,11 +108,11 @@ function fromMessage(updateId: number, message: Message, bot: BotIdentity, edite
     if (!ours && !isPrivate && origin.chatId !== bot.commsChatId) return { kind: 'ignore' };
     // Telegram's Start button sends /start: the help is the right first answer.
     const name = isPrivate && command.name === 'start' ? 'help' : command.name;
-    return { kind: 'event', event: { ...base, name, args: command.args, via: 'command' }, origin };
+    return { kind: 'event', event: { ...base, name, args: { text: command.args }, via: 'command' }, origin };
   }
   const prompt = !edited && !channel ? reasonFor(message, bot) : null;
   if (prompt) {
-    return { kind: 'event', event: { ...base, name: 'reject', args: `${prompt.draftId} ${text.trim()}`, via: 'button', revision: prompt.revision }, origin };
+    return { kind: 'event', event: { ...base, name: 'reject', args: { fields: { draft: String(prompt.draftId), reason: text.trim() } }, via: 'button', revision: prompt.revision }, origin };
   }
   return { kind: 'ignore' };
 }
@@ -132,8 +132,8 @@ function reasonFor(message: Message, bot: BotIdentity): { draftId: number; revis
 function fromButton(updateId: number, query: CallbackQuery): Intent {
   const message = query.message;
   const data = 'data' in query ? query.data : undefined;
-  const m = data ? BUTTON.exec(data) : null;
-  if (!message || !m || !data) return { kind: 'staleButton', origin: { chatId: message ? String(message.chat.id) : String(query.from.id), chatType: message?.chat.type ?? 'private', callbackQueryId: query.id } };
+  const press = data ? decodeButton(data) : null;
+  if (!message || !press || !data) return { kind: 'staleButton', origin: { chatId: message ? String(message.chat.id) : String(query.from.id), chatType: message?.chat.type ?? 'private', callbackQueryId: query.id } };
   const threadId = 'is_topic_message' in message && message.is_topic_message ? message.message_thread_id : undefined;
   const origin = {
     chatId: String(message.chat.id),
@@ -144,12 +144,11 @@ function fromButton(updateId: number, query: CallbackQuery): Intent {
     ...(threadId !== undefined ? { threadId } : {}),
   };
   const actor: Actor = { platform: 'telegram', userId: String(query.from.id), displayName: displayName(query.from) };
-  const draftId = Number(m[2]);
-  const revision = Number(m[3]);
-  if (m[1] === 'reject') return { kind: 'askReason', draftId, revision, data, origin, actor, updateId };
+  const { draftId, revision } = press;
+  if (press.action === 'reject') return { kind: 'askReason', draftId, revision, data, origin, actor, updateId };
   return {
     kind: 'event',
-    event: { platform: 'telegram', eventId: String(updateId), chatId: origin.chatId, actor, name: 'approve', args: String(draftId), raw: data, via: 'button', revision },
+    event: { platform: 'telegram', eventId: String(updateId), chatId: origin.chatId, actor, name: 'approve', args: { fields: { draft: String(draftId) } }, raw: data, via: 'button', revision },
     origin,
   };
 }

@@ -1,5 +1,5 @@
 import { Telegraf } from 'telegraf';
-import type { Herald } from '../../app';
+import type { ChatPort } from '../../core/port';
 import type { Logger } from '../../util/log';
 import { redact } from '../../util/redact';
 import type { AdapterFactory, PlatformAdapter } from '../types';
@@ -45,9 +45,9 @@ export async function createTelegramAdapterWith(config: Parameters<AdapterFactor
     get receiver() {
       return receiver;
     },
-    async attach(herald: Herald) {
+    async attach(port: ChatPort) {
       if (receiver) return;
-      receiver = await startReceiver({ bot, api, herald, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1' });
+      receiver = await startReceiver({ bot, api, port, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1' });
     },
     async stop() {
       await receiver?.stop();

@@ -1,12 +1,11 @@
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Config, Platform } from '../../config/types';
-import type { Core } from '../../core/core';
-import { buildView, headerText, xThreadText, type DraftView } from '../../core/drafts/view';
-import { previewsOf } from '../../core/outbox';
+import type { HeaderFace, PreviewSurface } from '../../core/port';
+import { xThreadText, type DraftView } from '../../core/previews/view';
 import { sleep } from '../../core/delivery/backoff';
-import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
 import { isMessageGone, isNotModified, isTelegramError, retryAfterMs, toHeraldError } from './errors';
+import { messageLink } from './links';
 import { bold, join, NO_LINK_PREVIEW, pack, plain, splitText, type OutText } from './format';
 import type { ChatSender } from './sender';
 
@@ -16,11 +15,15 @@ import type { ChatSender } from './sender';
  * platforms will receive it. The header is edited as things change; the statement is not.
  */
 
-export function keyboard(view: DraftView): InlineKeyboardMarkup | undefined {
-  if (!view.awaitingApproval) return undefined;
-  const tag = `${view.draftId}:${view.revision.number}`;
-  return { inline_keyboard: [[{ text: '✅ Approve', callback_data: `approve:${tag}` }, { text: '❌ Reject', callback_data: `reject:${tag}` }]] };
+type Header = { text: string; markup: InlineKeyboardMarkup | undefined };
+
+/** Telegram's rendering of the core's preview buttons; an older or closed preview has none. */
+export function keyboard(face: Pick<HeaderFace, 'buttons'>): InlineKeyboardMarkup | undefined {
+  if (!face.buttons.length) return undefined;
+  return { inline_keyboard: [face.buttons.map((b) => ({ text: b.action === 'approve' ? '✅ Approve' : '❌ Reject', callback_data: b.id }))] };
 }
+
+export const headerMessage = (face: HeaderFace): Header => ({ text: face.text, markup: keyboard(face) });
 
 /** The platforms the draft's severity posts to, in a fixed order. */
 export function platformsOf(config: Config, view: DraftView): Platform[] {
@@ -51,80 +54,35 @@ export function statementMessages(view: DraftView, platforms: Platform[]): OutTe
   return pack(pieces);
 }
 
-/** Keeps every Telegram preview header of a draft up to date; edits of one draft never overlap. */
-export class PreviewKeeper {
-  private readonly running = new Map<number, Promise<void>>();
-  private readonly dirty = new Set<number>();
-  /** What each header shows now, so an unchanged header is not edited. */
-  private readonly shown = new Map<string, string>();
-
-  constructor(
-    private readonly core: Core,
-    private readonly api: TelegramApi,
-    private readonly sender: ChatSender,
-    private readonly log: Logger,
-    private readonly stopping: AbortSignal,
-    private readonly track: (work: Promise<unknown>) => void,
-  ) {}
-
-  remember(chatId: string, messageId: number, view: DraftView): void {
-    this.shown.set(`${chatId}:${messageId}`, signature(view));
-  }
-
-  changed(draftId: number): void {
-    if (this.stopping.aborted) return;
-    if (this.running.has(draftId)) {
-      this.dirty.add(draftId);
-      return;
-    }
-    const run = this.refresh(draftId)
-      .catch((err: unknown) =>
-        this.log.warn({ err: toHeraldError(err, { method: 'editMessageText', where: 'the comms group', timeoutMs: this.api.requestTimeoutMs }), draftId }, 'a Telegram preview could not be updated'),
-      )
-      .finally(() => this.running.delete(draftId));
-    this.running.set(draftId, run);
-    this.track(run);
-  }
-
-  private async refresh(draftId: number): Promise<void> {
-    do {
-      this.dirty.delete(draftId);
-      const previews = previewsOf(this.core, draftId, 'telegram');
-      if (!previews.length) return;
-      const view = buildView(this.core, this.core.db, draftId);
-      for (const p of previews) await this.edit(p.chatId, Number(p.messageId), view);
-    } while (this.dirty.has(draftId) && !this.stopping.aborted);
-  }
-
-  private async edit(chatId: string, messageId: number, view: DraftView): Promise<void> {
-    const key = `${chatId}:${messageId}`;
-    const sig = signature(view);
-    if (this.shown.get(key) === sig) return;
-    const text = headerText(view);
-    const markup = keyboard(view);
-    // Without reply_markup Telegram removes the buttons, which is what a closed draft needs.
-    const payload = { chat_id: chatId, message_id: messageId, text, link_preview_options: NO_LINK_PREVIEW, ...(markup ? { reply_markup: markup } : {}) };
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        await this.api.call('editMessageText', payload);
-        this.shown.set(key, sig);
-        this.sender.record({ chatId, messageIds: [String(messageId)], text, kind: 'preview-update', draftId: view.draftId });
-        return;
-      } catch (error) {
-        if (isNotModified(error)) {
-          this.shown.set(key, sig);
-          return;
+/**
+ * What the core's preview keeper needs from Telegram. A 429 on an edit is waited out here
+ * (within delivery.max_wait_ms), since an edit has no worker to retry it.
+ */
+export function telegramSurface(api: TelegramApi, sender: ChatSender, maxWaitMs: number, stopping: AbortSignal): PreviewSurface<Header> {
+  return {
+    platform: 'telegram',
+    render: (face) => ({ text: face.text, body: headerMessage(face) }),
+    async edit(chatId, messageId, body) {
+      // Without reply_markup Telegram removes the buttons, which is what a closed or older preview needs.
+      const payload = { chat_id: chatId, message_id: Number(messageId), text: body.text, link_preview_options: NO_LINK_PREVIEW, ...(body.markup ? { reply_markup: body.markup } : {}) };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await api.call('editMessageText', payload);
+          return 'edited';
+        } catch (error) {
+          if (isNotModified(error)) return 'unchanged';
+          if (isMessageGone(error)) return 'gone';
+          const waitMs = isTelegramError(error) && error.code === 429 ? retryAfterMs(error) : undefined;
+          if (waitMs === undefined || waitMs > maxWaitMs || attempt === 3) {
+            throw toHeraldError(error, { method: 'editMessageText', where: 'the comms group', timeoutMs: api.requestTimeoutMs });
+          }
+          await sleep(waitMs, stopping);
         }
-        if (isMessageGone(error)) {
-          this.shown.set(key, sig);
-          return;
-        }
-        const waitMs = isTelegramError(error) && error.code === 429 ? retryAfterMs(error) : undefined;
-        if (waitMs === undefined || waitMs > this.core.config.delivery.max_wait_ms || attempt === 3) throw error;
-        await sleep(waitMs, this.stopping);
       }
-    }
-  }
+    },
+    async post(chatId, text) {
+      return String((await sender.send(chatId, plain(text))).message_id);
+    },
+    link: async (chatId, messageId) => messageLink({ id: Number(chatId) }, Number(messageId)),
+  };
 }
-
-const signature = (view: DraftView) => JSON.stringify([headerText(view), keyboard(view) ?? null]);

@@ -1,6 +1,6 @@
 import type { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
-import type { Herald } from '../../app';
+import type { ChatPort } from '../../core/port';
 import type { Config } from '../../config/types';
 import { sleep } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
@@ -11,8 +11,8 @@ import { isTelegramError, toHeraldError } from './errors';
 import type { BotIdentity } from './inbound';
 import { Lanes } from './lanes';
 import { Poller } from './poller';
-import { PreviewKeeper } from './previews';
-import { Responder } from './responder';
+import { telegramSurface } from './previews';
+import { TelegramReplies } from './replies';
 import { Router } from './router';
 import { ChatSender } from './sender';
 import { startWebhookServer, type WebhookServer } from './webhook';
@@ -23,7 +23,7 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'channel_post', 'ed
 export interface ReceiverDeps {
   bot: Telegraf;
   api: TelegramApi;
-  herald: Herald;
+  port: ChatPort;
   config: Config;
   log: Logger;
   stopping: AbortSignal;
@@ -54,24 +54,21 @@ async function startupCall<T>(api: TelegramApi, method: string, payload: Record<
 
 /** Connects the bot to herald: identity, command menu, preview upkeep, then polling or the webhook. */
 export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
-  const { bot, api, herald, config, log, stopping } = deps;
+  const { bot, api, port, config, log, stopping } = deps;
   const me = await startupCall<UserFromGetMe>(api, 'getMe', {}, stopping);
   // telegraf matches /command@name against botInfo; set it here so launch-time getMe is never needed.
   bot.botInfo = me;
   const identity: BotIdentity = { id: me.id, username: me.username, ...(config.comms.telegram ? { commsChatId: config.comms.telegram } : {}) };
 
   const lanes = new Lanes(log);
-  const sender = new ChatSender(api, herald.core, stopping);
-  const previews = new PreviewKeeper(herald.core, api, sender, log, stopping, (w) => lanes.track(w));
-  const responder = new Responder(herald.core, api, sender, lanes, previews, identity, log);
-  const router = new Router(herald, responder, sender, lanes, identity, log);
+  const sender = new ChatSender(api, port, config.delivery.max_wait_ms, stopping);
+  const previews = port.previews(telegramSurface(api, sender, config.delivery.max_wait_ms, stopping), log);
+  const replies = new TelegramReplies(config, api, sender, lanes, previews, identity, log);
+  const router = new Router(port, replies, sender, lanes, identity, log);
   bot.use((ctx) => router.route(ctx.update));
   const handle = async (update: Update) => {
     await bot.handleUpdate(update);
   };
-
-  const onChange = (draftId: number) => previews.changed(draftId);
-  herald.core.events.on('draftChanged', onChange);
 
   for (const menu of commandMenus(config.comms.telegram)) {
     await api.call('setMyCommands', menu).catch((err: unknown) =>
@@ -89,6 +86,7 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
       await startupCall(api, 'setWebhook', { url: webhook.url, secret_token: webhook.secret, allowed_updates: ALLOWED_UPDATES, max_connections: 1 }, stopping);
     } catch (err) {
       await server.close();
+      previews.detach();
       throw err;
     }
     log.info({ port: server.port }, 'Telegram webhook registered');
@@ -104,7 +102,8 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
     async stop() {
       await poller?.stop();
       await server?.close();
-      herald.core.events.off('draftChanged', onChange);
+      previews.detach();
+      lanes.track(previews.idle());
       await lanes.idle(Math.min(10_000, config.delivery.request_timeout_ms * 2));
     },
   };

@@ -1,12 +1,11 @@
 import type { Update } from 'telegraf/types';
-import type { Herald } from '../../app';
 import type { ChatEvent } from '../../core/commands/types';
-import { resolveIdentity } from '../../core/people';
+import type { ChatPort } from '../../core/port';
 import type { Logger } from '../../util/log';
 import type { OutEntity } from './format';
 import { readUpdate, reasonPrompt, type BotIdentity, type Intent, type Origin } from './inbound';
 import type { Lanes } from './lanes';
-import type { Responder } from './responder';
+import type { TelegramReplies } from './replies';
 import type { ChatSender } from './sender';
 
 const REMOVED = new Set(['kicked', 'left']);
@@ -21,8 +20,8 @@ export class Router {
   private readonly asked = new Set<number>();
 
   constructor(
-    private readonly herald: Herald,
-    private readonly responder: Responder,
+    private readonly port: ChatPort,
+    private readonly replies: TelegramReplies,
     private readonly sender: ChatSender,
     private readonly lanes: Lanes,
     private readonly bot: BotIdentity,
@@ -37,7 +36,7 @@ export class Router {
       case 'askReason':
         return this.askReason(intent);
       case 'staleButton':
-        return this.responder.answerButton(intent.origin.callbackQueryId, intent.origin.chatId, 'This button no longer applies; send /show with the draft id for the current preview.', true);
+        return this.replies.answerButton(intent.origin.callbackQueryId, intent.origin.chatId, 'This button no longer applies; send /show with the draft id for the current preview.', true);
       case 'membership':
         return this.membership(intent);
       case 'ignore':
@@ -48,12 +47,12 @@ export class Router {
   private run(event: ChatEvent, origin: Origin): void {
     let outcome;
     try {
-      outcome = this.herald.handle(event);
+      outcome = this.port.handle(event);
     } catch (err) {
       this.log.error({ err, command: event.name, chat: event.chatId }, 'herald could not handle a Telegram command');
       outcome = { replies: [{ type: 'text' as const, text: 'herald hit an internal error and did not run this command; the operator log has the details.', private: true }] };
     }
-    this.responder.respond(outcome, origin);
+    this.replies.respond(outcome, origin);
   }
 
   private askReason(intent: Extract<Intent, { kind: 'askReason' }>): void {
@@ -61,13 +60,12 @@ export class Router {
     this.asked.add(intent.updateId);
     if (this.asked.size > 1000) this.asked.delete(this.asked.values().next().value!);
     const { origin, draftId, revision } = intent;
-    const who = resolveIdentity(this.herald.core.config, intent.actor);
-    if (origin.chatId !== this.herald.core.config.comms.telegram || !who.roles.has('approver')) {
+    if (!this.port.mayRun('reject', intent.actor, origin.chatId)) {
       // herald refuses it with its usual words and logs it; asking for a reason would be pointless.
-      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: String(draftId), raw: intent.data, via: 'button', revision };
+      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: { fields: { draft: String(draftId) } }, raw: intent.data, via: 'button', revision };
       return this.run(event, origin);
     }
-    this.responder.answerButton(origin.callbackQueryId, origin.chatId, `Reply to herald's question with the reason for rejecting #${draftId}.`, false);
+    this.replies.answerButton(origin.callbackQueryId, origin.chatId, `Reply to herald's question with the reason for rejecting #${draftId}.`, false);
     this.lanes.run(origin.chatId, 'reason prompt', async () => {
       const { mention, rest } = reasonPrompt(intent.actor.displayName, draftId, revision);
       const entities: OutEntity[] = [{ type: 'text_mention', offset: 0, length: mention.length, user: origin.user }];

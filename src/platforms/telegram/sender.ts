@@ -1,7 +1,6 @@
 import type { InlineKeyboardMarkup, ForceReply, Message } from 'telegraf/types';
 import { sleep } from '../../core/delivery/backoff';
-import type { Core } from '../../core/core';
-import { recordSent, type SentRecord } from '../../core/outbox';
+import type { ChatPort, SentExtra, SentRecord } from '../../core/port';
 import { isTelegramError, retryAfterMs, toHeraldError } from './errors';
 import { NO_LINK_PREVIEW, type OutText } from './format';
 import type { TelegramApi } from './api';
@@ -22,7 +21,9 @@ export interface SendOptions {
 export class ChatSender {
   constructor(
     private readonly api: TelegramApi,
-    private readonly core: Core,
+    private readonly port: ChatPort,
+    /** The longest wait for a 429 herald accepts (delivery.max_wait_ms). */
+    private readonly maxWaitMs: number,
     private readonly stopping: AbortSignal,
   ) {}
 
@@ -32,7 +33,7 @@ export class ChatSender {
     if (opts.replyTo !== undefined) payload.reply_parameters = { message_id: opts.replyTo, allow_sending_without_reply: true };
     if (opts.markup) payload.reply_markup = opts.markup;
     if (opts.threadId !== undefined) payload.message_thread_id = opts.threadId;
-    const maxWaitMs = this.core.config.delivery.max_wait_ms;
+    const maxWaitMs = this.maxWaitMs;
     const where = chat.startsWith('-') || chat.startsWith('@') ? `chat ${chat}` : `user ${chat}`;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -47,8 +48,8 @@ export class ChatSender {
     }
   }
 
-  record(sent: Omit<SentRecord, 'platform'>, extra?: Parameters<typeof recordSent>[2]): void {
-    recordSent(this.core, { platform: 'telegram', ...sent }, extra);
+  record(sent: Omit<SentRecord, 'platform'>, extra?: SentExtra): void {
+    void this.port.recordSent({ platform: 'telegram', ...sent }, extra);
   }
 
   /** Sends and records in one step. */

@@ -1,6 +1,7 @@
 import { SEVERITIES } from '../../config/schema';
 import { usage } from '../../core/commands/define';
 import { COMMANDS } from '../../core/commands/definitions';
+import { splitCommandText } from '../../core/commands/parse';
 import { optionName } from '../../platforms/discord/commands';
 
 export type DiscordInput =
@@ -14,9 +15,9 @@ export type DiscordInput =
 /**
  * Reads a line typed in the console's Discord composer the way a member fills in herald's slash
  * command: `/draft sev1/x a=b c="d e"` becomes /draft with template `sev1/x` and vars `a=b c="d e"`.
- * Options are taken in the order the command's data declares them, with the command layer's own
- * rule (one word per option, the rest of the line for variables and free text), so the command
- * reaches herald exactly as if the member had typed it in Discord.
+ * The words go to options by the command layer's own text rule (one word per option, the rest of
+ * the line for variables and free text), so the command reaches herald exactly as if the member
+ * had typed it in Discord; what Discord's client itself refuses is refused here.
  */
 export function discordInput(line: string): DiscordInput {
   const text = line.trim();
@@ -26,26 +27,19 @@ export function discordInput(line: string): DiscordInput {
   const def = COMMANDS[name];
   if (!m || !def) return { kind: 'refused', message: `Discord has no /${name || text.slice(1)} command from herald here; /help lists herald's commands.` };
   const use = usage(def);
+  const { fields, rest } = splitCommandText(def, m[2]!);
   const options: Record<string, string> = {};
-  let rest = m[2]!.trim();
   for (const spec of def.args) {
     const option = optionName(spec);
-    if (spec.kind === 'vars' || spec.kind === 'text') {
-      if (rest) options[option] = rest;
-      else if (spec.required) return { kind: 'refused', message: `Discord needs the ${option} option before it sends /${name}: ${use}` };
-      rest = '';
-      continue;
-    }
-    const word = /^(\S+)\s*/.exec(rest);
-    if (!word) {
+    const value = fields[spec.name];
+    if (value === undefined) {
       if (spec.required) return { kind: 'refused', message: `Discord needs the ${option} option before it sends /${name}: ${use}` };
       continue;
     }
-    if (spec.kind === 'severity' && !(SEVERITIES as readonly string[]).includes(word[1]!)) {
+    if (spec.kind === 'severity' && !(SEVERITIES as readonly string[]).includes(value)) {
       return { kind: 'refused', message: `Discord offers only ${SEVERITIES.join(', ')} for the ${option} option of /${name}.` };
     }
-    options[option] = word[1]!;
-    rest = rest.slice(word[0].length);
+    options[option] = value;
   }
   if (rest) return { kind: 'refused', message: `/${name} has no option for “${rest}”: ${use}` };
   return { kind: 'command', name, options };

@@ -1,10 +1,9 @@
-import { desc } from 'drizzle-orm';
 import type { Herald } from '../../app';
 import type { StoredMessage as DiscordMessage } from '@herald/emulators/discord';
 import type { StoredMessage as TelegramMessage } from '@herald/emulators/telegram';
 import type { ThreadNode } from '@herald/emulators/x';
-import { buildView, DELIVERY_ICON } from '../../core/drafts/view';
-import { drafts } from '../../store/schema';
+import { deliveryLine } from '../../core/previews/view';
+import { recentDraftViews } from '../../core/read/drafts';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, type World } from '../world';
 import type { FaultPanel } from './faults';
 
@@ -97,10 +96,7 @@ const OPEN_DRAFTS_SHOWN = 8;
 
 /** Every draft's state and each delivery's, newest first: the console's deliveries panel. */
 function deliveryPanel(herald: Herald) {
-  const { core } = herald;
-  const rows = core.db.select({ id: drafts.id }).from(drafts).orderBy(desc(drafts.id)).limit(OPEN_DRAFTS_SHOWN).all();
-  return rows.map(({ id }) => {
-    const v = buildView(core, core.db, id);
+  return recentDraftViews(herald.core, OPEN_DRAFTS_SHOWN).map((v) => {
     return {
       id: v.draftId,
       templateId: v.templateId,
@@ -111,15 +107,8 @@ function deliveryPanel(herald: Herald) {
       revision: v.revision.number,
       approvals: v.awaitingApproval ? { names: v.approvals.names, need: v.approvals.need } : null,
       broadcastKind: v.broadcastKind,
-      deliveries: v.deliveries.map((d) => ({
-        targetId: d.targetId,
-        platform: d.platform,
-        status: d.status,
-        icon: DELIVERY_ICON[d.status] ?? '•',
-        link: d.link,
-        attempts: d.attempts,
-        detail: d.status === 'sent' ? (d.notes ? `sent; ${d.notes}` : 'sent') : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'sending') : `${d.error ?? 'failed'}; ${d.next}`,
-      })),
+      // The same words as every chat preview's delivery lines.
+      deliveries: v.deliveries.map((d) => ({ targetId: d.targetId, platform: d.platform, status: d.status, link: d.link, attempts: d.attempts, ...deliveryLine(d) })),
     };
   });
 }

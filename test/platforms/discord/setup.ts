@@ -75,7 +75,7 @@ export async function startDiscord(options: { emulator?: DiscordEmulatorOptions;
   const telegram = new ScriptedPublisher('telegram');
   const x = new ScriptedPublisher('x');
   const herald = createHerald(config, { publishers: { discord: adapter.publisher, telegram, x }, random: () => 0.5 });
-  await adapter.attach!(herald);
+  await adapter.attach!(herald.port);
   return {
     emu,
     config,

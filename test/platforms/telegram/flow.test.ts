@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildView } from '../../../src/core/drafts/view';
+import { buildView } from '../../../src/core/previews/view';
 import type { StoredMessage } from '@herald/emulators/telegram';
 import { audited } from '../../support/audit';
 import { EXPLOIT_VARS, WEB_APP_VARS } from '../../support/vars';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildView } from '../../../src/core/drafts/view';
+import { buildView } from '../../../src/core/previews/view';
 import { WEB_APP_VARS } from '../../support/vars';
 import { CHANNEL_ID, COMMS_ID, containing, startWorld, type World } from './world';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildView } from '../../../src/core/drafts/view';
+import { buildView } from '../../../src/core/previews/view';
 import { audited } from '../../support/audit';
 import { CAST } from '../../support/cast';
 import { until } from '../../support/until';
@@ -54,7 +54,8 @@ describe('what arrives', () => {
     w.say('alice', `/draft sev1/exploit-investigating affected="${affected}" next_update="in one hour" confirmed_facts="${sentences('Confirmed')}" actions_taken="${sentences('Action')}"`);
     await w.emu.waitFor(() => w.header(1));
     w.say('alice', `/edit 1 funds_status="${sentences('Funds')}" user_action="${sentences('User')}" next_update="${sentences('Timing')}"`);
-    await w.emu.waitFor(() => w.header(1)?.text.startsWith('#1 · ') && w.header(1)?.text.includes('Revision 2'));
+    // The edit's new preview is paced (one message a second in a group) behind the first preview's parts.
+    await w.emu.waitFor(() => w.header(1)?.text.startsWith('#1 · ') && w.header(1)?.text.includes('Revision 2'), 20_000);
     const parts = buildView(w.herald.core, w.herald.core.db, 1).rendered.telegram;
     const total = parts.reduce((n, p) => n + p.text.length, 0);
     expect(total).toBeGreaterThan(5900);
@@ -139,8 +140,8 @@ describe('failures', () => {
     w.emu.setBotStatus({ chatId: SECOND_ID, status: 'kicked' });
     w.emu.setDown(true);
     // The comms group is unreachable too, so the draft is made without a visible preview.
-    w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.alice), displayName: CAST.alice.name }, name: 'draft', args: `sev2/degraded-service ${WEB_APP_VARS}`, raw: '/draft', via: 'command' });
-    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.bob), displayName: CAST.bob.name }, name: 'approve', args: '1', raw: '/approve 1', via: 'command' });
+    w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.alice), displayName: CAST.alice.name }, name: 'draft', args: { text: `sev2/degraded-service ${WEB_APP_VARS}` }, raw: '/draft', via: 'command' });
+    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.bob), displayName: CAST.bob.name }, name: 'approve', args: { text: '1' }, raw: '/approve 1', via: 'command' });
     w.herald.worker.kick();
     await w.herald.worker.idle();
     expect(w.delivery('telegram-main')).toMatchObject({ status: 'failed' });

@@ -24,6 +24,7 @@ export interface World {
   say(who: Person | 'anonymousAdmin', text: string, chatId?: number): ReturnType<TelegramEmulator['sendUserMessage']>;
   /** The bot's messages in a chat, deleted ones left out. */
   shown(chatId: number): StoredMessage[];
+  /** The draft's newest preview header. */
   header(draftId: number): StoredMessage | undefined;
   press(who: Person, action: 'approve' | 'reject', draftId: number): ReturnType<TelegramEmulator['pressButton']>;
   delivery(target: string): typeof deliveries.$inferSelect | undefined;
@@ -68,7 +69,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const pubs = publishers();
   const herald = createHerald(config, { publishers: { discord: pubs.discord, x: pubs.x, telegram: adapter.publisher }, random: () => 0.5 });
   if (!opts.detached) {
-    await adapter.attach!(herald);
+    await adapter.attach!(herald.port);
     if (!config.telegram?.webhook) await emu.waitFor(() => emu.requestsFor('getUpdates').find((r) => r.params.timeout === 25 && r.status === undefined));
   }
 
@@ -82,7 +83,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     logs,
     shown,
     say: (who, text, chatId = COMMS_ID) => emu.sendUserMessage({ chatId, from: who === 'anonymousAdmin' ? who : ID[who], text }),
-    header: (draftId) => shown(COMMS_ID).find((m) => m.text.startsWith(`#${draftId} · `)),
+    // The newest preview header carries the state and the buttons; older ones only say they are out of date.
+    header: (draftId) => shown(COMMS_ID).findLast((m) => m.text.startsWith(`#${draftId} · `)),
     press(who, action, draftId) {
       const header = shown(COMMS_ID).find((m) => m.text.startsWith(`#${draftId} · `) && m.reply_markup);
       if (!header) throw new Error(`no preview of #${draftId} with buttons`);

@@ -1,13 +1,15 @@
 import type { CommandOutcome, Reply } from '../../core/commands/types';
-import type { Core } from '../../core/core';
-import { headerText, type DraftView } from '../../core/drafts/view';
+import type { Config } from '../../config/types';
+import type { PreviewSubscription } from '../../core/port';
+import { currentFace } from '../../core/previews/keeper';
+import type { DraftView } from '../../core/previews/view';
 import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
 import { toHeraldError } from './errors';
 import { ANSWER_LIMIT, join, plain, splitText, truncate, type OutText } from './format';
 import type { BotIdentity, Origin } from './inbound';
 import type { Lanes } from './lanes';
-import { keyboard, platformsOf, statementMessages, type PreviewKeeper } from './previews';
+import { headerMessage, platformsOf, statementMessages } from './previews';
 import type { ChatSender, SendOptions } from './sender';
 
 /** Where a reply lands decides how private it can be. */
@@ -19,13 +21,13 @@ type Place = 'comms' | 'private' | 'public' | 'channel';
  * so a reply meant for the asker alone goes to them directly (possible once they have started
  * the bot) and otherwise becomes a short note in the group. Channels get no replies.
  */
-export class Responder {
+export class TelegramReplies {
   constructor(
-    private readonly core: Core,
+    private readonly config: Config,
     private readonly api: TelegramApi,
     private readonly sender: ChatSender,
     private readonly lanes: Lanes,
-    private readonly previews: PreviewKeeper,
+    private readonly previews: PreviewSubscription,
     private readonly bot: BotIdentity,
     private readonly log: Logger,
   ) {}
@@ -33,7 +35,7 @@ export class Responder {
   placeOf(origin: Origin): Place {
     if (origin.chatType === 'channel') return 'channel';
     if (origin.chatType === 'private') return 'private';
-    return origin.chatId === this.core.config.comms.telegram ? 'comms' : 'public';
+    return origin.chatId === this.config.comms.telegram ? 'comms' : 'public';
   }
 
   /** Sends what herald answered. Returns at once; the messages follow in order. */
@@ -125,13 +127,12 @@ export class Responder {
   }
 
   async sendPreview(chat: string, view: DraftView, at: { topic: SendOptions; quoting: SendOptions }): Promise<void> {
-    const markup = keyboard(view);
-    const header = await this.sender.send(chat, plain(headerText(view)), { ...at.quoting, ...(markup ? { markup } : {}) });
-    this.sender.record({ chatId: chat, messageIds: [String(header.message_id)], text: headerText(view), kind: 'preview', draftId: view.draftId });
-    this.previews.remember(chat, header.message_id, view);
-    // Something may have changed while the header was on its way; the keeper compares and edits.
-    this.previews.changed(view.draftId);
-    const statement = statementMessages(view, platformsOf(this.core.config, view));
+    const { text, markup } = headerMessage(currentFace(view));
+    const header = await this.sender.send(chat, plain(text), { ...at.quoting, ...(markup ? { markup } : {}) });
+    this.sender.record({ chatId: chat, messageIds: [String(header.message_id)], text, kind: 'preview', draftId: view.draftId });
+    // It supersedes older previews; something may also have changed while it was on its way.
+    this.previews.posted(chat, String(header.message_id), view);
+    const statement = statementMessages(view, platformsOf(this.config, view));
     const ids: string[] = [];
     for (const body of statement) ids.push(String((await this.sender.send(chat, body, at.topic)).message_id));
     if (ids.length) this.sender.record({ chatId: chat, messageIds: ids, text: join(statement).text, kind: 'reply', draftId: view.draftId });

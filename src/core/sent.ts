@@ -6,7 +6,8 @@ import type { ChatPlatform } from '../config/types';
 import type { Core } from './core';
 
 /**
- * What chat adapters report back after they sent something: every message herald sends
+ * What herald sent in chats (not the outbox of statements: those are deliveries). What chat
+ * adapters report back after they sent something: every message herald sends
  * anywhere is an audit event, and previews are remembered so they can be edited later.
  */
 export interface SentRecord {
@@ -20,7 +21,12 @@ export interface SentRecord {
   private?: boolean;
 }
 
-export function recordSent(core: Core, sent: SentRecord, extra?: { faq?: { topic: string; userId: string } }): Promise<void> {
+/** An FAQ answer is also counted per topic and asker. */
+export interface SentExtra {
+  faq?: { topic: string; userId: string };
+}
+
+export function recordSent(core: Core, sent: SentRecord, extra?: SentExtra): Promise<void> {
   const event = {
     type: 'message.sent',
     actor: 'herald',

@@ -1,13 +1,15 @@
-import type { Config, Platform } from './config/types';
-import { openDb, type Db } from './store/db';
-import { createCore, type Core } from './core/core';
-import { handleEvent } from './core/commands/dispatch';
-import type { ChatEvent, CommandOutcome } from './core/commands/types';
-import { DeliveryWorker } from './core/delivery/worker';
-import type { Publisher } from './core/delivery/publisher';
-import { loadLibrary, type Library } from './core/templates/library';
-import { registerSecret } from './util/redact';
-import { watchDrill } from './core/broadcast/drill';
+import type { Config, Platform } from '../config/types';
+import { openDb, type Db } from '../store/db';
+import { createCore, type Core } from '../core/core';
+import { handleEvent } from '../core/commands/dispatch';
+import type { ChatEvent, CommandOutcome } from '../core/commands/types';
+import { DeliveryWorker } from '../core/delivery/worker';
+import type { Publisher } from '../core/delivery/publisher';
+import { loadLibrary, type Library } from '../core/templates/library';
+import { registerSecret } from '../util/redact';
+import { watchDrill } from '../core/broadcast/drill';
+import { createChatPort, type ChatPort } from '../core/port';
+import { PreviewKeeper } from '../core/previews/keeper';
 
 export class TemplateLibraryError extends Error {}
 
@@ -15,6 +17,8 @@ export class TemplateLibraryError extends Error {}
 export interface Herald {
   core: Core;
   worker: DeliveryWorker;
+  /** What chat adapters are given: never the store or the whole core. */
+  port: ChatPort;
   /** What a chat adapter calls for every command and button press. */
   handle(event: ChatEvent): CommandOutcome;
   close(): Promise<void>;
@@ -37,20 +41,24 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
+  const keeper = new PreviewKeeper(core);
+  const handle = (event: ChatEvent): CommandOutcome => {
+    const outcome = handleEvent(core, event);
+    for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
+    if (outcome.broadcastId !== undefined) {
+      core.events.emit('deliveriesCreated', outcome.broadcastId);
+      worker.kick();
+    }
+    return outcome;
+  };
   return {
     core,
     worker,
-    handle(event) {
-      const outcome = handleEvent(core, event);
-      for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
-      if (outcome.broadcastId !== undefined) {
-        core.events.emit('deliveriesCreated', outcome.broadcastId);
-        worker.kick();
-      }
-      return outcome;
-    },
+    port: createChatPort(core, keeper, handle),
+    handle,
     async close() {
       await worker.stop();
+      keeper.close();
       unwatchDrill();
       core.audit.flush();
       if (!options.db) db.$client.close();

@@ -5,7 +5,7 @@ import { redact } from '../../util/redact';
 import { splitText, type ChatOut } from './chat-out';
 import { toHeraldError } from './errors';
 import { headerBody, statementBodies, textBodies } from './preview';
-import type { PreviewRefresher } from './refresh';
+import type { PreviewSubscription } from '../../core/port';
 
 export type Ack = 'ok' | 'already' | 'expired';
 
@@ -17,14 +17,14 @@ const NO_MENTIONS = { parse: [] as [] };
  * a member's FAQ answer) complete the private acknowledgement, and that "thinking…" placeholder
  * is removed when everything went public.
  */
-export class Responder {
+export class InteractionReplies {
   private privateCount = 0;
 
   constructor(
     private readonly interaction: RepliableInteraction,
     private readonly ack: Ack,
     private readonly chat: ChatOut,
-    private readonly previews: PreviewRefresher,
+    private readonly previews: PreviewSubscription,
     private readonly log: Logger,
     /** For a context-menu answer: the member's message the public answer replies to. */
     private readonly replyTo?: string,
@@ -97,9 +97,7 @@ export class Responder {
     const sent = await this.publicly(bodies, 'preview', text, view.draftId);
     const first = sent[0];
     if (!first) return;
-    this.previews.posted(first.id, header.content ?? '', header.components ?? []);
-    // The new preview supersedes older ones; it may also already be behind the draft.
-    void this.previews.refresh(view.draftId);
+    this.previews.posted(this.channelId, first.id, view);
   }
 }
 

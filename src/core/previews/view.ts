@@ -6,8 +6,8 @@ import type { DbOrTx } from '../../store/db';
 import type { Core } from '../core';
 import type { Severity } from '../../config/types';
 import { summarise, type PlatformSummary, type Rendered } from '../statement/render';
-import { approversOf, getDraft, getRevision, renderedOf, valuesOf, type DraftRow, type RevisionRow } from './load';
-import { describeDraft, PENDING } from './states';
+import { approversOf, getDraft, getRevision, renderedOf, valuesOf, type DraftRow, type RevisionRow } from '../drafts/load';
+import { describeDraft, PENDING } from '../drafts/states';
 
 export interface DeliveryView {
   targetId: string;
@@ -121,13 +121,19 @@ export function headerText(view: DraftView): string {
     lines.push('');
     lines.push(view.broadcastKind === 'retract' ? 'Retraction:' : view.broadcastKind === 'correct' ? 'Correction:' : 'Deliveries:');
     for (const d of view.deliveries) {
-      const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
-      // A failed attempt is a failure the team should see (SPEC: ❌ with the reason and what herald does next), even while it is retried.
-      const icon = d.failedAttempt ? DELIVERY_ICON.failed : DELIVERY_ICON[d.status];
-      lines.push(`${icon ?? '•'} ${d.targetId} (${platformName(d.platform)}) — ${detail}`);
+      const { icon, detail } = deliveryLine(d);
+      lines.push(`${icon} ${d.targetId} (${platformName(d.platform)}) — ${detail}`);
     }
   }
   return lines.join('\n');
+}
+
+/** One delivery in words, the same in every preview and in the console. */
+export function deliveryLine(d: DeliveryView): { icon: string; detail: string } {
+  const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
+  // A failed attempt is a failure the team should see (SPEC: ❌ with the reason and what herald does next), even while it is retried.
+  const icon = d.failedAttempt ? DELIVERY_ICON.failed : DELIVERY_ICON[d.status];
+  return { icon: icon ?? '•', detail };
 }
 
 /** The statement as it will read on X, for previews on any platform. */

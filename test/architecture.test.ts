@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The rooms of docs/architecture.md and what each may not import, read from the source itself.
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !entry.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+/** Every module a file names: static imports and re-exports, dynamic import() and require(). */
+export function specifiers(code: string): string[] {
+  const found: string[] = [];
+  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  for (const p of patterns) for (const m of code.matchAll(p)) found.push(m[1]!);
+  return found;
+}
+
+/** The repository path a specifier points at (relative ones resolved), without its extension; bare package names as they are. */
+function target(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  return relative(ROOT, resolve(dirname(file), spec)).split(sep).join('/').replace(/\.(ts|js|mjs)$/, '').replace(/\/index$/, '');
+}
+
+interface Rule {
+  room: string;
+  forbidden: Array<{ why: string; test: (to: string) => boolean }>;
+}
+
+const under = (prefix: string) => (to: string) => to === prefix || to.startsWith(`${prefix}/`);
+
+export const RULES: Rule[] = [
+  {
+    room: 'src/platforms',
+    forbidden: [
+      { why: 'the store (adapters go through the chat port)', test: under('src/store') },
+      { why: 'the whole core (adapters get the chat port)', test: (to) => to === 'src/core/core' },
+      { why: 'the composition root', test: under('src/app') },
+    ],
+  },
+  // The package @herald/emulators is its src/; the sandbox under src/sandbox may import it, never the other way round.
+  { room: 'packages/emulators/src', forbidden: [{ why: "herald's own source", test: (to) => under('src')(to) || /^herald(\/|$)/.test(to) }] },
+];
+
+export function violations(rule: Rule, files: Array<{ file: string; code: string }>): string[] {
+  const out: string[] = [];
+  for (const { file, code } of files) {
+    for (const spec of specifiers(code)) {
+      const to = target(file, spec);
+      const broken = rule.forbidden.find((f) => f.test(to));
+      if (broken) out.push(`${relative(ROOT, file)} imports ${spec}: ${rule.room} may not import ${broken.why}`);
+    }
+  }
+  return out;
+}
+
+const read = (room: string) => sourceFiles(join(ROOT, room)).map((file) => ({ file, code: readFileSync(file, 'utf8') }));
+
+describe('architecture: what each room may import', () => {
+  it.each(RULES.map((r) => [r.room, r] as const))('%s imports nothing it may not', (_room, rule) => {
+    const files = read(rule.room);
+    expect(files.length).toBeGreaterThan(0);
+    expect(violations(rule, files)).toEqual([]);
+  });
+
+  it('catches each kind of forbidden import', () => {
+    const platforms = RULES[0]!;
+    const file = join(ROOT, 'src/platforms/discord/example.ts');
+    const bad = [
+      "import { drafts } from '../../store/schema';",
+      "import type { Core } from '../../core/core';",
+      "export { createHerald } from '../../app';",
+      "const m = await import('../../app/start');",
+    ];
+    expect(violations(platforms, bad.map((code) => ({ file, code })))).toHaveLength(bad.length);
+    expect(violations(platforms, [{ file, code: "import type { ChatPort } from '../../core/port';" }])).toEqual([]);
+    const emulators = RULES[1]!;
+    const emu = join(ROOT, 'packages/emulators/src/discord/example.ts');
+    expect(violations(emulators, [{ file: emu, code: "import { redact } from '../../../../src/util/redact';" }])).toHaveLength(1);
+    expect(violations(emulators, [{ file: emu, code: "import { readBody } from '../shared/body';" }])).toEqual([]);
+  });
+});
