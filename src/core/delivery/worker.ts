@@ -6,7 +6,8 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered } from './record';
+import { loadDelivery, markFailed, pendingDeliveries, recordAttempt, writeDelivered, type DeliveryRow } from './record';
+import type { DeliveryAttempt } from './observed';
 
 
 /**
@@ -63,6 +64,11 @@ export class DeliveryWorker {
     await this.idle();
   }
 
+  private observe(d: DeliveryRow, attempt: number, outcome: DeliveryAttempt['outcome'], extra: Pick<DeliveryAttempt, 'code' | 'reason' | 'retryInMs'> = {}): void {
+    const { id: deliveryId, draftId, targetId, platform, createdAt } = d;
+    this.core.events.emit('deliveryAttempted', { deliveryId, draftId, targetId, platform, attempt, outcome, createdAt, ...extra });
+  }
+
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
     const first = loadDelivery(this.core.db, id);
@@ -77,6 +83,7 @@ export class DeliveryWorker {
         : `target ${d.targetId} is no longer in the config: add it back under targets, restart herald, then /retry #${d.draftId}`;
       markFailed(this.core.db, d, why);
       this.core.events.emit('draftChanged', d.draftId);
+      this.observe(d, d.attempts, 'failed', { code: 'not_configured', reason: why });
       return;
     }
     const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
@@ -88,6 +95,7 @@ export class DeliveryWorker {
         // Deliveries finishing together share one durable commit (core.audit's group commit).
         await this.core.audit.run((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
         this.core.events.emit('draftChanged', d.draftId);
+        this.observe(d, attempt, 'sent');
         return;
       } catch (err) {
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });
@@ -101,10 +109,12 @@ export class DeliveryWorker {
         if (final) {
           markFailed(this.core.db, d, final, { number: attempt, code: e.code, reason });
           this.core.events.emit('draftChanged', d.draftId);
+          this.observe(d, attempt, 'failed', { code: e.code, reason: final });
           return;
         }
         recordAttempt(this.core.db, d, attempt, { ok: false, code: e.code, reason, retryInMs: wait });
         this.core.events.emit('draftChanged', d.draftId);
+        this.observe(d, attempt, 'retrying', { code: e.code, reason, retryInMs: wait });
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
       }

@@ -1,0 +1,57 @@
+import type { Herald } from '../app';
+import type { Config } from '../config/types';
+import { ConfigError } from '../config/load';
+import { deliveryCounts } from '../core/operations';
+import type { Logger } from '../util/log';
+import { Alerter, PlatformWatch, resumeAlert } from './alerts';
+import { startOpsServer, type OpsServer } from './http';
+import { HeraldMetrics } from './metrics';
+import type { OpsSources, PlatformState } from './sources';
+
+export interface Ops {
+  metrics: HeraldMetrics;
+  server: OpsServer | null;
+  alerter: Alerter | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Health, metrics and alerts around a running herald, as far as the config asks for them. Call it
+ * before the worker's first kick: deliveries pending then are the ones a restart resumes.
+ */
+export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number } = {}): Promise<Ops> {
+  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single' };
+  const metrics = new HeraldMetrics(sources);
+  const stops = [metrics.watch(herald.core)];
+  let alerter: Alerter | null = null;
+  if (config.alerts) {
+    const a = new Alerter(config.alerts, { org: config.org.name, log });
+    alerter = a;
+    stops.push(a.watchDeliveries(herald.core), new PlatformWatch(platforms, a, config.alerts.disconnectedAfterMs).start(options.watchEveryMs ?? 15_000));
+    const pending = deliveryCounts(herald.core.db).pending;
+    if (pending) void a.send(resumeAlert(pending));
+  }
+  let server: OpsServer | null = null;
+  if (config.http) {
+    try {
+      server = await startOpsServer({ ...config.http, sources, metrics });
+    } catch (err) {
+      for (const stop of stops) stop();
+      await alerter?.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? 'is in use by another process' : code === 'EACCES' ? 'may not be opened by this user' : `could not be opened (${(err as Error).message})`;
+      throw new ConfigError(`HERALD_HTTP_PORT: port ${config.http.port} on ${config.http.host} ${why}; choose another port or stop what holds it`);
+    }
+    log.info({ url: server.url }, 'health and metrics served at /healthz, /readyz and /metrics');
+  }
+  return {
+    metrics,
+    server,
+    alerter,
+    async close() {
+      for (const stop of stops) stop();
+      await server?.close();
+      await alerter?.close();
+    },
+  };
+}
