@@ -147,10 +147,10 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   let alerts: Config['alerts'];
   const webhook = f.alerts?.webhook;
   if (webhook) {
-    const where = `${e.HERALD_CONFIG}: alerts.webhook`;
+    const where = (key: string) => `${key} in ${e.HERALD_CONFIG}`;
     const url = e.HERALD_ALERT_WEBHOOK_URL ?? webhook.url ?? (webhook.kind === 'pagerduty' ? PAGERDUTY_EVENTS_URL : undefined);
-    if (!url) throw new ConfigError(`HERALD_ALERT_WEBHOOK_URL: is required because ${where} is set; expected the Slack-compatible incoming webhook URL (a secret, so here rather than in the config file)`);
-    const routingKey = webhook.kind === 'pagerduty' ? need('HERALD_PAGERDUTY_ROUTING_KEY', e.HERALD_PAGERDUTY_ROUTING_KEY, `${where}.kind: pagerduty`, 'expected the integration key of a PagerDuty Events API v2 integration') : undefined;
+    if (!url) throw new ConfigError(`HERALD_ALERT_WEBHOOK_URL: is required because ${where('alerts.webhook')} is set; expected the Slack-compatible incoming webhook URL (a secret, so here rather than in the config file)`);
+    const routingKey = webhook.kind === 'pagerduty' ? need('HERALD_PAGERDUTY_ROUTING_KEY', e.HERALD_PAGERDUTY_ROUTING_KEY, where('alerts.webhook.kind: pagerduty'), 'expected the integration key of a PagerDuty Events API v2 integration') : undefined;
     alerts = { kind: webhook.kind, url, ...(routingKey ? { routingKey } : {}), disconnectedAfterMs: webhook.disconnected_after_ms };
   }
   const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY].filter(

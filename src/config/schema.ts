@@ -28,7 +28,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 /** An alert webhook: https, or plain http to a relay on this machine. */
 export const webhookUrl = z
   .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
-  .refine((u) => u.startsWith('https:') || LOOPBACK.test(new URL(u).hostname), 'expected an https:// URL (plain http only to 127.0.0.1 or localhost)');
+  .refine((u) => !URL.canParse(u) || u.startsWith('https:') || LOOPBACK.test(new URL(u).hostname), 'expected an https:// URL (plain http only to 127.0.0.1 or localhost)');
 
 const policy = z.strictObject({
   approvals: z.number().int().min(1, 'expected a whole number of at least 1'),

@@ -136,7 +136,9 @@ export class PlatformWatch {
     private readonly now: () => number = Date.now,
   ) {}
 
-  check(): void {
+  /** Returns the alerts it raised. */
+  check(): Alert[] {
+    const raised: Alert[] = [];
     const t = this.now();
     for (const p of this.platforms()) {
       if (p.connected) {
@@ -148,9 +150,12 @@ export class PlatformWatch {
       this.downSince.set(p.platform, since);
       if (t - since >= this.afterMs && !this.alerted.has(p.platform)) {
         this.alerted.add(p.platform);
-        void this.alerter.send(platformDownAlert(p, t - since));
+        const alert = platformDownAlert(p, t - since);
+        raised.push(alert);
+        void this.alerter.send(alert);
       }
     }
+    return raised;
   }
 
   /** Checks every `everyMs` until the returned function is called. */
