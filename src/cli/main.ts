@@ -1,15 +1,29 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/load';
 import { TemplateLibraryError } from '../app';
+import { redact } from '../util/redact';
 import { auditExport, auditVerify } from './audit';
+import { backup } from './backup';
+import { EXIT, OperatorError, UsageError } from './errors';
 import { start } from './start';
 import { templatesCheck, templatesList } from './templates';
 
-/** Exit codes: 0 fine, 1 a problem found or a bad setting, 2 a usage mistake. */
+/** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
+const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ');
+
+/** Exit codes (see EXIT): 0 done, 1 a problem found or a bad setting, 2 a usage mistake, 70 a bug. */
 const program = new Command('herald')
   .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
-  .showHelpAfterError('(herald --help lists the commands)')
-  .configureOutput({ outputError: (s, write) => write(s) });
+  .exitOverride()
+  .configureOutput({ outputError: (s, write) => write(`herald: ${oneLine(s)}; herald --help lists the commands\n`) });
+
+/** A command group run without one of its commands, or with an unknown one. */
+const needsCommand = (group: Command) =>
+  group.allowExcessArguments().action((_options: unknown, cmd: Command) => {
+    const names = cmd.commands.map((c) => c.name()).join(', ');
+    const first = cmd.args[0];
+    throw new UsageError(`${first ? `unknown command '${first}' for herald ${cmd.name()}` : `herald ${cmd.name()} needs a command`}; expected one of ${names} (herald ${cmd.name()} --help)`);
+  });
 
 program
   .command('start')
@@ -25,6 +39,7 @@ templates
   .description('validate every template and FAQ entry; prints file:line: problem, exits 1 on any')
   .action(templatesCheck);
 templates.command('list').description('templates by severity with their variables').action(templatesList);
+needsCommand(templates);
 
 const time = (value: string) => {
   const t = Date.parse(value);
@@ -47,13 +62,23 @@ audit
   .option('--until <time>', 'only events at or before this time', time)
   .option('--draft <id>', 'only the events of this draft', draftNumber)
   .action(auditExport);
+needsCommand(audit);
+
+program
+  .command('backup')
+  .argument('<file>', 'where to write the copy')
+  .option('--force', 'replace the file if it exists')
+  .description("write a consistent copy of herald's database, also while herald runs (SQLite's online backup)")
+  .action(backup);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof TemplateLibraryError) {
-    process.stderr.write(`herald: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  const message = redact(err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const code = err instanceof UsageError ? EXIT.usage : err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof OperatorError ? EXIT.problem : EXIT.internal;
+  process.stderr.write(code === EXIT.internal ? `herald: stopped by an unexpected error: ${message}\n` : `herald: ${message}\n`);
+  // The stack is for whoever debugs herald, never for the operator's terminal by default.
+  if (code === EXIT.internal && /^(debug|trace)$/.test(process.env.HERALD_LOG_LEVEL ?? '')) process.stderr.write(`${redact(String((err as Error)?.stack ?? ''))}\n`);
+  process.exit(code);
 }
