@@ -5,7 +5,7 @@ import type { Config, Platform } from '../config/types';
 import type { Publisher } from '../core/delivery/publisher';
 import { createLogger } from '../util/log';
 import { registerSecret } from '../util/redact';
-import { startOps } from '../ops';
+import { connectedAtStart, startOps } from '../ops';
 
 export interface StartOptions {
   /** Run against local emulators with the web console, whatever is configured. */
@@ -41,7 +41,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const herald = createHerald(config, { publishers });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   for (const a of adapters) await a.attach?.(herald);
-  const ops = await startOps(config, herald, () => adapters.map((a) => ({ platform: a.platform, connected: true })), log);
+  const ops = await startOps(config, herald, connectedAtStart(adapters), log);
   herald.worker.kick();
   log.info(
     { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },

@@ -7,6 +7,7 @@ import type { Publisher } from '../core/delivery/publisher';
 import { connectPlatforms, type PlatformAdapter } from '../platforms';
 import { createLogger, type Logger } from '../util/log';
 import { startConsole, type ConsoleServer } from './console/server';
+import { connectedAtStart, startOps, type Ops } from '../ops';
 import { startWorld, type World } from './world';
 
 export const DEFAULT_CONSOLE_PORT = 8787;
@@ -32,6 +33,8 @@ export interface Sandbox {
   config: Config;
   adapters: PlatformAdapter[];
   console: ConsoleServer;
+  /** /healthz, /readyz and /metrics, served when HERALD_HTTP_PORT is set. */
+  ops: Ops;
   /** Stops the console, the worker, the adapters, the database and the emulators, in that order. */
   close(): Promise<void>;
 }
@@ -85,6 +88,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const herald = createHerald(config, { publishers });
     started.push(() => herald.close());
     for (const a of adapters) await a.attach?.(herald);
+    // Health and metrics as in production, when HERALD_HTTP_PORT is set.
+    const ops = await startOps(config, herald, connectedAtStart(adapters), log);
+    started.push(() => ops.close());
     herald.worker.kick();
     const server = await startConsole({ world, herald, port: consolePort(options, cwd), log });
     return {
@@ -94,8 +100,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       config,
       adapters,
       console: server,
+      ops,
       async close() {
         await server.close();
+        await ops.close();
         // Deliveries in flight still need the adapters (and a drill still times them); the emulators go last.
         await herald.worker.stop();
         for (const a of adapters) await a.stop();

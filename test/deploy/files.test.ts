@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -150,6 +151,14 @@ describe('deploy/herald.service', () => {
     const db = service('Environment').map((e) => /^HERALD_DB_PATH=(.*)$/.exec(e)?.[1]).find(Boolean)!;
     expect(service('ReadWritePaths')).toEqual([dirname(db)]);
     expect(service('ExecStart')[0]).toMatch(/bin\/herald\.mjs start$/);
+  });
+
+  it("has no key systemd would ignore (systemd-analyze verify, on machines that have systemd)", () => {
+    // systemd skips a misspelt hardening key with a warning only, so a typo would quietly drop it.
+    const tool = spawnSync('systemd-analyze', ['--version']);
+    if (tool.error) return;
+    const r = spawnSync('systemd-analyze', ['verify', join(ROOT, 'deploy/herald.service')], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr.split('\n').filter((l) => /herald\.service/.test(l))).toEqual([]);
   });
 
   it('restarts after a crash, spaced out and bounded, and never for a setting that restarting cannot fix', () => {
