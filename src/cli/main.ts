@@ -1,12 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/load';
-import { TemplateLibraryError } from '../app';
 import { redact } from '../util/redact';
-import { auditExport, auditVerify } from './audit';
-import { backup } from './backup';
 import { EXIT, OperatorError, UsageError } from './errors';
-import { start } from './start';
-import { templatesCheck, templatesList } from './templates';
+import type * as AuditCli from './audit';
+
+// Each command loads its own modules when it runs: `herald audit verify` or a typo answers
+// without loading the bot's whole core first.
+const startCommand = () => import('./start');
+const templatesCommands = () => import('./templates');
+const auditCommands = () => import('./audit');
 
 /** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
 const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ');
@@ -30,15 +32,18 @@ program
   .description('run the bot server (applies pending migrations first); with no platform configured, the sandbox')
   .option('--sandbox', 'run against local Discord, Telegram and X emulators with a live web console (the default when no platform is configured)')
   .option('--drill', 'rehearse: post only to the drill targets in the config file, mark every post as a drill, log the timings')
-  .action((options: { sandbox?: boolean; drill?: boolean }) => start(options));
+  .action(async (options: { sandbox?: boolean; drill?: boolean }) => (await startCommand()).start(options));
 
 const templates = program.command('templates').description('the template library');
 templates
   .command('check')
   .argument('[dir]', 'template folder to check (default: HERALD_TEMPLATES_DIR or ./templates)')
   .description('validate every template and FAQ entry; prints file:line: problem, exits 1 on any')
-  .action(templatesCheck);
-templates.command('list').description('templates by severity with their variables').action(templatesList);
+  .action(async (dir?: string) => (await templatesCommands()).templatesCheck(dir));
+templates
+  .command('list')
+  .description('templates by severity with their variables')
+  .action(async () => (await templatesCommands()).templatesList());
 needsCommand(templates);
 
 const time = (value: string) => {
@@ -53,7 +58,10 @@ const draftNumber = (value: string) => {
 };
 
 const audit = program.command('audit').description('the append-only, hash-chained log');
-audit.command('verify').description('walk the hash chain; print the first broken row and exit 1').action(auditVerify);
+audit
+  .command('verify')
+  .description('walk the hash chain; print the first broken row and exit 1')
+  .action(async () => (await auditCommands()).auditVerify());
 audit
   .command('export')
   .description('the log for review; md is a readable incident timeline')
@@ -61,7 +69,7 @@ audit
   .option('--since <time>', 'only events at or after this time', time)
   .option('--until <time>', 'only events at or before this time', time)
   .option('--draft <id>', 'only the events of this draft', draftNumber)
-  .action(auditExport);
+  .action(async (options: Parameters<typeof AuditCli.auditExport>[0]) => (await auditCommands()).auditExport(options));
 needsCommand(audit);
 
 program
@@ -69,13 +77,14 @@ program
   .argument('<file>', 'where to write the copy')
   .option('--force', 'replace the file if it exists')
   .description("write a consistent copy of herald's database, also while herald runs (SQLite's online backup)")
-  .action(backup);
+  .action(async (file: string, options: { force?: boolean }) => (await import('./backup')).backup(file, options));
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
   const message = redact(err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const { TemplateLibraryError } = await import('../app');
   const code = err instanceof UsageError ? EXIT.usage : err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof OperatorError ? EXIT.problem : EXIT.internal;
   process.stderr.write(code === EXIT.internal ? `herald: stopped by an unexpected error: ${message}\n` : `herald: ${message}\n`);
   // The stack is for whoever debugs herald, never for the operator's terminal by default.
