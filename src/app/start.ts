@@ -3,11 +3,14 @@ import type { Publisher } from '../core/delivery/publisher';
 import { connectPlatforms, type PlatformAdapter } from '../platforms';
 import type { Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
+import { connectedAtStart, startOps, type Ops } from '../ops';
 import { createHerald, type Herald } from './herald';
 
 export interface App {
   herald: Herald;
   adapters: PlatformAdapter[];
+  /** Health, metrics and alerts, as far as the config asks for them. */
+  ops: Ops;
   /** Runs after herald has closed, in the order added (the sandbox's emulators go last). */
   onStopped(stop: () => Promise<void>): void;
   /**
@@ -36,22 +39,26 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
+  let ops: Ops | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await herald.worker.stop();
       await stopAdapters(adapters, log);
+      await ops?.close();
       await herald.close();
       for (const s of after) await s().catch((err: unknown) => log.warn({ err }, 'a part of herald did not stop cleanly'));
     })());
   try {
     for (const a of adapters) await a.attach?.(herald.port);
+    // Before the worker's first kick: the deliveries pending now are the ones this start resumes.
+    ops = await startOps(config, herald, connectedAtStart(adapters), log);
   } catch (err) {
     await stop();
     throw err;
   }
   herald.worker.kick();
-  return { herald, adapters, onStopped: (s) => void after.push(s), stop };
+  return { herald, adapters, ops, onStopped: (s) => void after.push(s), stop };
 }
 
 async function stopAdapters(adapters: PlatformAdapter[], log: Logger): Promise<void> {

@@ -6,17 +6,24 @@ import { openDb } from '../store/db';
 import { verifyAudit } from '../audit/verify';
 import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
 
-/** Audit commands need only the database: they work even when the rest of the config is broken. */
-function openAuditDb() {
+/**
+ * herald's existing database, for commands that need nothing else (audit, backup): they work
+ * even when the rest of the config is broken.
+ */
+export function openExistingDb() {
   const parsed = envSchema.pick({ HERALD_DB_PATH: true }).safeParse(readEnvironment());
   if (!parsed.success) throw new ConfigError(`HERALD_DB_PATH: ${parsed.error.issues[0]!.message}`);
   const path = resolve(parsed.data.HERALD_DB_PATH);
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
-  return openDb(path, { migrate: false });
+  try {
+    return openDb(path, { migrate: false });
+  } catch (err) {
+    throw new ConfigError(`HERALD_DB_PATH: ${path} cannot be opened as herald's database (${(err as Error).message}); point HERALD_DB_PATH at herald's database`);
+  }
 }
 
 export function auditVerify(): void {
-  const db = openAuditDb();
+  const db = openExistingDb();
   const result = verifyAudit(db);
   db.$client.close();
   if (result.ok) {
@@ -28,7 +35,7 @@ export function auditVerify(): void {
 }
 
 export function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: string; until?: string; draft?: number }): void {
-  const db = openAuditDb();
+  const db = openExistingDb();
   const filter: ExportFilter = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}), ...(opts.draft !== undefined ? { draftId: opts.draft } : {}) };
   const rows = readAudit(db, filter);
   process.stdout.write(opts.format === 'json' ? toJson(rows) : opts.format === 'csv' ? toCsv(rows) : toMarkdown(db, rows, filter));

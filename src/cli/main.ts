@@ -1,30 +1,50 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/load';
-import { TemplateLibraryError } from '../app';
-import { auditExport, auditVerify } from './audit';
-import { start } from './start';
-import { templatesCheck, templatesList } from './templates';
+import { redact } from '../util/redact';
+import { EXIT, OperatorError, UsageError } from './errors';
+import type * as AuditCli from './audit';
 
-/** Exit codes: 0 fine, 1 a problem found or a bad setting, 2 a usage mistake. */
+// Each command loads its own modules when it runs: `herald audit verify` or a typo answers
+// without loading the bot's whole core first.
+const startCommand = () => import('./start');
+const templatesCommands = () => import('./templates');
+const auditCommands = () => import('./audit');
+
+/** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
+const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ');
+
+/** Exit codes (see EXIT): 0 done, 1 a problem found or a bad setting, 2 a usage mistake, 70 a bug. */
 const program = new Command('herald')
   .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
-  .showHelpAfterError('(herald --help lists the commands)')
-  .configureOutput({ outputError: (s, write) => write(s) });
+  .exitOverride()
+  .configureOutput({ outputError: (s, write) => write(`herald: ${oneLine(s)}; herald --help lists the commands\n`) });
+
+/** A command group run without one of its commands, or with an unknown one. */
+const needsCommand = (group: Command) =>
+  group.allowExcessArguments().action((_options: unknown, cmd: Command) => {
+    const names = cmd.commands.map((c) => c.name()).join(', ');
+    const first = cmd.args[0];
+    throw new UsageError(`${first ? `unknown command '${first}' for herald ${cmd.name()}` : `herald ${cmd.name()} needs a command`}; expected one of ${names} (herald ${cmd.name()} --help)`);
+  });
 
 program
   .command('start')
   .description('run the bot server (applies pending migrations first); with no platform configured, the sandbox')
   .option('--sandbox', 'run against local Discord, Telegram and X emulators with a live web console (the default when no platform is configured)')
   .option('--drill', 'rehearse: post only to the drill targets in the config file, mark every post as a drill, log the timings')
-  .action((options: { sandbox?: boolean; drill?: boolean }) => start(options));
+  .action(async (options: { sandbox?: boolean; drill?: boolean }) => (await startCommand()).start(options));
 
 const templates = program.command('templates').description('the template library');
 templates
   .command('check')
   .argument('[dir]', 'template folder to check (default: HERALD_TEMPLATES_DIR or ./templates)')
   .description('validate every template and FAQ entry; prints file:line: problem, exits 1 on any')
-  .action(templatesCheck);
-templates.command('list').description('templates by severity with their variables').action(templatesList);
+  .action(async (dir?: string) => (await templatesCommands()).templatesCheck(dir));
+templates
+  .command('list')
+  .description('templates by severity with their variables')
+  .action(async () => (await templatesCommands()).templatesList());
+needsCommand(templates);
 
 const time = (value: string) => {
   const t = Date.parse(value);
@@ -38,7 +58,10 @@ const draftNumber = (value: string) => {
 };
 
 const audit = program.command('audit').description('the append-only, hash-chained log');
-audit.command('verify').description('walk the hash chain; print the first broken row and exit 1').action(auditVerify);
+audit
+  .command('verify')
+  .description('walk the hash chain; print the first broken row and exit 1')
+  .action(async () => (await auditCommands()).auditVerify());
 audit
   .command('export')
   .description('the log for review; md is a readable incident timeline')
@@ -46,14 +69,25 @@ audit
   .option('--since <time>', 'only events at or after this time', time)
   .option('--until <time>', 'only events at or before this time', time)
   .option('--draft <id>', 'only the events of this draft', draftNumber)
-  .action(auditExport);
+  .action(async (options: Parameters<typeof AuditCli.auditExport>[0]) => (await auditCommands()).auditExport(options));
+needsCommand(audit);
+
+program
+  .command('backup')
+  .argument('<file>', 'where to write the copy')
+  .option('--force', 'replace the file if it exists')
+  .description("write a consistent copy of herald's database, also while herald runs (SQLite's online backup)")
+  .action(async (file: string, options: { force?: boolean }) => (await import('./backup')).backup(file, options));
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof TemplateLibraryError) {
-    process.stderr.write(`herald: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  const message = redact(err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const { TemplateLibraryError } = await import('../app');
+  const code = err instanceof UsageError ? EXIT.usage : err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof OperatorError ? EXIT.problem : EXIT.internal;
+  process.stderr.write(code === EXIT.internal ? `herald: stopped by an unexpected error: ${message}\n` : `herald: ${message}\n`);
+  // The stack is for whoever debugs herald, never for the operator's terminal by default.
+  if (code === EXIT.internal && /^(debug|trace)$/.test(process.env.HERALD_LOG_LEVEL ?? '')) process.stderr.write(`${redact(String((err as Error)?.stack ?? ''))}\n`);
+  process.exit(code);
 }

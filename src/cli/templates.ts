@@ -12,7 +12,7 @@ export function templatesCheck(dir?: string): void {
   if (problems.length) {
     process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${folder}\n`);
     process.exitCode = 1;
-  } else process.stderr.write(`${checked} templates and FAQ entries OK\n`);
+  } else process.stdout.write(`${checked} templates and FAQ entries OK\n`);
 }
 
 export function templatesList(): void {

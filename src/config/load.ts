@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { envSchema, fileSchema, SEVERITIES, type Target } from './schema';
 import type { Config } from './types';
 
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
 /** A configuration problem: one line naming the setting and what it expects. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -142,7 +144,16 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   } else if (e.X_OAUTH2_USER_TOKEN) {
     x = { auth: { userToken: e.X_OAUTH2_USER_TOKEN }, ...(e.X_API_URL ? { apiUrl: e.X_API_URL } : {}) };
   }
-  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN].filter(
+  let alerts: Config['alerts'];
+  const webhook = f.alerts?.webhook;
+  if (webhook) {
+    const where = (key: string) => `${key} in ${e.HERALD_CONFIG}`;
+    const url = e.HERALD_ALERT_WEBHOOK_URL ?? webhook.url ?? (webhook.kind === 'pagerduty' ? PAGERDUTY_EVENTS_URL : undefined);
+    if (!url) throw new ConfigError(`HERALD_ALERT_WEBHOOK_URL: is required because ${where('alerts.webhook')} is set; expected the Slack-compatible incoming webhook URL (a secret, so here rather than in the config file)`);
+    const routingKey = webhook.kind === 'pagerduty' ? need('HERALD_PAGERDUTY_ROUTING_KEY', e.HERALD_PAGERDUTY_ROUTING_KEY, where('alerts.webhook.kind: pagerduty'), 'expected the integration key of a PagerDuty Events API v2 integration') : undefined;
+    alerts = { kind: webhook.kind, url, ...(routingKey ? { routingKey } : {}), disconnectedAfterMs: webhook.disconnected_after_ms };
+  }
+  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY].filter(
     (v): v is string => !!v,
   );
 
@@ -166,5 +177,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(telegram ? { telegram } : {}),
     ...(x ? { x } : {}),
     ...(drill ? { drill } : {}),
+    ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
+    ...(alerts ? { alerts } : {}),
   };
 }

@@ -24,6 +24,11 @@ const domain = z
   .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a bare domain such as acme.finance')
   .transform((d) => d.toLowerCase());
 const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https:// URL' });
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+/** An alert webhook: https, or plain http to a relay on this machine. */
+export const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
+  .refine((u) => !URL.canParse(u) || u.startsWith('https:') || LOOPBACK.test(new URL(u).hostname), 'expected an https:// URL (plain http only to 127.0.0.1 or localhost)');
 
 const policy = z.strictObject({
   approvals: z.number().int().min(1, 'expected a whole number of at least 1'),
@@ -86,6 +91,18 @@ export const fileSchema = z.strictObject({
       request_timeout_ms: z.number().int().min(100).default(15_000),
     })
     .prefault({}),
+  /** Where herald tells the team about trouble, outside the chat platforms it may be failing on. */
+  alerts: z
+    .strictObject({
+      webhook: z.strictObject({
+        kind: z.enum(['slack', 'pagerduty'], { error: 'expected slack (any Slack-compatible incoming webhook) or pagerduty (Events v2)' }),
+        /** Optional here: a secret URL belongs in HERALD_ALERT_WEBHOOK_URL; PagerDuty's defaults to its Events v2 endpoint. */
+        url: z.string().pipe(webhookUrl).optional(),
+        /** How long a platform may stay unreachable before the team is alerted. */
+        disconnected_after_ms: z.number().int().min(1000, 'expected at least 1000 (one second)').default(5 * 60_000),
+      }),
+    })
+    .optional(),
 });
 export type FileConfig = z.infer<typeof fileSchema>;
 
@@ -100,6 +117,19 @@ export const envSchema = z.object({
   HERALD_DB_PATH: z.string().min(1).default('data/herald.db'),
   HERALD_TEMPLATES_DIR: z.string().min(1).default('templates'),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Health and metrics: served only when a port is set; 0 picks any free one.
+  HERALD_HTTP_PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'expected a port number such as 9464')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'expected a port number from 0 to 65535')
+      .optional(),
+  ),
+  HERALD_HTTP_HOST: optionalString.pipe(z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'expected an address to listen on such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1')),
+  // Alerts (alerts.webhook in the config file): the webhook URL and PagerDuty's routing key are secrets.
+  HERALD_ALERT_WEBHOOK_URL: optionalString.pipe(webhookUrl.optional()),
+  HERALD_PAGERDUTY_ROUTING_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{32}$/, 'expected the 32-character integration key of a PagerDuty Events API v2 integration').optional()),
   DISCORD_COMMS_CHANNEL_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a numeric channel id').optional()),
   TELEGRAM_COMMS_CHAT_ID: optionalString.pipe(z.string().regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890').optional()),
 

@@ -24,6 +24,10 @@ export interface Config {
   discord?: { token: string; applicationId: string; guildIds: string[]; apiUrl?: string };
   telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string; port: number } };
   x?: { auth: XAuth; apiUrl?: string };
+  /** Health and metrics (`/healthz`, `/readyz`, `/metrics`): absent means no port is opened. */
+  http?: { port: number; host: string };
+  /** The team's alert webhook; `routingKey` only for PagerDuty. */
+  alerts?: { kind: 'slack' | 'pagerduty'; url: string; routingKey?: string; disconnectedAfterMs: number };
 }
 
 export type XAuth = { appKey: string; appSecret: string; accessToken: string; accessSecret: string } | { userToken: string };

@@ -3,6 +3,7 @@ import type { Config } from '../config/types';
 import type { Db } from '../store/db';
 import type { Library } from './templates/library';
 import { AuditWriter } from '../audit/writer';
+import type { DeliveryAttempt } from './delivery/observed';
 
 export interface CoreEvents {
   /** Something a preview shows changed: approvals, state, a delivery. */
@@ -11,6 +12,8 @@ export interface CoreEvents {
   deliveriesCreated: [broadcastId: number];
   /** An audit event could not be written (the database is gone or full): the operator must know. */
   auditFailed: [error: unknown, type: string];
+  /** A delivery attempt ended (sent, retrying or failed): what metrics and alerts observe. */
+  deliveryAttempted: [attempt: DeliveryAttempt];
 }
 
 /** What every verb needs: validated config, the store and the template library. */

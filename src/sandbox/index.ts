@@ -6,6 +6,7 @@ import type { Config } from '../config/types';
 import type { PlatformAdapter } from '../platforms';
 import { createLogger, type Logger } from '../util/log';
 import { startConsole, type ConsoleServer } from './console/server';
+import type { Ops } from '../ops';
 import { startWorld, type World } from './world';
 
 export const DEFAULT_CONSOLE_PORT = 8787;
@@ -31,6 +32,8 @@ export interface Sandbox {
   config: Config;
   adapters: PlatformAdapter[];
   console: ConsoleServer;
+  /** /healthz, /readyz and /metrics, served when HERALD_HTTP_PORT is set. */
+  ops: Ops;
   /** Stops the console, the worker, the adapters, the database and the emulators, in that order. */
   close(): Promise<void>;
 }
@@ -88,6 +91,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       config,
       adapters,
       console: server,
+      ops: app.ops,
       async close() {
         await server.close();
         await app.stop();

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ROOT } from './config';
 
@@ -13,19 +13,15 @@ export function herald(args: string[], env: Record<string, string>) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const hasSqliteCli = spawnSync('sqlite3', ['-version']).status === 0;
-
 /**
  * Runs SQL against a database file from outside herald, the way an attacker with file access
- * would: with the sqlite3 command-line tool (CI installs it), or the same SQL through
- * better-sqlite3 where the tool is missing.
+ * would: a connection of its own, which may drop the append-only triggers before tampering.
  */
 export function outsideSql(dbPath: string, sql: string): void {
-  if (hasSqliteCli) {
-    execFileSync('sqlite3', [dbPath, sql]);
-    return;
-  }
   const db = new Database(dbPath);
-  db.exec(sql);
-  db.close();
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }

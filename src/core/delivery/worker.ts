@@ -7,7 +7,8 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markFailed, pendingDeliveries, recordRetry, writeDelivered, type PendingDelivery } from './record';
+import { loadDelivery, markFailed, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
+import type { DeliveryAttempt } from './observed';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -74,6 +75,11 @@ export class DeliveryWorker {
     await this.idle();
   }
 
+  private observe(d: DeliveryRow, attempt: number, outcome: DeliveryAttempt['outcome'], extra: Pick<DeliveryAttempt, 'code' | 'reason' | 'retryInMs'> = {}): void {
+    const { id: deliveryId, draftId, targetId, platform, createdAt } = d;
+    this.core.events.emit('deliveryAttempted', { deliveryId, draftId, targetId, platform, attempt, outcome, createdAt, ...extra });
+  }
+
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
     const first = loadDelivery(this.core.db, id);
@@ -88,6 +94,7 @@ export class DeliveryWorker {
         : `target ${d.targetId} is no longer in the config: add it back under targets, restart herald, then /retry #${d.draftId}`;
       writeTx(this.core.db, (tx) => markFailed(tx, d, why));
       this.core.events.emit('draftChanged', d.draftId);
+      this.observe(d, d.attempts, 'failed', { code: 'not_configured', reason: why });
       return;
     }
     const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
@@ -99,6 +106,7 @@ export class DeliveryWorker {
         // Deliveries finishing together share one durable commit (core.audit's group commit).
         await this.core.audit.run((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
         this.core.events.emit('draftChanged', d.draftId);
+        this.observe(d, attempt, 'sent');
         return;
       } catch (err) {
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });
@@ -112,10 +120,12 @@ export class DeliveryWorker {
         if (final) {
           writeTx(this.core.db, (tx) => markFailed(tx, d, final, { number: attempt, code: e.code, reason }));
           this.core.events.emit('draftChanged', d.draftId);
+          this.observe(d, attempt, 'failed', { code: e.code, reason: final });
           return;
         }
         writeTx(this.core.db, (tx) => recordRetry(tx, d, attempt, { code: e.code, reason, retryInMs: wait }, this.now()));
         this.core.events.emit('draftChanged', d.draftId);
+        this.observe(d, attempt, 'retrying', { code: e.code, reason, retryInMs: wait });
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
       }

@@ -1,0 +1,69 @@
+import type { Herald } from '../app';
+import type { Config, Platform } from '../config/types';
+import { ConfigError } from '../config/load';
+import { deliveryCounts } from '../core/operations';
+import type { Logger } from '../util/log';
+import type { Alerter } from './alerts';
+import type { OpsServer } from './http';
+import type { HeraldMetrics } from './metrics';
+import type { OpsSources, PlatformState } from './sources';
+
+/**
+ * Until adapters report their own connection state, a platform herald started with is connected:
+ * today a platform that cannot be reached stops the start.
+ */
+export const connectedAtStart = (adapters: ReadonlyArray<{ platform: Platform }>) => (): PlatformState[] => adapters.map((a) => ({ platform: a.platform, connected: true }));
+
+export interface Ops {
+  metrics: HeraldMetrics | null;
+  server: OpsServer | null;
+  alerter: Alerter | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Health, metrics and alerts around a running herald, as far as the config asks for them; their
+ * libraries load only then, so a herald without them starts no slower. Call it before the
+ * worker's first kick: deliveries pending then are the ones a restart resumes.
+ */
+export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number } = {}): Promise<Ops> {
+  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single' };
+  const stops: Array<() => void> = [];
+  let alerter: Alerter | null = null;
+  if (config.alerts) {
+    const { Alerter, PlatformWatch, resumeAlert } = await import('./alerts');
+    const a = new Alerter(config.alerts, { org: config.org.name, log });
+    alerter = a;
+    stops.push(a.watchDeliveries(herald.core), new PlatformWatch(platforms, a, config.alerts.disconnectedAfterMs).start(options.watchEveryMs ?? 15_000));
+    const pending = deliveryCounts(herald.core.db).pending;
+    if (pending) void a.send(resumeAlert(pending));
+  }
+  let metrics: HeraldMetrics | null = null;
+  let server: OpsServer | null = null;
+  if (config.http) {
+    const [{ HeraldMetrics }, { startOpsServer }] = await Promise.all([import('./metrics'), import('./http')]);
+    const m = new HeraldMetrics(sources);
+    metrics = m;
+    stops.push(m.watch(herald.core));
+    try {
+      server = await startOpsServer({ ...config.http, sources, metrics: m });
+    } catch (err) {
+      for (const stop of stops) stop();
+      await alerter?.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? 'is in use by another process' : code === 'EACCES' ? 'may not be opened by this user' : `could not be opened (${(err as Error).message})`;
+      throw new ConfigError(`HERALD_HTTP_PORT: port ${config.http.port} on ${config.http.host} ${why}; choose another port or stop what holds it`);
+    }
+    log.info({ url: server.url }, 'health and metrics served at /healthz, /readyz and /metrics');
+  }
+  return {
+    metrics,
+    server,
+    alerter,
+    async close() {
+      for (const stop of stops) stop();
+      await server?.close();
+      await alerter?.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Platform } from '../config/types';
+import type { Db } from '../store/db';
+import { databaseWritable, deliveryCounts } from '../core/operations';
+
+/** One configured platform's connection, as its adapter knows it. */
+export interface PlatformState {
+  platform: Platform;
+  connected: boolean;
+  /** Why not, in a sentence, while disconnected. */
+  reason?: string;
+}
+
+/**
+ * What the composition root hands the health server, the metrics and the alerts: the store for
+ * the read model, and functions for what only the running process knows.
+ */
+export interface OpsSources {
+  db: Db;
+  platforms: () => PlatformState[];
+  /** This instance's role: `single` while herald runs as one process. */
+  role: () => string;
+  /** Milliseconds since the epoch; a parameter so tests can hold time still. */
+  now?: () => number;
+}
+
+export interface Readiness {
+  ready: boolean;
+  role: string;
+  database: { writable: boolean; reason?: string };
+  platforms: Record<string, { connected: boolean; reason?: string }>;
+  deliveries: { pending: number; failed: number; oldestPendingAgeSeconds: number | null };
+}
+
+/** Ready means the database takes writes and every configured platform is connected. */
+export function readiness(sources: OpsSources): Readiness {
+  const database = databaseWritable(sources.db);
+  const platforms: Readiness['platforms'] = {};
+  for (const p of sources.platforms()) platforms[p.platform] = { connected: p.connected, ...(!p.connected && p.reason ? { reason: p.reason } : {}) };
+  let deliveries: Readiness['deliveries'] = { pending: 0, failed: 0, oldestPendingAgeSeconds: null };
+  if (database.writable) {
+    const counts = deliveryCounts(sources.db);
+    deliveries = { pending: counts.pending, failed: counts.failed, oldestPendingAgeSeconds: ageSeconds(counts.oldestPendingAt, sources.now) };
+  }
+  return {
+    ready: database.writable && Object.values(platforms).every((p) => p.connected),
+    role: sources.role(),
+    database,
+    platforms,
+    deliveries,
+  };
+}
+
+/** Seconds since an ISO time, never negative (clocks of two processes may disagree a little). */
+export function ageSeconds(iso: string | null, now: () => number = Date.now): number | null {
+  return iso === null ? null : Math.max(0, (now() - Date.parse(iso)) / 1000);
+}
