@@ -1,4 +1,4 @@
-import { loadConfig, readEnvironment } from '../config/load';
+import { checkTargetCredentials, loadConfig, sandboxSettings } from '../config/load';
 import { createHerald } from '../app';
 import { connectPlatforms } from '../platforms';
 import type { Config, Platform } from '../config/types';
@@ -32,6 +32,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   if (!configured || startMode(configured, options) === 'sandbox') return sandbox(options, configured ? 'unconfigured' : 'forced');
 
   const config = options.drill ? loadConfig({ drill: true }) : configured;
+  checkTargetCredentials(config);
   for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
   const adapters = await connectPlatforms(config, log);
@@ -62,7 +63,7 @@ async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured')
   // Loaded only here: a production start never loads the emulators.
   const { startSandbox } = await import('../sandbox');
   const { sandboxBanner } = await import('../sandbox/banner');
-  const dir = readEnvironment().HERALD_SANDBOX_DIR?.trim() || 'data/sandbox';
+  const dir = sandboxSettings().dir ?? 'data/sandbox';
   const box = await startSandbox({ dir, drill: options.drill ?? false });
   process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
   await signalled();
