@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../config/load';
-import { TemplateLibraryError } from '../app';
+import { describeFailure } from './failure';
 import { auditExport, auditVerify } from './audit';
 import { start } from './start';
 import { templatesCheck, templatesList } from './templates';
 
-/** Exit codes: 0 fine, 1 a problem found or a bad setting, 2 a usage mistake. */
+/** Exit codes (src/cli/failure.ts, README): 0 fine, 1 a problem or bad setting, 2 usage, 3 a platform at start, 4 a bad file, 70 a fault. */
 const program = new Command('herald')
   .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
   .showHelpAfterError('(herald --help lists the commands)')
@@ -51,9 +50,7 @@ audit
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof TemplateLibraryError) {
-    process.stderr.write(`herald: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
+  const { line, code } = describeFailure(err);
+  process.stderr.write(`herald: ${line}\n`);
+  process.exit(code);
 }

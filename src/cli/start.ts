@@ -5,6 +5,7 @@ import type { Config, Platform } from '../config/types';
 import type { Publisher } from '../core/delivery/publisher';
 import { createLogger } from '../util/log';
 import { registerSecret } from '../util/redact';
+import { CliFailure, EXIT } from './failure';
 
 export interface StartOptions {
   /** Run against local emulators with the web console, whatever is configured. */
@@ -35,7 +36,10 @@ export async function start(options: StartOptions = {}): Promise<void> {
   checkTargetCredentials(config);
   for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
-  const adapters = await connectPlatforms(config, log);
+  const adapters = await connectPlatforms(config, log).catch((err: unknown) => {
+    // Each adapter says what went wrong at login (a refused token, an API it cannot reach) in one sentence.
+    throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.platform);
+  });
   const publishers: Partial<Record<Platform, Publisher>> = {};
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const herald = createHerald(config, { publishers });
