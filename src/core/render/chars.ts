@@ -10,9 +10,10 @@ export interface ForbiddenCharacter {
   index: number;
   /** Unicode name for the usual suspects, else a description of its kind. */
   name: string;
-  /** Drawn as nothing (U+2800, Hangul fillers) rather than invisible by definition. */
-  blank: boolean;
 }
+
+/** Drawn as nothing (U+2800, Hangul fillers) rather than invisible by definition. */
+export const isBlankLooking = (cp: number) => BLANK.has(cp);
 
 /** Variation selectors and tag characters by their Unicode names. */
 function sequenceName(cp: number): string | null {
@@ -110,7 +111,7 @@ export function findForbiddenCharacter(value: string): ForbiddenCharacter | null
     const cp = cps[i]!;
     const kind = kindOf(cp, String.fromCodePoint(cp));
     if (!kind || allowedInSequence(cps, i)) continue;
-    return { codePoint: cp, index: i, name: NAMES[cp] ?? sequenceName(cp) ?? kind, blank: BLANK.has(cp) };
+    return { codePoint: cp, index: i, name: NAMES[cp] ?? sequenceName(cp) ?? kind };
   }
   return null;
 }

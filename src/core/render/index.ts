@@ -29,4 +29,4 @@ export { DISCORD_LIMIT, discordLength, toDiscord } from './discord';
 export { TELEGRAM_LIMIT, partToHtml, toTelegram, toTelegramHtml } from './telegram';
 export { X_LIMIT, toXThread, xWeightedLength } from './x';
 export { checkLinks, findLinks, findTextLinks, isOfficial } from './links';
-export { findForbiddenCharacter, type ForbiddenCharacter } from './chars';
+export { findForbiddenCharacter, isBlankLooking, type ForbiddenCharacter } from './chars';

@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors';
-import { findForbiddenCharacter } from '../render';
+import { findForbiddenCharacter, isBlankLooking } from '../render';
 import type { Template } from '../templates/library';
 import { findUnofficial, type OfficialLists } from './identifiers';
 
@@ -25,7 +25,7 @@ export function validateValues(template: Template, values: Record<string, string
     if (bad) {
       const hex = bad.codePoint.toString(16).toUpperCase().padStart(4, '0');
       throw invalidInput(
-        `The value of \`${name}\` contains ${bad.blank ? 'a blank-looking' : 'an invisible or direction-changing'} character (U+${hex} ${bad.name}) at position ${bad.index + 1}; retype it without that character.`,
+        `The value of \`${name}\` contains ${isBlankLooking(bad.codePoint) ? 'a blank-looking' : 'an invisible or direction-changing'} character (U+${hex} ${bad.name}) at position ${bad.index + 1}; retype it without that character.`,
       );
     }
     const unofficial = findUnofficial(value, lists);
