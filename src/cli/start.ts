@@ -44,6 +44,9 @@ export async function start(options: StartOptions = {}): Promise<void> {
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const herald = createHerald(config, { publishers });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
+  herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
+    log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
+  );
   for (const a of adapters) await a.attach?.(herald);
   herald.worker.kick();
   log.info(

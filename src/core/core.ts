@@ -11,6 +11,8 @@ export interface CoreEvents {
   deliveriesCreated: [broadcastId: number];
   /** An audit event could not be written (the database is gone or full): the operator must know. */
   auditFailed: [error: unknown, type: string];
+  /** Telegram update ids started over (a new bot, or dropped updates); commands still run, keyed by chat and message. */
+  telegramUpdateIdsRestarted: [lastUpdateId: number, updateId: number];
 }
 
 /** What every verb needs: validated config, the store and the template library. */

@@ -8,6 +8,7 @@ import { readUpdate, reasonPrompt, type BotIdentity, type Intent, type Origin } 
 import type { Lanes } from './lanes';
 import type { Responder } from './responder';
 import type { ChatSender } from './sender';
+import { telegramEventId } from '../../core/commands/event-ids';
 
 const REMOVED = new Set(['kicked', 'left']);
 
@@ -64,7 +65,7 @@ export class Router {
     const who = resolveIdentity(this.herald.core.config, intent.actor);
     if (origin.chatId !== this.herald.core.config.comms.telegram || !who.roles.has('approver')) {
       // herald refuses it with its usual words and logs it; asking for a reason would be pointless.
-      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: String(draftId), raw: intent.data, via: 'button', revision };
+      const event: ChatEvent = { platform: 'telegram', eventId: telegramEventId(intent.updateId, `cb:${origin.callbackQueryId}`), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: String(draftId), raw: intent.data, via: 'button', revision };
       return this.run(event, origin);
     }
     this.responder.answerButton(origin.callbackQueryId, origin.chatId, `Reply to herald's question with the reason for rejecting #${draftId}.`, false);
