@@ -216,7 +216,7 @@ const whoami = defineCommand({
     const roles = [...ctx.who.roles];
     const { platform, userId } = ctx.event.actor;
     return {
-      replies: [{ type: 'text', text: `You are ${ctx.who.name} (${platform} user ${userId}); roles: ${roles.length ? roles.join(', ') : 'none'}.` }],
+      replies: [{ type: 'text', text: `You are ${ctx.who.name}${ctx.who.name.toLowerCase() === `${platform} user ${userId}` ? '' : ` (${platform} user ${userId})`}; roles: ${roles.length ? roles.join(', ') : 'none'}.` }],
     };
   },
 });

@@ -59,8 +59,8 @@ function linkRanges(text: string): Range[] {
     const addr = m[0].startsWith('[') ? m[0].slice(1, m[0].indexOf(']')) : m[0].split(/[/?#]/u, 1)[0]!;
     if (isIP(addr) === 6) take(m.index, m[0]);
   }
-  for (const e of twitter.extractUrlsWithIndices(text)) addIfFree(ranges, { start: e.indices[0], end: e.indices[1] });
   for (const m of text.matchAll(DOMAIN)) if (linkableHost(hostPart(m[0]))) take(m.index, m[0]);
+  for (const e of twitter.extractUrlsWithIndices(text)) addIfFree(ranges, { start: e.indices[0], end: e.indices[1] });
   return ranges.sort((a, b) => a.start - b.start);
 }
 

@@ -35,8 +35,9 @@ const PATTERNS: Array<{ what: string; re: RegExp }> = [
   // Solana, Bitcoin legacy, Tron (T…), XRP (r…), Monero: base58 with letters and digits.
   { what: 'the address', re: new RegExp(`(?<![0-9A-Za-z])(?=[${B58}]*\\d)(?=[${B58}]*[A-Za-z])[${B58}]{25,110}(?![0-9A-Za-z])`, 'gu') },
   { what: 'the e-mail address', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+[\p{L}\p{N}-]{2,63}/gu },
-  // @everyone and @here are Discord's mass mentions, which the renderer neutralises.
-  { what: 'the handle', re: /(?<![\p{L}\p{N}_.@/+-])@(?!(?:everyone|here)\b)[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,30}[A-Za-z0-9_])?(?![A-Za-z0-9_@])/gu },
+  // What Telegram (a letter, then 5–32 in all) or X (1–15) would make a mention. @everyone and
+  // @here are Discord's mass mentions, which the renderer neutralises; Discord links no @text.
+  { what: 'the handle', re: /(?<![\p{L}\p{N}_.@/+-])@(?!(?:everyone|here)\b)(?:[A-Za-z][A-Za-z0-9_]{4,31}|[A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@])/gu },
   { what: 'the phone number', re: /(?<![\p{N}\p{L}+])(?:\+\d[\d ().-]{5,18}\d|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\d)/gu },
 ];
 

@@ -133,9 +133,9 @@ describe('failures', () => {
     w = await startWorld({ configure: addTarget('telegram-second', String(SECOND_ID)) });
     w.emu.setBotStatus({ chatId: SECOND_ID, status: 'kicked' });
     w.emu.setDown(true);
-    // The comms group is unreachable too, so the draft is made without a visible preview.
+    // The comms group is unreachable too, so the draft is made without a visible preview (and approved by naming its revision).
     w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '201', displayName: 'Alice' }, name: 'draft', args: 'sev2/frontend-compromised affected_site="our web app" next_update="by 16:00 UTC"', raw: '/draft', via: 'command' });
-    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '202', displayName: 'Bob' }, name: 'approve', args: '1', raw: '/approve 1', via: 'command' });
+    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: '202', displayName: 'Bob' }, name: 'approve', args: '1 r1', raw: '/approve 1 r1', via: 'command' });
     w.herald.worker.kick();
     await w.herald.worker.idle();
     expect(w.delivery('telegram-main')).toMatchObject({ status: 'failed' });
