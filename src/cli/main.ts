@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeFailure } from './failure';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { describeFailure, EXIT } from './failure';
 import { auditExport, auditVerify } from './audit';
 import { start } from './start';
 import { templatesCheck, templatesList } from './templates';
@@ -8,6 +8,8 @@ import { templatesCheck, templatesList } from './templates';
 const program = new Command('herald')
   .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
   .showHelpAfterError('(herald --help lists the commands)')
+  // Commander has printed its sentence; the exit code is decided below, with every other failure's.
+  .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 program
@@ -50,6 +52,7 @@ audit
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
   const { line, code } = describeFailure(err);
   process.stderr.write(`herald: ${line}\n`);
   process.exit(code);

@@ -36,10 +36,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   checkTargetCredentials(config);
   for (const s of config.secrets) registerSecret(s);
   const log = createLogger(config.logLevel);
-  const adapters = await connectPlatforms(config, log).catch((err: unknown) => {
-    // Each adapter says what went wrong at login (a refused token, an API it cannot reach) in one sentence.
-    throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.platform);
-  });
+  const adapters = await atStart(connectPlatforms(config, log));
   const publishers: Partial<Record<Platform, Publisher>> = {};
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const herald = createHerald(config, { publishers });
@@ -47,7 +44,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
     log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
   );
-  for (const a of adapters) await a.attach?.(herald);
+  for (const a of adapters) await atStart(Promise.resolve(a.attach?.(herald)));
   herald.worker.kick();
   log.info(
     { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },
@@ -62,6 +59,13 @@ export async function start(options: StartOptions = {}): Promise<void> {
   await herald.worker.stop();
   for (const a of adapters) await a.stop();
   await herald.close();
+}
+
+/** Each adapter says what went wrong at login (a refused token, an API it cannot reach) in one sentence. */
+function atStart<T>(work: Promise<T>): Promise<T> {
+  return work.catch((err: unknown) => {
+    throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.platform);
+  });
 }
 
 const STOP_WITHIN_MS = 15_000;

@@ -39,7 +39,7 @@ function storedAnywhere(w: World, secret: string): string[] {
   const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'`).map((t) => t.name);
   const found = tables.filter((t) => JSON.stringify(db.all(sql.raw(`SELECT * FROM "${t}"`))).includes(JSON.stringify(secret).slice(1, -1)));
   if (w.logs.some((l) => l.includes(secret))) found.push('log');
-  if (w.shown(COMMS_ID).some((m) => m.from?.is_bot && m.text.includes(secret))) found.push('a reply');
+  if (w.shown(COMMS_ID).some((m) => m.text.includes(secret))) found.push('a reply');
   return found;
 }
 
