@@ -59,7 +59,8 @@ describe('herald killed mid-broadcast', () => {
       expect(s.header('discord', draftId)).toContain('X — thread of 3 posts');
       const killAfterMs = Math.floor(random() * KILL_WITHIN_MS);
       // The approval goes through Telegram: an update the dead process did not confirm is delivered to the next one.
-      s.telegramCommand('bob', `/approve ${draftId}`);
+      // bob read revision 1 on Discord; in the Telegram group he names it.
+      s.telegramCommand('bob', `/approve ${draftId} r1`);
       await new Promise((r) => setTimeout(r, killAfterMs));
       const killedAt = Date.now();
       await s.herald!.kill();

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { approvals, auditEvents, revisions } from '../../src/store/schema';
 import { herald as cli } from '../helpers/cli';
 import { tempDir } from '../helpers/config';
 import { COMMS_ID, FRONTEND, ID, startWorld, type World } from '../platforms/telegram/world';
+import { CH, EXPLOIT_VARS as DISCORD_EXPLOIT, lastDraftId, slash, startDiscord, texts, USER } from '../platforms/discord/setup';
 import { answer, nothingPosted, refused } from './telegram';
 
 // Hostile inputs, family 4: approvals that must not count. Every case is typed (or pressed) in
@@ -142,6 +143,16 @@ describe('approvals: names, and the audit trail of refusals', () => {
   it('a stranger is shown by platform and id, not by the name they chose', async () => {
     w = await startWorld({ emulator: { users: [{ id: ID.mallory, first_name: 'alice' }] } });
     await refused(w, 'mallory', '/whoami', `You are Telegram user ${ID.mallory}; roles: none.`);
+  });
+
+  it('an approver admitted by a Discord role is shown by id, not by the nickname they chose', async () => {
+    const s = await startDiscord();
+    onTestFinished(() => s.close());
+    await slash(s, 'alice', 'draft', { template: 'sev1/exploit-investigating', vars: DISCORD_EXPLOIT });
+    const id = lastDraftId(s);
+    await slash(s, 'frank', 'approve', { draft: String(id) });
+    const said = texts(s, CH.comms).filter((t) => t.includes(`approved #${id}`));
+    expect(said).toEqual([`Discord user ${USER.frank} approved #${id} (1 of 2); it needs 1 more.`]);
   });
 
   it('a refused /approve carries the draft id, so audit export --draft shows it', async () => {

@@ -32,12 +32,16 @@ const CASES: Array<[string, string, string, string]> = [
   ['a token after an unknown command', `/login ${TELEGRAM_TOKEN}`, TELEGRAM_TOKEN, looks('a Telegram bot token')],
 ];
 
-/** Every table of herald's database as text, and every log line: the secret is in none of them. */
-function storedAnywhere(w: World, secret: string): string[] {
-  const db = w.herald.core.db;
-  w.herald.core.audit.flush();
+/** The tables of herald's database whose rows, as text, contain the secret. */
+function tablesWith(db: World['herald']['core']['db'], secret: string): string[] {
   const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'`).map((t) => t.name);
-  const found = tables.filter((t) => JSON.stringify(db.all(sql.raw(`SELECT * FROM "${t}"`))).includes(JSON.stringify(secret).slice(1, -1)));
+  return tables.filter((t) => JSON.stringify(db.all(sql.raw(`SELECT * FROM "${t}"`))).includes(JSON.stringify(secret).slice(1, -1)));
+}
+
+/** Every table of herald's database, every log line and every reply: the secret is in none of them. */
+function storedAnywhere(w: World, secret: string): string[] {
+  w.herald.core.audit.flush();
+  const found = tablesWith(w.herald.core.db, secret);
   if (w.logs.some((l) => l.includes(secret))) found.push('log');
   if (w.shown(COMMS_ID).some((m) => m.text.includes(secret))) found.push('a reply');
   return found;
@@ -61,9 +65,7 @@ describe('secrets on Discord', () => {
     const id = await slash(s, 'alice', 'draft', { template: 'sev3/incident-minor', vars: `affected="the vault" impact="Token ${TELEGRAM_TOKEN}"` });
     expect(privateTexts(s, id)).toEqual([looks('a Telegram bot token')]);
     s.herald.core.audit.flush();
-    const db = s.herald.core.db;
-    const tables = db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table'`).map((t) => t.name);
-    expect(tables.filter((t) => JSON.stringify(db.all(sql.raw(`SELECT * FROM "${t}"`))).includes(TELEGRAM_TOKEN))).toEqual([]);
+    expect(tablesWith(s.herald.core.db, TELEGRAM_TOKEN)).toEqual([]);
     expect(s.logs.filter((l) => l.includes(TELEGRAM_TOKEN))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import { addIfFree, trimUrlEnd, type Range } from './urls';
  */
 
 /** E-mail addresses (Telegram links them) and bare hosts with userinfo (acme.finance@evil.com). */
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+[\p{L}\p{N}-]{2,63}/gu;
+export const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+[\p{L}\p{N}-]{2,63}/gu;
 /** Any scheme followed by `//`, wherever it starts: the word or digit before it does not stop Telegram. */
 const SCHEME_URL = /[a-z][a-z0-9+.-]{0,31}:\/\/[^\s<>"[\]]+/giu;
 /** Schemes that run code, embed content or open an app, written without `//`. */

@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { isOfficial } from '../render/links';
+import { EMAIL, isOfficial } from '../render/links';
 
 /**
  * Wallet addresses, ENS names, @handles, e-mail addresses and phone numbers in a value. "Send
@@ -34,7 +34,7 @@ const PATTERNS: Array<{ what: string; re: RegExp }> = [
   { what: 'the address', re: new RegExp(`(?<![0-9a-z])[a-z]{2,16}1[${BECH32}]{25,100}(?![0-9a-z])`, 'giu') },
   // Solana, Bitcoin legacy, Tron (T…), XRP (r…), Monero: base58 with letters and digits.
   { what: 'the address', re: new RegExp(`(?<![0-9A-Za-z])(?=[${B58}]*\\d)(?=[${B58}]*[A-Za-z])[${B58}]{25,110}(?![0-9A-Za-z])`, 'gu') },
-  { what: 'the e-mail address', re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+[\p{L}\p{N}-]{2,63}/gu },
+  { what: 'the e-mail address', re: EMAIL },
   // What Telegram (a letter, then 5–32 in all) or X (1–15) would make a mention. @everyone and
   // @here are Discord's mass mentions, which the renderer neutralises; Discord links no @text.
   { what: 'the handle', re: /(?<![\p{L}\p{N}_.@/+-])@(?!(?:everyone|here)\b)(?:[A-Za-z][A-Za-z0-9_]{4,31}|[A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@])/gu },
