@@ -10,8 +10,9 @@ import { registerSecret } from '../util/redact';
 import { watchDrill } from '../core/broadcast/drill';
 import { createChatPort, type ChatPort } from '../core/port';
 import { PreviewKeeper } from '../core/previews/keeper';
+import { TemplateLibraryError } from '../core/templates/library-error';
 
-export class TemplateLibraryError extends Error {}
+export { TemplateLibraryError };
 
 /** herald without any chat platform: the store, the library, the command layer and the worker. */
 export interface Herald {

@@ -4,6 +4,7 @@ import { connectPlatforms, type PlatformAdapter } from '../platforms';
 import type { Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
 import { connectedAtStart, startOps, type Ops } from '../ops';
+import { atPlatformStart } from './errors';
 import { createHerald, type Herald } from './herald';
 
 export interface App {
@@ -27,7 +28,7 @@ export interface App {
  */
 export async function startApp(config: Config, log: Logger): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
-  const adapters = await connectPlatforms(config, log);
+  const adapters = await atPlatformStart(connectPlatforms(config, log));
   const publishers: Partial<Record<Platform, Publisher>> = {};
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const after: Array<() => Promise<void>> = [];
@@ -39,6 +40,9 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
+  herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
+    log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
+  );
   let ops: Ops | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -50,7 +54,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
       for (const s of after) await s().catch((err: unknown) => log.warn({ err }, 'a part of herald did not stop cleanly'));
     })());
   try {
-    for (const a of adapters) await a.attach?.(herald.port);
+    for (const a of adapters) await atPlatformStart(Promise.resolve(a.attach?.(herald.port)));
     // Before the worker's first kick: the deliveries pending now are the ones this start resumes.
     ops = await startOps(config, herald, connectedAtStart(adapters), log);
   } catch (err) {

@@ -4,6 +4,7 @@ import { envSchema } from '../config/schema';
 import { ConfigError, readEnvironment } from '../config/load';
 import { openDb } from '../store/db';
 import { verifyAudit } from '../audit/verify';
+import { CliFailure, EXIT } from './failure';
 import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
 
 /**
@@ -16,9 +17,23 @@ export function openExistingDb() {
   const path = resolve(parsed.data.HERALD_DB_PATH);
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
   try {
-    return openDb(path, { migrate: false });
+    const db = openDb(path, { migrate: false });
+    db.$client.prepare('SELECT count(*) FROM audit_events').get();
+    return db;
   } catch (err) {
-    throw new ConfigError(`HERALD_DB_PATH: ${path} cannot be opened as herald's database (${(err as Error).message}); point HERALD_DB_PATH at herald's database`);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new CliFailure(`HERALD_DB_PATH: ${path} is not herald's database (${why}); point HERALD_DB_PATH at the file herald start uses`, EXIT.badFile);
+  }
+}
+
+/** A row whose data is not JSON was changed outside herald; the export names it rather than crashing on it. */
+function checkRows(rows: ReturnType<typeof readAudit>): void {
+  for (const r of rows) {
+    try {
+      JSON.parse(r.data);
+    } catch {
+      throw new CliFailure(`audit row ${r.seq} is damaged (its data is not JSON), so the log cannot be exported; herald audit verify shows where the chain was changed`, EXIT.badFile);
+    }
   }
 }
 
@@ -38,6 +53,7 @@ export function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: strin
   const db = openExistingDb();
   const filter: ExportFilter = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}), ...(opts.draft !== undefined ? { draftId: opts.draft } : {}) };
   const rows = readAudit(db, filter);
+  checkRows(rows);
   process.stdout.write(opts.format === 'json' ? toJson(rows) : opts.format === 'csv' ? toCsv(rows) : toMarkdown(db, rows, filter));
   db.$client.close();
 }

@@ -5,7 +5,7 @@ import { auditHead } from '../core/operations';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { schema, type Db } from '../store/db';
 import { openExistingDb } from './audit';
-import { OperatorError } from './errors';
+import { OperatorError } from './failure';
 
 /**
  * `herald backup <file>`: SQLite's online backup API, so the copy is consistent while herald

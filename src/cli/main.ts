@@ -1,7 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../config/load';
-import { redact } from '../util/redact';
-import { EXIT, OperatorError, UsageError } from './errors';
+import { describeFailure, EXIT, UsageError } from './failure';
 import type * as AuditCli from './audit';
 
 // Each command loads its own modules when it runs: `herald audit verify` or a typo answers
@@ -13,7 +11,7 @@ const auditCommands = () => import('./audit');
 /** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
 const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ');
 
-/** Exit codes (see EXIT): 0 done, 1 a problem found or a bad setting, 2 a usage mistake, 70 a bug. */
+/** Exit codes (src/cli/failure.ts, README): 0 fine, 1 a problem or bad setting, 2 usage, 3 a platform at start, 4 a bad file, 70 a fault. */
 const program = new Command('herald')
   .description('Crisis communications for DeFi teams: vetted templates, approvals, one statement on Discord, Telegram and X.')
   .exitOverride()
@@ -83,11 +81,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  const message = redact(err instanceof Error ? err.message : String(err)).split('\n')[0];
-  const { TemplateLibraryError } = await import('../app');
-  const code = err instanceof UsageError ? EXIT.usage : err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof OperatorError ? EXIT.problem : EXIT.internal;
-  process.stderr.write(code === EXIT.internal ? `herald: stopped by an unexpected error: ${message}\n` : `herald: ${message}\n`);
-  // The stack is for whoever debugs herald, never for the operator's terminal by default.
-  if (code === EXIT.internal && /^(debug|trace)$/.test(process.env.HERALD_LOG_LEVEL ?? '')) process.stderr.write(`${redact(String((err as Error)?.stack ?? ''))}\n`);
+  const { line, code } = describeFailure(err);
+  process.stderr.write(`herald: ${line}\n`);
   process.exit(code);
 }

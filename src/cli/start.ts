@@ -1,4 +1,4 @@
-import { loadConfig, readEnvironment } from '../config/load';
+import { checkTargetCredentials, loadConfig, sandboxSettings } from '../config/load';
 import { startApp } from '../app';
 import type { Config } from '../config/types';
 import { createLogger } from '../util/log';
@@ -29,6 +29,7 @@ export async function start(options: StartOptions = {}): Promise<void> {
   if (!configured || startMode(configured, options) === 'sandbox') return sandbox(options, configured ? 'unconfigured' : 'forced');
 
   const config = options.drill ? loadConfig({ drill: true }) : configured;
+  checkTargetCredentials(config);
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
   const { herald, adapters } = app;
@@ -44,13 +45,14 @@ export async function start(options: StartOptions = {}): Promise<void> {
   await app.stop();
 }
 
+
 const STOP_WITHIN_MS = 15_000;
 
 async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured'): Promise<void> {
   // Loaded only here: a production start never loads the emulators.
   const { startSandbox } = await import('../sandbox');
   const { sandboxBanner } = await import('../sandbox/banner');
-  const dir = readEnvironment().HERALD_SANDBOX_DIR?.trim() || 'data/sandbox';
+  const dir = sandboxSettings().dir ?? 'data/sandbox';
   const box = await startSandbox({ dir, drill: options.drill ?? false });
   process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
   await signalled();

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { envSchema, fileSchema, SEVERITIES, type Target } from './schema';
+import { isAllowedLink } from '../core/statement/render';
+import { checksumOk } from '../core/statement/identifiers';
+import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
 import type { Config } from './types';
 
 const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -98,6 +100,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     }
   }
 
+  crossCheck(f, e.HERALD_CONFIG);
+
   const need = (name: string, value: string | undefined, because: string, expects: string): string => {
     if (!value) throw new ConfigError(`${name}: is required because ${because} is set; ${expects}`);
     return value;
@@ -163,6 +167,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     org: f.org,
     officialDomains: f.official_domains,
     officialUrls: f.official_urls,
+    officialAddresses: f.official_addresses,
+    officialHandles: f.official_handles,
     people: f.people,
     discordRoles: f.discord_roles,
     policies,
@@ -180,4 +186,56 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
   };
+}
+
+const ORG_URLS = ['website', 'app', 'status_page', 'docs', 'discord', 'telegram'] as const;
+
+/** What each setting can be on its own but not together with the others. */
+function crossCheck(f: FileConfig, file: string): void {
+  for (const key of ORG_URLS) {
+    const url = f.org[key];
+    if (url && !isAllowedLink(url, { officialDomains: f.official_domains, officialUrls: f.official_urls })) {
+      throw new ConfigError(`${file}: org.${key}: ${url} fails the link guard (not on ${f.official_domains.join(', ')} and not in official_urls); use an official URL or add it to official_urls`);
+    }
+  }
+  f.official_addresses.forEach((a, i) => {
+    if (!checksumOk(a)) throw new ConfigError(`${file}: official_addresses.${i}: ${a} has capital letters that do not match its EIP-55 checksum; copy the address again, or write it all in lower case`);
+  });
+  // Anyone holding a Discord role that grants approver can approve: their number is not known here.
+  if (Object.values(f.discord_roles).some((roles) => roles.includes('approver'))) return;
+  const approvers = Object.entries(f.people).filter(([, p]) => p.roles.includes('approver')).map(([n]) => n);
+  // The author never counts; when every drafter also approves, one approver is always the author.
+  const drafters = Object.values(f.people).filter((p) => p.roles.includes('drafter'));
+  const able = drafters.length && drafters.every((p) => p.roles.includes('approver')) ? approvers.length - 1 : approvers.length;
+  for (const sev of SEVERITIES) {
+    const need = f.policies[sev].approvals;
+    if (need > able) {
+      const who = approvers.length ? `${approvers.length} (${approvers.join(', ')})` : 'none';
+      const author = able < approvers.length ? ', one of whom wrote it' : '';
+      throw new ConfigError(
+        `${file}: policies.${sev}.approvals: ${need} approvals can never be given: the approvers under people are ${who}${author}; lower it to ${Math.max(able, 1)} or add approvers`,
+      );
+    }
+  }
+}
+
+/** A policy whose target's platform has no credentials would leave every such broadcast half-done. */
+export function checkTargetCredentials(config: Config): void {
+  for (const sev of SEVERITIES) {
+    for (const t of config.policies[sev].targets) {
+      const platform = config.targets[t]!.platform;
+      if (!config[platform]) {
+        const vars = { discord: 'DISCORD_TOKEN', telegram: 'TELEGRAM_BOT_TOKEN', x: 'X_API_KEY (or X_OAUTH2_USER_TOKEN)' }[platform];
+        throw new ConfigError(`policies.${sev}.targets: ${t} is on ${platformName(platform)}, which has no credentials; set ${vars} or remove ${t} from the policy`);
+      }
+    }
+  }
+}
+
+/** The sandbox's own settings, validated like every other. */
+export function sandboxSettings(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { consolePort?: number; dir?: string } {
+  const parsed = envSchema.pick({ HERALD_CONSOLE_PORT: true, HERALD_SANDBOX_DIR: true }).safeParse(readEnvironment(options));
+  if (!parsed.success) throw new ConfigError(describe(parsed.error.issues[0]!, ''));
+  const { HERALD_CONSOLE_PORT: consolePort, HERALD_SANDBOX_DIR: dir } = parsed.data;
+  return { ...(consolePort !== undefined ? { consolePort } : {}), ...(dir ? { dir } : {}) };
 }

@@ -1,3 +1,4 @@
+import { parse as parseDomain } from 'tldts';
 import { z } from 'zod';
 
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
@@ -22,7 +23,15 @@ const chatRef = z
 const domain = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'expected a bare domain such as acme.finance')
-  .transform((d) => d.toLowerCase());
+  .transform((d) => d.toLowerCase())
+  // Trusting a public suffix (github.io, vercel.app) would trust every site anyone puts under it.
+  .refine((d) => parseDomain(d, { allowPrivateDomains: true }).publicSuffix !== d, {
+    error: (i) => `${String(i.input).toLowerCase()} is a public suffix, where anyone can have a site, so it would trust everyone's; list your own site under it instead (like acme.${String(i.input).toLowerCase()})`,
+  });
+const handle = z
+  .string()
+  .regex(/^@?[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,30}[A-Za-z0-9_])?$/, 'expected a handle such as @acmefinance')
+  .transform((h) => `@${h.replace(/^@/, '')}`);
 const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https:// URL' });
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 /** An alert webhook: https, or plain http to a relay on this machine. */
@@ -67,6 +76,12 @@ export const fileSchema = z.strictObject({
   official_domains: z.array(domain).min(1, 'expected at least one official domain'),
   /** Exact URLs on platforms we do not own (an invite link), allowed without allowing the whole domain. */
   official_urls: z.array(httpsUrl).default([]),
+  /** Wallets and contracts (any chain), ENS names, e-mail addresses and phone numbers a value may name. */
+  official_addresses: z.array(z.string().trim().min(1).max(128)).default([]),
+  /** The @handles a value may name, per platform; org.x_handle counts as one. */
+  official_handles: z
+    .strictObject({ discord: z.array(handle).default([]), telegram: z.array(handle).default([]), x: z.array(handle).default([]) })
+    .prefault({}),
   people: z.record(z.string().regex(/^[\w.-]+$/, 'expected a short name'), person).default({}),
   discord_roles: z.record(z.string().regex(/^\d+$/, 'expected a Discord role id'), z.array(z.enum(ROLES))).default({}),
   policies: z.strictObject({ sev1: policy, sev2: policy, sev3: policy, sev4: policy }),
@@ -111,11 +126,25 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A port number from the environment, where everything is text. */
+const port = (example: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, `expected a port number such as ${example}`)
+      .transform(Number)
+      .pipe(z.number().max(65535, `expected a port number from 0 to 65535, such as ${example}`))
+      .optional(),
+  );
+
 /** The environment part: secrets, ids and paths. Platform issues extend this. */
 export const envSchema = z.object({
   HERALD_CONFIG: z.string().default('herald.config.yaml'),
   HERALD_DB_PATH: z.string().min(1).default('data/herald.db'),
   HERALD_TEMPLATES_DIR: z.string().min(1).default('templates'),
+  // The sandbox's own settings (herald start with no platform configured).
+  HERALD_CONSOLE_PORT: port('8787'),
+  HERALD_SANDBOX_DIR: optionalString,
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Health and metrics: served only when a port is set; 0 picks any free one.
   HERALD_HTTP_PORT: optionalString.pipe(
@@ -144,7 +173,7 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.telegram.org' }).optional()),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, error: 'expected the public https:// URL Telegram should post updates to' }).optional()),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'expected 16–256 letters, digits, _ or -').optional()),
-  TELEGRAM_WEBHOOK_PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'expected a port number such as 8443').transform(Number).optional()),
+  TELEGRAM_WEBHOOK_PORT: port('8443'),
 
   // X: enabled when X_API_KEY (OAuth 1.0a) or X_OAUTH2_USER_TOKEN is set.
   X_API_KEY: optionalString,

@@ -6,6 +6,8 @@ export interface Config {
   org: FileConfig['org'];
   officialDomains: string[];
   officialUrls: string[];
+  officialAddresses: string[];
+  officialHandles: FileConfig['official_handles'];
   people: FileConfig['people'];
   discordRoles: FileConfig['discord_roles'];
   policies: Record<Severity, Policy>;

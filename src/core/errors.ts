@@ -24,6 +24,8 @@ export interface HeraldErrorOptions {
   status?: number;
   platformCode?: string | number;
   cause?: unknown;
+  /** A refusal that the draft's current preview explains: it is shown with the sentence. */
+  showDraft?: number;
 }
 
 export class HeraldError extends Error {
@@ -32,6 +34,7 @@ export class HeraldError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly status: number | undefined;
   readonly platformCode: string | number | undefined;
+  readonly showDraft: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: HeraldErrorOptions = {}) {
     super(message);
@@ -42,6 +45,7 @@ export class HeraldError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
     this.platformCode = options.platformCode;
+    this.showDraft = options.showDraft;
     // The cause is deliberately not attached: platform errors carry the request,
     // and the request carries the token.
   }

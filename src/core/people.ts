@@ -1,4 +1,5 @@
 import type { ChatPlatform, Config, Role } from '../config/types';
+import { platformName } from '../config/schema';
 
 /** Someone who sent a command or pressed a button, as the platform told us. */
 export interface Actor {
@@ -20,9 +21,10 @@ export interface Identity {
 
 export function resolveIdentity(config: Pick<Config, 'people' | 'discordRoles'>, actor: Actor): Identity {
   const roles = new Set<Role>();
-  if (actor.anonymous) return { key: `${actor.platform}:anonymous`, name: actor.displayName, roles };
+  // Names come from the configuration, never from the platform: anyone can call themselves "alice" there.
+  if (actor.anonymous) return { key: `${actor.platform}:anonymous`, name: `an anonymous ${platformName(actor.platform)} admin`, roles };
   let key = `${actor.platform}:${actor.userId}`;
-  let name = actor.displayName;
+  let name = `${platformName(actor.platform)} user ${actor.userId}`;
   for (const [personName, person] of Object.entries(config.people)) {
     if (person[actor.platform] === actor.userId) {
       key = personName;

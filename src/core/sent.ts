@@ -4,6 +4,7 @@ import { writeTx, type Tx } from '../store/db';
 import { appendAudit } from '../audit/append';
 import type { ChatPlatform } from '../config/types';
 import type { Core } from './core';
+import { recordShown } from './drafts/shown';
 
 /**
  * What herald sent in chats (not the outbox of statements: those are deliveries). What chat
@@ -43,12 +44,13 @@ export function recordSent(core: Core, sent: SentRecord, extra?: SentExtra): Pro
         .run();
     }
   };
-  if (sent.kind === 'preview' && sent.draftId !== undefined && sent.messageIds[0]) {
-    // A preview is looked up as soon as its draft changes, so it is recorded at once.
+  if ((sent.kind === 'preview' || sent.kind === 'preview-update') && sent.draftId !== undefined && sent.messageIds[0]) {
+    // A preview is looked up as soon as its draft changes, and what it shows binds typed approvals, so it is recorded at once.
     const draftId = sent.draftId;
     const messageId = sent.messageIds[0];
     writeTx(core.db, (tx) => {
-      tx.insert(previews).values({ draftId, platform: sent.platform, chatId: sent.chatId, messageId }).run();
+      if (sent.kind === 'preview') tx.insert(previews).values({ draftId, platform: sent.platform, chatId: sent.chatId, messageId }).run();
+      recordShown(tx, { draftId, platform: sent.platform, chatId: sent.chatId, text: sent.text });
       appendAudit(tx, event);
     });
     return Promise.resolve();

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startApp, type Herald } from '../app';
-import { loadConfig, readEnvironment } from '../config/load';
+import { loadConfig, readEnvironment, sandboxSettings } from '../config/load';
 import type { Config } from '../config/types';
 import type { PlatformAdapter } from '../platforms';
 import { createLogger, type Logger } from '../util/log';
@@ -49,9 +49,7 @@ function sandboxEnv(options: SandboxOptions, cwd: string, world: World): Record<
 
 function consolePort(options: SandboxOptions, cwd: string): number {
   if (options.port !== undefined) return options.port;
-  const fromEnv = readEnvironment({ ...(options.env ? { env: options.env } : {}), cwd }).HERALD_CONSOLE_PORT;
-  if (fromEnv && /^\d{1,5}$/.test(fromEnv)) return Number(fromEnv);
-  return DEFAULT_CONSOLE_PORT;
+  return sandboxSettings({ ...(options.env ? { env: options.env } : {}), cwd }).consolePort ?? DEFAULT_CONSOLE_PORT;
 }
 
 /**

@@ -150,6 +150,23 @@ export const previews = sqliteTable(
   (t) => [index('previews_draft').on(t.draftId)],
 );
 
+/**
+ * The revision of each draft that herald last showed in each chat (a preview posted or edited
+ * there): a typed /approve in that chat approves only that revision.
+ */
+export const shownRevisions = sqliteTable(
+  'shown_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    revisionId: integer('revision_id').notNull().references(() => revisions.id),
+    shownAt: text('shown_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('shown_revisions_chat').on(t.draftId, t.platform, t.chatId)],
+);
+
 export const faqReplies = sqliteTable('faq_replies', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   topic: text('topic').notNull(),

@@ -12,6 +12,8 @@ async function makeLog() {
   t.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
   t.chat.say('mallory', '/approve #1');
   t.chat.say('bob', '/approve #1');
+  // carol reads the draft in the Telegram group first: a typed approval counts for what that chat was shown.
+  t.telegram.say('carol', '/show #1');
   t.telegram.say('carol', '/approve #1');
   await t.herald.worker.idle();
   await t.close();

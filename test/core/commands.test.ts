@@ -3,7 +3,7 @@ import { approvals, deliveries, drafts } from '../../src/store/schema';
 import { testHerald } from '../helpers/herald';
 import { DEGRADED_VARS, EXPLOIT_VARS } from '../support/vars';
 import { audited, expectAudit } from '../support/audit';
-import { ROLE } from '../support/cast';
+import { CAST, ROLE } from '../support/cast';
 
 let h: ReturnType<typeof testHerald>;
 afterEach(async () => h?.close());
@@ -96,7 +96,8 @@ describe('approvals and policies', () => {
   it('an approver role can come from a Discord role id', () => {
     h = testHerald();
     h.chat.say('alice', '/draft sev3/incident-minor ' + sev3Vars);
-    expect(h.chat.say('mallory', '/approve #1', { roleIds: [ROLE.approvers] }).text).toBe('mallory approved #1 (1 of 1). Broadcasting now.');
+    // Admitted by a role, not named in the configuration: shown by platform and id, never by the nickname they chose.
+    expect(h.chat.say('mallory', '/approve #1', { roleIds: [ROLE.approvers] }).text).toBe(`Discord user ${CAST.mallory.discord} approved #1 (1 of 1). Broadcasting now.`);
   });
 
   it('an edit makes a new revision and voids earlier approvals; a stale button is refused', () => {

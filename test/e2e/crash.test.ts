@@ -111,7 +111,8 @@ describe('herald killed mid-broadcast', () => {
       const killAtPost = Math.floor(random() * (POSTS_PER_BROADCAST + 1));
       const killedAt = await killAt(killAtPost, marker, () => {
         // The approval goes through Telegram: an update the dead process did not confirm is delivered to the next one.
-        s.telegramCommand('bob', `/approve ${draftId}`);
+        // bob read revision 1 on Discord; in the Telegram group he names it.
+        s.telegramCommand('bob', `/approve ${draftId} r1`);
       });
       const cut = s.deliveries(draftId).flatMap((d) => s.parts(d.id).filter((p) => p.status === 'sending').map((p) => ({ ...p, platform: d.platform })));
       // Whatever reached a platform before the next process started was sent by the killed one

@@ -32,7 +32,7 @@ describe('console: typed text to a Discord slash command', () => {
     expect(discordInput('/draft')).toEqual({ kind: 'refused', message: 'Discord needs the template option before it sends /draft: /draft <template> [name=value ...]' });
     expect(discordInput('/approve')).toMatchObject({ kind: 'refused', message: expect.stringContaining('needs the draft option') });
     expect(discordInput('/templates sev9')).toMatchObject({ kind: 'refused', message: 'Discord offers only sev1, sev2, sev3, sev4 for the severity option of /templates.' });
-    expect(discordInput('/approve 1 2')).toMatchObject({ kind: 'refused', message: '/approve has no option for “2”: /approve <draft>' });
+    expect(discordInput('/cancel 1 2')).toMatchObject({ kind: 'refused', message: '/cancel has no option for “2”: /cancel <draft>' });
     expect(discordInput('/launch everything')).toMatchObject({ kind: 'refused', message: expect.stringContaining('no /launch command') });
   });
 

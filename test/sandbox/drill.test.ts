@@ -72,6 +72,8 @@ describe('a drill', () => {
     x.forEach((post, i) => expect(post).toMatch(new RegExp(`\\nEXERCISE ${i + 1}/${x.length}$`)));
 
     t.chat.say('bob', '/approve #1');
+    // carol reads it in the Telegram group first: a typed approval counts for what that chat was shown.
+    t.telegram.say('carol', '/show #1');
     t.telegram.say('carol', '/approve #1');
     await t.herald.worker.idle();
     expect(t.pubs.discord.sent.map((s) => s.targetId)).toEqual(['discord-drill']);
@@ -105,7 +107,8 @@ describe('a drill', () => {
       const header = await box.world.discord.waitFor(() => box.world.discord.messages(SANDBOX_IDS.discordComms).find((m) => JSON.stringify(m.components).includes('approve:1:1')), 10_000);
       await actions.discordButton('bob', header.id, 'approve:1:1');
       await box.world.discord.waitFor(() => box.world.discord.messages(SANDBOX_IDS.discordComms).find((m) => m.content.startsWith('bob approved #1')), 10_000);
-      await actions.telegramMessage('carol', '/approve 1');
+      // carol read revision 1 on Discord; in the Telegram group she names it.
+      await actions.telegramMessage('carol', '/approve 1 r1');
       await box.world.x.waitFor((x) => x.posts().length >= 2, 15_000);
       await box.herald.worker.idle();
 

@@ -12,7 +12,7 @@ import { retractDraft } from '../drafts/retract';
 import { PENDING, describeStatus } from '../drafts/states';
 import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
-import { notFound } from '../errors';
+import { invalidInput, notFound } from '../errors';
 import { renderTemplate } from '../statement/render';
 import { retryFailed } from '../broadcast/retry';
 import { arg, defineCommand, usage } from './define';
@@ -74,14 +74,28 @@ const edit = defineCommand({
   },
 });
 
+/** `r3` or a short content hash (the preview prints 8 hex digits; 6 or more are accepted). */
+function namedRevision(text: string): { number: number } | { hash: string } {
+  const number = /^r(\d{1,6})$/iu.exec(text);
+  if (number) return { number: Number(number[1]) };
+  if (/^[0-9a-f]{6,64}$/iu.test(text)) return { hash: text.toLowerCase() };
+  throw invalidInput(`\`${text}\` is not a revision; name the one you read as r3, or by the short hash its preview prints (like 1a2b3c4d), as in /approve #12 r3.`);
+}
+
 const approve = defineCommand({
   name: 'approve',
   summary: 'approve the draft; the broadcast starts once enough approvers have',
   roles: ['approver'],
   commsOnly: true,
-  args: [arg('draft', 'draft', true, 'draft id, like #12')],
-  run(ctx, { draft }) {
-    const r = approveDraft(verb(ctx), { draftId: draft, ...(ctx.event.revision !== undefined ? { revision: ctx.event.revision } : {}) });
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('revision', 'text', false, 'the revision you read: r3, or the short hash its preview prints')],
+  run(ctx, { draft, revision }) {
+    const { event } = ctx;
+    const r = approveDraft(verb(ctx), {
+      draftId: draft,
+      typed: event.via === 'command',
+      ...(event.revision !== undefined ? { revision: event.revision } : {}),
+      ...(revision !== undefined ? { named: namedRevision(revision) } : {}),
+    });
     const text = r.broadcastId
       ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). Broadcasting now.`
       : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
@@ -202,7 +216,7 @@ const whoami = defineCommand({
     const roles = [...ctx.who.roles];
     const { platform, userId } = ctx.event.actor;
     return {
-      replies: [{ type: 'text', text: `You are ${ctx.who.name} (${platform} user ${userId}); roles: ${roles.length ? roles.join(', ') : 'none'}.` }],
+      replies: [{ type: 'text', text: `You are ${ctx.who.name}${ctx.who.name.toLowerCase() === `${platform} user ${userId}` ? '' : ` (${platform} user ${userId})`}; roles: ${roles.length ? roles.join(', ') : 'none'}.` }],
     };
   },
 });

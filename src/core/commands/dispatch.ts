@@ -1,16 +1,18 @@
-import { receivedCommands } from '../../store/schema';
+import { desc, eq } from 'drizzle-orm';
+import { drafts, receivedCommands } from '../../store/schema';
 import { writeTx, type Tx } from '../../store/db';
 import { appendAudit } from '../../audit/append';
 import { SEVERITIES, type Severity } from '../../config/schema';
 import type { Core } from '../core';
 import { HeraldError, invalidInput, notFound } from '../errors';
-import { StalePreview } from '../previews/stale';
 import { buildView } from '../previews/view';
 import { authorize } from './authorize';
 import { resolveIdentity, type Identity } from '../people';
 import { findTemplate } from '../templates/library';
 import { usage } from './define';
 import { COMMANDS } from './definitions';
+import { findCredential, maskCredentials } from '../credentials';
+import { telegramUpdateId } from './event-ids';
 import { parseDraftId, parseVars, splitArgs, splitCommandText } from './parse';
 import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } from './types';
 
@@ -20,36 +22,71 @@ import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } fro
  * command leaves nothing behind but the record that it was received and refused.
  */
 export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
+  // A pasted token is masked before anything is stored, and the command refused without repeating it.
+  const credential = findCredential(`${event.raw}\n${argsText(event.args)}`, core.config.secrets);
+  const raw = credential ? maskCredentials(event.raw, core.config.secrets) : event.raw;
   return writeTx(core.db, (tx) => {
+    if (event.platform === 'telegram') noticeUpdateRestart(core, tx, event.eventId);
     const receipt = tx
       .insert(receivedCommands)
-      .values({ platform: event.platform, eventId: event.eventId, chatId: event.chatId, userId: event.actor.userId, rawText: event.raw })
+      .values({ platform: event.platform, eventId: event.eventId, chatId: event.chatId, userId: event.actor.userId, rawText: raw })
       .onConflictDoNothing()
       .returning({ id: receivedCommands.id })
       .get();
     const who = resolveIdentity(core.config, event.actor);
     const base = { actor: who.key, platform: event.platform, chatId: event.chatId };
     if (!receipt) {
-      appendAudit(tx, { type: 'command.replayed', ...base, data: { eventId: event.eventId, raw: event.raw } });
+      appendAudit(tx, { type: 'command.replayed', ...base, data: { eventId: event.eventId, raw } });
       return { replies: [], replay: true };
     }
     appendAudit(tx, {
       type: 'command.received',
       ...base,
-      data: { eventId: event.eventId, raw: event.raw, via: event.via, user: event.actor.displayName, userId: event.actor.userId, edited: event.edited ?? false },
+      data: { eventId: event.eventId, raw, via: event.via, user: event.actor.displayName, userId: event.actor.userId, edited: event.edited ?? false },
     });
     try {
       // A savepoint: whatever the command wrote before it was refused is undone, the receipt stays.
-      return tx.transaction((inner) => run(core, inner, event, who));
+      return tx.transaction((inner) => {
+        if (credential) {
+          throw invalidInput(`That message contains what looks like ${credential}, so herald did not run it and kept no copy of it; if it is real, reset it now: everyone in this chat has seen it.`);
+        }
+        return run(core, inner, event, who);
+      });
     } catch (err) {
       if (!(err instanceof HeraldError)) throw err;
-      appendAudit(tx, { type: 'command.refused', ...base, data: { command: event.name, code: err.code, reason: err.message } });
-      const refusal = { type: 'text' as const, text: err.message, private: true };
-      // A press under an out-of-date preview: the presser is shown what is up for approval now.
-      if (err instanceof StalePreview) return { replies: [refusal, { type: 'preview', view: buildView(core, tx, err.draftId) }] };
-      return { replies: [refusal] };
+      appendAudit(tx, { type: 'command.refused', ...base, draftId: namedDraft(tx, event), data: { command: event.name, code: err.code, reason: err.message } });
+      const replies: CommandOutcome['replies'] = [{ type: 'text', text: err.message, private: true }];
+      if (err.showDraft !== undefined) replies.push({ type: 'preview', view: buildView(core, tx, err.showDraft) });
+      return { replies };
     }
   });
+}
+
+/** Every argument as text, typed or structured, for the credential check. */
+function argsText(args: CommandArgs): string {
+  if ('text' in args) return args.text;
+  return Object.values(args.fields)
+    .flatMap((v) => (typeof v === 'string' ? [v] : v ? Object.values(v) : []))
+    .join('\n');
+}
+
+/** The draft a refused command named, so the refusal is in that draft's audit trail (`audit export --draft N`). */
+function namedDraft(tx: Tx, event: ChatEvent): number | null {
+  const def = COMMANDS[event.name.toLowerCase()];
+  if (def?.args[0]?.kind !== 'draft') return null;
+  const named = 'text' in event.args ? event.args.text.trim() : event.args.fields.draft;
+  const m = typeof named === 'string' ? /^#?(\d{1,9})(?!\S)/u.exec(named.trim()) : null;
+  if (!m) return null;
+  const id = Number(m[1]);
+  return tx.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, id)).get() ? id : null;
+}
+
+/** A Telegram update id lower than the last one received means the bot's ids started over; say so once. */
+function noticeUpdateRestart(core: Core, tx: Tx, eventId: string): void {
+  const now = telegramUpdateId(eventId);
+  const last = tx.select({ eventId: receivedCommands.eventId }).from(receivedCommands).where(eq(receivedCommands.platform, 'telegram')).orderBy(desc(receivedCommands.id)).limit(1).get();
+  const before = last ? telegramUpdateId(last.eventId) : null;
+  if (now !== null && before !== null && now < before) core.events.emit('telegramUpdateIdsRestarted', before, now);
 }
 
 function run(core: Core, tx: Tx, event: ChatEvent, who: Identity): CommandOutcome {

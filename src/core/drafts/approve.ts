@@ -1,11 +1,13 @@
-import { approvals } from '../../store/schema';
+import { eq } from 'drizzle-orm';
+import { approvals, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
 import type { Severity } from '../../config/types';
-import { conflict, forbidden } from '../errors';
+import { conflict, forbidden, HeraldError } from '../errors';
 import { startBroadcast } from '../broadcast/start';
 import { StalePreview } from '../previews/stale';
 import { auditBase, type VerbContext } from './context';
-import { approversOf, getDraft, pendingRevision } from './load';
+import { approversOf, getDraft, pendingRevision, type DraftRow, type RevisionRow } from './load';
+import { lastShown, revisionLabel } from './shown';
 
 export interface ApproveResult {
   have: number;
@@ -13,24 +15,53 @@ export interface ApproveResult {
   broadcastId?: number;
 }
 
+/** What the approver says they read: the button's revision, or `r3` / the short hash typed after the draft id. */
+export interface ApproveInput {
+  draftId: number;
+  /** The revision printed above the button that was pressed. */
+  revision?: number;
+  /** Typed after the draft id: a revision number, or the short content hash from the preview. */
+  named?: { number: number } | { hash: string };
+  /** A typed /approve naming no revision: bound to what this chat was last shown. */
+  typed?: boolean;
+}
+
+const conflictShowing = (draftId: number, message: string) => new HeraldError('conflict', message, { showDraft: draftId });
+
 /**
- * `/approve` or the Approve button. The approval is bound to the revision the approver saw (its
- * number from the button, and its content hash); the author's own approval never counts.
+ * `/approve` or the Approve button. The approval is bound to the revision the approver saw (the
+ * button's, the one they named, or for a plain typed /approve the one last shown in their chat),
+ * and to its content hash. Nobody who wrote any revision of the draft counts as its approver.
  */
-export function approveDraft(v: VerbContext, input: { draftId: number; revision?: number }): ApproveResult {
+export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult {
   const draft = getDraft(v.tx, input.draftId);
   const rev = pendingRevision(v.tx, draft, 'approve');
+  const label = revisionLabel(rev.number, rev.contentHash).toLowerCase();
   if (input.revision !== undefined && input.revision !== rev.number) {
     throw new StalePreview(draft.id, `Draft #${draft.id} changed after that preview: it is now revision ${rev.number}. Review the new preview with /show #${draft.id} and approve that one.`);
   }
-  if (rev.createdBy === v.who.key || draft.author === v.who.key) {
-    throw forbidden(`You wrote ${rev.number > 1 ? `revision ${rev.number} of ` : ''}#${draft.id}, so your approval does not count; another approver has to approve it.`);
+  const named = input.named;
+  if (named && ('number' in named ? named.number !== rev.number : !rev.contentHash.startsWith(named.hash.toLowerCase()))) {
+    const what = 'number' in named ? `r${named.number}` : named.hash;
+    throw conflictShowing(draft.id, `#${draft.id} is now at ${label}, not ${what}, so nothing was approved; read the preview below and approve that one.`);
   }
-  const need = v.core.config.policies[draft.severity as Severity].approvals;
+  refuseWriters(v, draft, rev);
   const existing = approversOf(v.tx, rev.id, rev.contentHash);
+  const need = v.core.config.policies[draft.severity as Severity].approvals;
   if (existing.some((a) => a.approver === v.who.key)) {
     const left = need - existing.length;
     throw conflict(`You already approved revision ${rev.number} of #${draft.id}; it needs ${left} more approval${left === 1 ? '' : 's'} from other approvers.`);
+  }
+  if (input.typed && !named) {
+    const shown = lastShown(v.tx, draft.id, v.actor.platform, v.chatId);
+    if (shown !== rev.id) {
+      throw conflictShowing(
+        draft.id,
+        shown === null
+          ? `#${draft.id} has not been shown here yet, so nothing was approved; read the preview below, then /approve #${draft.id} again.`
+          : `#${draft.id} changed since it was last shown here: it is now ${label}, so nothing was approved; read the preview below, then /approve #${draft.id} again.`,
+      );
+    }
   }
   v.tx
     .insert(approvals)
@@ -44,4 +75,17 @@ export function approveDraft(v: VerbContext, input: { draftId: number; revision?
   });
   if (have < need) return { have, need };
   return { have, need, broadcastId: startBroadcast(v, draft, rev).broadcastId };
+}
+
+/** The draft's author and whoever wrote any later revision (even one that changed only next_update). */
+function refuseWriters(v: VerbContext, draft: DraftRow, rev: RevisionRow): void {
+  if (rev.createdBy === v.who.key) {
+    throw forbidden(`You wrote ${rev.number > 1 ? `revision ${rev.number} of ` : ''}#${draft.id}, so your approval does not count; another approver has to approve it.`);
+  }
+  const writers = v.tx.select({ number: revisions.number, by: revisions.createdBy }).from(revisions).where(eq(revisions.draftId, draft.id)).all();
+  const mine = writers.filter((w) => w.by === v.who.key).map((w) => w.number);
+  if (draft.author === v.who.key || mine.length) {
+    const which = mine.length ? `revision ${Math.max(...mine)} of #${draft.id}` : `#${draft.id}`;
+    throw forbidden(`You wrote ${which}, and nobody who wrote any part of a statement counts as its approver; another approver has to approve it.`);
+  }
 }

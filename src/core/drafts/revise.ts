@@ -22,7 +22,7 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
  * A correction carries a visible notice, and on X a label, since it is posted as new posts there.
  */
 export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
-  const checked = validateValues(template, values);
+  const checked = validateValues(template, values, v.core.config);
   const options = renderOptions(v.core.config.drill?.label, correction);
   let rendered = renderTemplate(template, checked, v.core.config, options);
   // X refuses a post whose text equals one of the account's recent posts, and threads often end

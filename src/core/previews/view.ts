@@ -8,6 +8,7 @@ import type { Severity } from '../../config/types';
 import { summarise, type PlatformSummary, type Rendered } from '../statement/render';
 import { approversOf, getDraft, getRevision, renderedOf, valuesOf, type DraftRow, type RevisionRow } from '../drafts/load';
 import { describeDraft, PENDING } from '../drafts/states';
+import { revisionLabel } from '../drafts/shown';
 
 export interface DeliveryView {
   targetId: string;
@@ -33,7 +34,7 @@ export interface DraftView {
   status: string;
   statusText: string;
   author: string;
-  revision: { number: number; kind: string; reason: string | null; createdBy: string };
+  revision: { number: number; kind: string; reason: string | null; createdBy: string; contentHash: string };
   approvals: { names: string[]; need: number };
   /** Whether the Approve / Reject buttons still apply. */
   awaitingApproval: boolean;
@@ -74,7 +75,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     status: draft.status,
     statusText: describeDraft(draft),
     author: draft.authorName,
-    revision: { number: rev.number, kind: rev.kind, reason: rev.reason, createdBy: rev.createdBy },
+    revision: { number: rev.number, kind: rev.kind, reason: rev.reason, createdBy: rev.createdBy, contentHash: rev.contentHash },
     approvals: { names: pending ? approversOf(db, rev.id, rev.contentHash).map((a) => a.approverName) : [], need: core.config.policies[draft.severity as Severity].approvals },
     awaitingApproval: pending,
     nextUpdate: valuesOf(rev).next_update || null,
@@ -104,7 +105,8 @@ export function headerText(view: DraftView): string {
   const lines: string[] = [];
   const kind = view.revision.kind === 'statement' ? '' : ` — ${view.revision.kind}`;
   lines.push(`#${view.draftId} · ${view.templateId} — ${view.title}${kind}`);
-  lines.push(`Revision ${view.revision.number} by ${view.revision.createdBy} · ${view.statusText}`);
+  // The short hash is what a typed `/approve #12 1a2b3c4d` names, and how herald knows what a chat was shown.
+  lines.push(`${revisionLabel(view.revision.number, view.revision.contentHash)} by ${view.revision.createdBy} · ${view.statusText}`);
   if (view.awaitingApproval) {
     const names = view.approvals.names.length ? ` (${view.approvals.names.join(', ')})` : '';
     lines.push(`Approvals: ${view.approvals.names.length} of ${view.approvals.need}${names}`);

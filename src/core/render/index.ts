@@ -26,5 +26,5 @@ export { docToPlainText } from './plain';
 export { DISCORD_LIMIT, discordLength, toDiscord } from './discord';
 export { TELEGRAM_LIMIT, toTelegram } from './telegram';
 export { X_LIMIT, toXThread, xWeightedLength } from './x';
-export { checkLinks, findLinks } from './links';
-export { findForbiddenCharacter, type ForbiddenCharacter } from './chars';
+export { checkLinks, findLinks, findTextLinks, isOfficial } from './links';
+export { findForbiddenCharacter, isBlankLooking, type ForbiddenCharacter } from './chars';

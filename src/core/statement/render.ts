@@ -2,6 +2,7 @@ import type { Config } from '../../config/types';
 import { invalidInput } from '../errors';
 import {
   checkLinks,
+  isOfficial,
   DISCORD_LIMIT,
   TELEGRAM_LIMIT,
   X_LIMIT,
@@ -30,7 +31,7 @@ export interface Rendered {
   plain: string;
 }
 
-export type RenderContext = Pick<Config, 'org' | 'officialDomains' | 'officialUrls'>;
+export type RenderContext = Pick<Config, 'org' | 'officialDomains' | 'officialUrls' | 'officialAddresses' | 'officialHandles'>;
 export type LatestInfo = Partial<Record<(typeof LATEST_FIELDS)[number], string>>;
 
 export const LIMITS = { discord: DISCORD_LIMIT, telegram: TELEGRAM_LIMIT, x: X_LIMIT } as const;
@@ -65,8 +66,7 @@ function tokenContext(template: Template, values: Record<string, string>, ctx: R
 function guardLinks(doc: Doc, ctx: RenderContext): void {
   const result = checkLinks(doc, ctx.officialDomains);
   if (result.ok) return;
-  const allowed = new Set(ctx.officialUrls.map(normaliseUrl));
-  const offending = result.offending.filter((u) => !allowed.has(normaliseUrl(u)));
+  const offending = result.offending.filter((u) => !onOfficialUrls(u, ctx.officialUrls));
   if (offending.length) {
     throw invalidInput(
       `The statement links to ${offending.join(', ')}, which is not on an official domain (${ctx.officialDomains.join(', ')}); use an official link instead.`,
@@ -75,6 +75,12 @@ function guardLinks(doc: Doc, ctx: RenderContext): void {
 }
 
 const normaliseUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
+const onOfficialUrls = (u: string, urls: readonly string[]) => urls.some((o) => normaliseUrl(o) === normaliseUrl(u));
+
+/** Whether a link passes the guard: on an official domain, or one of the exact official URLs. */
+export function isAllowedLink(link: string, ctx: Pick<RenderContext, 'officialDomains' | 'officialUrls'>): boolean {
+  return isOfficial(link, ctx.officialDomains) || onOfficialUrls(link, ctx.officialUrls);
+}
 
 export interface RenderOptions {
   latest?: LatestInfo | null;

@@ -1,6 +1,7 @@
 import { invalidInput } from '../errors';
-import { findForbiddenCharacter } from '../render';
+import { findForbiddenCharacter, isBlankLooking } from '../render';
 import type { Template } from '../templates/library';
+import { findUnofficial, type OfficialLists } from './identifiers';
 
 export const MAX_VALUE_LENGTH = 1000;
 
@@ -8,7 +9,7 @@ export const MAX_VALUE_LENGTH = 1000;
  * Checks drafter-supplied values against the template's declared variables. An empty value is
  * the same as leaving an optional variable out. Returns the values with every declared name set.
  */
-export function validateValues(template: Template, values: Record<string, string>): Record<string, string> {
+export function validateValues(template: Template, values: Record<string, string>, lists: OfficialLists): Record<string, string> {
   const declared = Object.keys(template.variables);
   for (const name of Object.keys(values)) {
     if (!template.variables[name]) {
@@ -24,9 +25,11 @@ export function validateValues(template: Template, values: Record<string, string
     if (bad) {
       const hex = bad.codePoint.toString(16).toUpperCase().padStart(4, '0');
       throw invalidInput(
-        `The value of \`${name}\` contains an invisible or direction-changing character (U+${hex} ${bad.name}) at position ${bad.index + 1}; retype it without that character.`,
+        `The value of \`${name}\` contains ${isBlankLooking(bad.codePoint) ? 'a blank-looking' : 'an invisible or direction-changing'} character (U+${hex} ${bad.name}) at position ${bad.index + 1}; retype it without that character.`,
       );
     }
+    const unofficial = findUnofficial(value, lists);
+    if (unofficial) throw invalidInput(`The value of \`${name}\` contains ${unofficial.what} ${unofficial.text}, ${unofficial.remedy}.`);
     if (value.length > MAX_VALUE_LENGTH) {
       throw invalidInput(`The value of \`${name}\` is ${value.length} characters long; keep each value under ${MAX_VALUE_LENGTH}.`);
     }

@@ -64,7 +64,7 @@ function checkTemplate(t: Template, ctx: RenderContext, cwd: string): TemplatePr
   const text = readFileSync(resolve(cwd, t.file), 'utf8').split('\n');
   for (const run of runs) {
     try {
-      renderTemplate(t, validateValues(t, run.values), ctx, { latest: run.latest ?? null });
+      renderTemplate(t, validateValues(t, run.values, ctx), ctx, { latest: run.latest ?? null });
     } catch (err) {
       const message = isHeraldError(err) || err instanceof Error ? err.message : String(err);
       at(lineFor(message, text, t), `${run.label}, it renders an illegal statement: ${message}`);

@@ -4,6 +4,7 @@ import { COMMANDS } from '../../core/commands/definitions';
 import { decodeButton } from '../../core/previews/buttons';
 import type { Actor } from '../../core/people';
 import { displayName } from './format';
+import { telegramEventId } from '../../core/commands/event-ids';
 
 /**
  * Telegram updates in herald's terms. This file decides only what an update IS (a command, a
@@ -99,7 +100,8 @@ function fromMessage(updateId: number, message: Message, bot: BotIdentity, edite
     ...('reply_to_message' in message && message.reply_to_message && !isTopicStart(message) ? { repliedTo: message.reply_to_message as Message } : {}),
     ...(message.is_topic_message && message.message_thread_id !== undefined ? { threadId: message.message_thread_id } : {}),
   };
-  const base = { platform: 'telegram' as const, eventId: String(updateId), chatId: origin.chatId, actor, raw: text, ...(edited ? { edited: true } : {}) };
+  const key = `${origin.chatId}:${message.message_id}${edited && 'edit_date' in message ? `:e${message.edit_date}` : ''}`;
+  const base = { platform: 'telegram' as const, eventId: telegramEventId(updateId, key), chatId: origin.chatId, actor, raw: text, ...(edited ? { edited: true } : {}) };
   const command = parseCommand(text, bot.username);
   if (command) {
     const isPrivate = message.chat.type === 'private';
@@ -148,7 +150,7 @@ function fromButton(updateId: number, query: CallbackQuery): Intent {
   if (press.action === 'reject') return { kind: 'askReason', draftId, revision, data, origin, actor, updateId };
   return {
     kind: 'event',
-    event: { platform: 'telegram', eventId: String(updateId), chatId: origin.chatId, actor, name: 'approve', args: { fields: { draft: String(draftId) } }, raw: data, via: 'button', revision },
+    event: { platform: 'telegram', eventId: telegramEventId(updateId, `cb:${query.id}`), chatId: origin.chatId, actor, name: 'approve', args: { fields: { draft: String(draftId) } }, raw: data, via: 'button', revision },
     origin,
   };
 }

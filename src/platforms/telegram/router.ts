@@ -7,6 +7,7 @@ import { readUpdate, reasonPrompt, type BotIdentity, type Intent, type Origin } 
 import type { Lanes } from './lanes';
 import type { TelegramReplies } from './replies';
 import type { ChatSender } from './sender';
+import { telegramEventId } from '../../core/commands/event-ids';
 
 const REMOVED = new Set(['kicked', 'left']);
 
@@ -62,7 +63,7 @@ export class Router {
     const { origin, draftId, revision } = intent;
     if (!this.port.mayRun('reject', intent.actor, origin.chatId)) {
       // herald refuses it with its usual words and logs it; asking for a reason would be pointless.
-      const event: ChatEvent = { platform: 'telegram', eventId: String(intent.updateId), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: { fields: { draft: String(draftId) } }, raw: intent.data, via: 'button', revision };
+      const event: ChatEvent = { platform: 'telegram', eventId: telegramEventId(intent.updateId, `cb:${origin.callbackQueryId}`), chatId: origin.chatId, actor: intent.actor, name: 'reject', args: { fields: { draft: String(draftId) } }, raw: intent.data, via: 'button', revision };
       return this.run(event, origin);
     }
     this.replies.answerButton(origin.callbackQueryId, origin.chatId, `Reply to herald's question with the reason for rejecting #${draftId}.`, false);

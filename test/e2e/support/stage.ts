@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
+import { and, eq } from 'drizzle-orm';
 import { join } from 'node:path';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, startWorld, type SandboxPerson, type World, type WorldOptions } from '../../../src/sandbox/world';
 import { openDb, type Db } from '../../../src/store/db';
 import { tempDir } from '../../support/config';
 import { deliveriesOf, deliveryTo, partsOf } from '../../support/rows';
 import { until } from '../../support/until';
+import { shownRevisions } from '../../../src/store/schema';
 import { spawnHerald, type HeraldProcess } from './herald-process';
 
 export { SANDBOX_IDS, SANDBOX_PEOPLE };
@@ -93,7 +95,10 @@ export class Stage {
     const before = new Set([...this.headers[comms].keys()]);
     if (comms === 'discord') await this.discordCommand('alice', 'draft', { template, vars });
     else this.telegramCommand('alice', `/draft ${template} ${vars}`);
-    return this.until(() => [...this.headers[comms].keys()].find((id) => !before.has(id)), `the preview of a new draft in the ${comms} comms chat`);
+    const id = await this.until(() => [...this.headers[comms].keys()].find((id) => !before.has(id)), `the preview of a new draft in the ${comms} comms chat`);
+    // A typed /approve counts for what herald has recorded showing in that chat; a person needs longer to read it.
+    await this.until(() => this.store().select().from(shownRevisions).where(and(eq(shownRevisions.draftId, id), eq(shownRevisions.platform, comms))).get(), `herald to record the preview of #${id}`);
+    return id;
   }
 
   async approve(comms: Comms, who: SandboxPerson, draftId: number): Promise<void> {

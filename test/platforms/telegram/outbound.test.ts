@@ -139,9 +139,9 @@ describe('failures', () => {
     w = await startWorld({ configure: addTarget('telegram-second', String(SECOND_ID)) });
     w.emu.setBotStatus({ chatId: SECOND_ID, status: 'kicked' });
     w.emu.setDown(true);
-    // The comms group is unreachable too, so the draft is made without a visible preview.
+    // The comms group is unreachable too, so the draft is made without a visible preview (and approved by naming its revision).
     w.herald.handle({ platform: 'telegram', eventId: 'x1', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.alice), displayName: CAST.alice.name }, name: 'draft', args: { text: `sev2/degraded-service ${WEB_APP_VARS}` }, raw: '/draft', via: 'command' });
-    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.bob), displayName: CAST.bob.name }, name: 'approve', args: { text: '1' }, raw: '/approve 1', via: 'command' });
+    w.herald.handle({ platform: 'telegram', eventId: 'x2', chatId: String(COMMS_ID), actor: { platform: 'telegram', userId: String(ID.bob), displayName: CAST.bob.name }, name: 'approve', args: { text: '1 r1' }, raw: '/approve 1 r1', via: 'command' });
     w.herald.worker.kick();
     await w.herald.worker.idle();
     expect(w.delivery('telegram-main')).toMatchObject({ status: 'failed' });
