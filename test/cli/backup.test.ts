@@ -90,7 +90,7 @@ describe('herald backup', () => {
     const notDb = join(dir, 'notes.txt');
     writeFileSync(notDb, 'not a database at all, just some notes that are long enough to have a header');
     const bad = herald(['backup', join(dir, 'b.db')], { HERALD_DB_PATH: notDb });
-    expect(bad.stderr).toBe(`herald: HERALD_DB_PATH: ${notDb} cannot be opened as herald's database (file is not a database); point HERALD_DB_PATH at herald's database\n`);
-    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`herald: HERALD_DB_PATH: ${notDb} is not herald's database (file is not a database); point HERALD_DB_PATH at the file herald start uses\n`);
+    expect(bad.code).toBe(4);
   });
 });
