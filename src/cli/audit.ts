@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { envSchema } from '../config/schema';
 import { ConfigError, readEnvironment } from '../config/load';
 import { openDb } from '../store/db';
+import { auditHead } from '../audit/head';
 import { verifyAudit } from '../audit/verify';
 import { CliFailure, EXIT } from './failure';
 import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
@@ -18,7 +19,8 @@ export function openExistingDb() {
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
   try {
     const db = openDb(path, { migrate: false });
-    db.$client.prepare('SELECT count(*) FROM audit_events').get();
+    // A file that opens but holds no audit log is named here, not by a failing query later.
+    auditHead(db);
     return db;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { auditHead } from '../core/operations';
+import { auditHead } from '../audit/head';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { schema, type Db } from '../store/db';
 import { openExistingDb } from './audit';

@@ -1,5 +1,5 @@
-import { asc, count, eq, max, sql } from 'drizzle-orm';
-import { auditEvents, deliveries } from '../store/schema';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { deliveries } from '../store/schema';
 import type { Db } from '../store/db';
 
 /**
@@ -26,11 +26,6 @@ export function deliveryCounts(db: Db): DeliveryCounts {
   const total = (status: string) => byPlatform.filter((r) => r.status === status).reduce((n, r) => n + r.count, 0);
   const oldest = db.select({ at: sql<string | null>`min(${deliveries.createdAt})` }).from(deliveries).where(eq(deliveries.status, 'pending')).get();
   return { byPlatform, pending: total('pending'), failed: total('failed'), oldestPendingAt: oldest?.at ?? null };
-}
-
-/** The sequence number of the newest audit row (0 for an empty log). */
-export function auditHead(db: Db): number {
-  return db.select({ seq: max(auditEvents.seq) }).from(auditEvents).get()?.seq ?? 0;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Core } from '../core/core';
 import type { DeliveryAttempt } from '../core/delivery/observed';
-import { auditHead, deliveryCounts } from '../core/operations';
+import { auditHead } from '../audit/head';
+import { deliveryCounts } from '../core/operations';
 import { ageSeconds, type OpsSources } from './sources';
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditHead } from '../../src/core/operations';
+import { auditHead } from '../../src/audit/head';
 import { ROOT, tempDir } from '../support/config';
 import { herald } from '../support/cli';
 import { testHerald } from '../helpers/herald';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load';
-import { auditHead } from '../../src/core/operations';
+import { auditHead } from '../../src/audit/head';
 import { deliveries } from '../../src/store/schema';
 import { startOps, type Ops } from '../../src/ops';
 import { HeraldMetrics } from '../../src/ops/metrics';
