@@ -48,7 +48,7 @@ function recentXTexts(tx: VerbContext['tx']): Set<string> {
 }
 
 /** A drill marks every post (on X, every post of the thread carries the label before its number). */
-function renderOptions(drill: string | undefined, correction: boolean): RenderOptions {
+export function renderOptions(drill: string | undefined, correction: boolean): RenderOptions {
   const marks = drill ? drillMarks(drill) : undefined;
   const suffix = [marks?.suffix, correction ? correctionNotice() : undefined].filter(Boolean).join('\n\n');
   const xLabel = [drill, correction ? (drill ? 'correction' : 'Correction') : undefined].filter(Boolean).join(' ');
