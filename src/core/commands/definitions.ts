@@ -202,7 +202,7 @@ const faq = defineCommand({
     if (!topic) return { replies: [{ type: 'text', text: `FAQ topics: ${topics.map((t) => t.name).join(', ')}. Use /faq <topic>.`, private: !ctx.who.roles.has('moderator') }] };
     const entry = ctx.core.library.faq.get(`faq/${topic}`);
     if (!entry) throw notFound(`There is no FAQ topic \`${topic}\`; the topics are ${topics.map((t) => t.name).join(', ')}.`);
-    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform) });
+    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry) });
     return { replies: [{ type: 'faq', topic, rendered, private: !ctx.who.roles.has('moderator') }] };
   },
 });
