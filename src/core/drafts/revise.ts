@@ -34,7 +34,7 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
   const stamp = `${new Date().toISOString().slice(11, 16)} UTC`;
   if (correction) {
     const x = xCorrection(template, correction.published, checked, v.core.config, { drill, base: renderOptions(drill, false) });
-    rendered = { ...rendered, x: x.map((post) => (recent.has(post) ? fitPost(`${post} (${stamp})`) : post)) };
+    rendered = { ...rendered, x: x.map((post) => (recent.has(post) ? fitPost(post, ` (${stamp})`) : post)) };
   } else if (rendered.x.some((post) => recent.has(post))) {
     rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
   }

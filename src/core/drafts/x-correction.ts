@@ -1,23 +1,29 @@
 import { X_LIMIT, xWeightedLength } from '../render';
 import { renderTemplate, type RenderContext, type RenderOptions } from '../statement/render';
 import type { Template } from '../templates/library';
+import { utcMinute } from '../../util/time';
+
+const correctedAt = () => `Corrected ${utcMinute()} UTC.`;
 
 /** `funds_status` as people read it: "Funds status". */
 const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ');
 
-/** The longest start of `text` that fits X's limit, cut between words so a link is whole or gone. */
-export function fitPost(text: string): string {
-  if (xWeightedLength(text) <= X_LIMIT) return text;
+/**
+ * The longest start of `text` that fits X's limit followed by `tail` (always kept whole), cut
+ * between words so a link is whole or gone.
+ */
+export function fitPost(text: string, tail = ''): string {
+  if (xWeightedLength(text + tail) <= X_LIMIT) return text + tail;
   const words = text.split(/(?<=\s)/);
   let lo = 0;
   let hi = words.length;
   // Binary search on the number of whole words kept, with the ellipsis counted.
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (xWeightedLength(`${words.slice(0, mid).join('').trimEnd()}…`) <= X_LIMIT) lo = mid;
+    if (xWeightedLength(`${words.slice(0, mid).join('').trimEnd()}…${tail}`) <= X_LIMIT) lo = mid;
     else hi = mid - 1;
   }
-  return `${words.slice(0, lo).join('').trimEnd()}…`;
+  return `${words.slice(0, lo).join('').trimEnd()}…${tail}`;
 }
 
 function xTexts(template: Template, values: Record<string, string>, ctx: RenderContext, options: RenderOptions): string[] | null {
@@ -47,5 +53,5 @@ export function xCorrection(
   const changed = Object.keys(template.variables).filter((n) => (before[n] ?? '') !== (after[n] ?? ''));
   const lines = [`${options.drill ? `[${options.drill}] ` : ''}Correction: we changed ${changed.length ? changed.map((n) => label(n).toLowerCase()).join(', ') : 'the wording'} in the update above.`];
   for (const n of changed) lines.push(`${label(n)}: ${after[n] || '(removed)'}`);
-  return [fitPost(lines.join('\n'))];
+  return [fitPost(lines.join('\n'), `\n${correctedAt()}`)];
 }
