@@ -37,6 +37,7 @@ describe('configuration', () => {
       [{ HERALD_CONFIG: withYaml((y) => y.replace(`bob: { roles: [approver], discord: "${USER.bob}"`, `bob: { roles: [approver], discord: "${USER.alice}"`)) }, `people.bob: discord:${USER.alice} is already alice's account; one account belongs to one person`],
       [{ HERALD_CONFIG: withYaml((y) => y.replace('alice: { roles: [drafter]', 'alice: { roles: [writer]')) }, 'people.alice.roles.0: Invalid option: expected one of "drafter"|"approver"|"moderator"'],
       [{ HERALD_CONFIG: withYaml((y) => `${y}\nsurprise: true\n`) }, 'unknown setting(s) surprise; remove or correct them'],
+      [{ HERALD_CONFIG: withYaml((y) => y.replace('sev3: { approvals: 1,', 'sev3: { approvals: 1, retraction_notice: "yes",')) }, 'policies.sev3.retraction_notice: expected true or false'],
     ];
     for (const [env, message] of cases) {
       let error: unknown;

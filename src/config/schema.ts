@@ -44,6 +44,8 @@ const policy = z.strictObject({
   ping_everyone: z.boolean().default(false),
   pin: z.boolean().default(false),
   targets: z.array(z.string().min(1)).min(1, 'expected at least one target'),
+  /** Whether a retraction posts the public notice (templates/notices/retraction-notice); unset means on for sev1 and sev2. */
+  retraction_notice: z.boolean({ error: 'expected true or false' }).optional(),
 });
 export type Policy = z.infer<typeof policy>;
 

@@ -94,6 +94,17 @@ describe('the shipped library', () => {
     }
   });
 
+  it('lets an FAQ entry name the severities that may answer it, and refuses an unknown one', () => {
+    const shipped = loadLibrary(join(ROOT, 'templates'), ROOT);
+    expect(shipped.faq.get('faq/funds-safe')?.answersFrom).toEqual(['sev1', 'sev2']);
+    expect(shipped.faq.get('faq/next-update')?.answersFrom).toEqual(['sev1', 'sev2', 'sev3', 'sev4']);
+    const lib = copy();
+    lib.edit('faq/funds-safe.hbs', (s) => s.replace('answers_from: [sev1, sev2]', 'answers_from: [sev1, sev5]'));
+    const r = herald(['templates', 'check', lib.dir], {});
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${lib.dir}/faq/funds-safe.hbs:${lib.lineOf('faq/funds-safe.hbs', 'answers_from')}: header answers_from.1: expected severities such as [sev1, sev2] (known: sev1, sev2, sev3, sev4)`);
+  });
+
   it('closes incidents only with statements that promise nothing more', () => {
     expect(templates.filter((t) => t.closes).map((t) => t.id)).toEqual(['sev1/resolved', 'sev2/resolved', 'sev4/maintenance-complete']);
     for (const t of templates.filter((t) => t.closes)) expect(t.variables.next_update, t.id).toBeUndefined();

@@ -195,7 +195,10 @@ describe('corrections and retractions', () => {
     await h.herald.worker.idle();
     expect(h.pubs.discord.removed).toHaveLength(1);
     expect(h.pubs.telegram.removed).toHaveLength(1);
-    expect(h.pubs.x.removed.map((r) => r.messageId).sort()).toEqual(h.pubs.x.sent.map((s) => s.messageId).sort());
+    // Every X post of the statement is deleted; the only one left is the retraction notice that followed (sev1 posts one).
+    const notice = h.pubs.x.sent.at(-1)!;
+    expect(notice.text).toContain('we have removed');
+    expect(h.pubs.x.removed.map((r) => r.messageId).sort()).toEqual(h.pubs.x.sent.slice(0, -1).map((s) => s.messageId).sort());
     expect(h.db.select().from(drafts).get()).toMatchObject({ status: 'retracted', closedReason: 'the incident was a false alarm' });
     expect(h.chat.say('bob', '/show #1').text).toContain('retracted (the incident was a false alarm)');
   });

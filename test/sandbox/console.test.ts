@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
 import { ROOT, tempDir } from '../support/config';
 import { launchChromium } from './browser';
-import { actAs, column, deliveries, discordButton, discordSay, firstStatement, statementWhileXIsDown, telegramButton, telegramSay, WAIT_MS } from './flow';
+import { until } from '../support/until';
+import { EXPLOIT, actAs, column, deliveries, discordButton, discordSay, firstStatement, statementWhileXIsDown, telegramButton, telegramSay, WAIT_MS } from './flow';
 
 describe('the sandbox console, driven in a real browser', () => {
   let sandbox: Sandbox;
@@ -101,6 +102,23 @@ describe('the sandbox console, driven in a real browser', () => {
     await telegramSay(page, 'not finished yet');
     await page.locator('[data-draft="4"] .status', { hasText: 'rejected' }).waitFor();
     await column(page, 'telegram-comms').locator('.tmsg', { hasText: 'bob rejected #4: not finished yet' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('after a draft, the comms feed shows the preview from its first message, whose buttons are in view', async () => {
+    await actAs(page, 'alice');
+    await discordSay(page, EXPLOIT);
+    const feed = column(page, 'discord-comms');
+    // The whole preview is in: its X section is the last of its messages.
+    await until(async () => (await feed.locator('.dmsg', { hasText: 'thread of 2 posts' }).count()) >= 2, { what: 'the second sev1 preview', timeoutMs: WAIT_MS, everyMs: 100 });
+    const approve = discordButton(page, 'Approve #5');
+    await approve.waitFor();
+    const inView = await approve.evaluate((button) => {
+      const box = button.getBoundingClientRect();
+      const container = button.closest('[data-feed]')!.getBoundingClientRect();
+      return box.top >= container.top && box.bottom <= container.bottom;
+    });
+    expect(inView).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

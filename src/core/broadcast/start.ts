@@ -1,14 +1,18 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
 import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
-import type { Severity } from '../../config/types';
 import type { VerbContext } from '../drafts/context';
 import { auditBase } from '../drafts/context';
-import type { DraftRow, RevisionRow } from '../drafts/load';
+import { renderedOf, type DraftRow, type RevisionRow } from '../drafts/load';
+import { contentFor } from '../statement/render';
+import { reachOf } from './reach';
 import { DRAFT_STATUS } from '../drafts/states';
 
 export type BroadcastKind = 'publish' | 'correct' | 'retract';
+
+/** What the approval reply says is happening. */
+export const UNDER_WAY: Record<BroadcastKind, string> = { publish: 'Broadcasting now', correct: 'Correcting now', retract: 'Retracting now' };
 
 const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
 
@@ -16,9 +20,13 @@ const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', 
  * The final approval's effect, in the approval's own transaction: the broadcast, one pending
  * delivery per target, the draft's new state and the audit event commit together or not at all.
  */
-export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow): { broadcastId: number; targets: string[] } {
+export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow): { broadcastId: number; targets: string[]; kind: BroadcastKind } {
   const kind = KIND_OF_REVISION[rev.kind]!;
-  const targets = kind === 'publish' ? v.core.config.policies[draft.severity as Severity].targets : publishedTargets(v, draft.id);
+  const rendered = renderedOf(rev);
+  // A correction leaves alone a platform whose text did not change (X, when only Discord's and Telegram's did).
+  const targets = reachOf(v.core.config, v.tx, draft, kind)
+    .filter((r) => kind !== 'correct' || contentFor(rendered, r.platform).length > 0)
+    .map((r) => r.targetId);
   const broadcast = v.tx.insert(broadcasts).values({ draftId: draft.id, revisionId: rev.id, kind }).returning({ id: broadcasts.id }).get();
   for (const targetId of targets) {
     const target = v.core.config.targets[targetId];
@@ -42,16 +50,5 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
     ...auditBase(v, draft.id),
     data: { broadcast: broadcast.id, kind, revision: rev.number, contentHash: rev.contentHash, targets },
   });
-  return { broadcastId: broadcast.id, targets };
-}
-
-/** Corrections and retractions go where the statement went, even if the config changed since. */
-function publishedTargets(v: VerbContext, draftId: number): string[] {
-  const rows = v.tx
-    .select({ targetId: deliveries.targetId })
-    .from(deliveries)
-    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
-    .where(and(eq(deliveries.draftId, draftId), eq(broadcasts.kind, 'publish')))
-    .all();
-  return [...new Set(rows.map((r) => r.targetId))];
+  return { broadcastId: broadcast.id, targets, kind };
 }

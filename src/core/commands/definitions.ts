@@ -15,6 +15,7 @@ import type { VerbContext } from '../drafts/context';
 import { invalidInput, notFound } from '../errors';
 import { renderTemplate } from '../statement/render';
 import { retryFailed } from '../broadcast/retry';
+import { UNDER_WAY } from '../broadcast/start';
 import { arg, defineCommand, usage } from './define';
 import { latestInfo } from '../read/latest';
 import type { CommandDef, HandlerContext } from './types';
@@ -97,7 +98,7 @@ const approve = defineCommand({
       ...(revision !== undefined ? { named: namedRevision(revision) } : {}),
     });
     const text = r.broadcastId
-      ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). Broadcasting now.`
+      ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). ${UNDER_WAY[r.kind ?? 'publish']}.`
       : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
     return { replies: [{ type: 'text', text }], changedDrafts: [draft], ...(r.broadcastId ? { broadcastId: r.broadcastId } : {}) };
   },
@@ -201,7 +202,7 @@ const faq = defineCommand({
     if (!topic) return { replies: [{ type: 'text', text: `FAQ topics: ${topics.map((t) => t.name).join(', ')}. Use /faq <topic>.`, private: !ctx.who.roles.has('moderator') }] };
     const entry = ctx.core.library.faq.get(`faq/${topic}`);
     if (!entry) throw notFound(`There is no FAQ topic \`${topic}\`; the topics are ${topics.map((t) => t.name).join(', ')}.`);
-    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform) });
+    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry) });
     return { replies: [{ type: 'faq', topic, rendered, private: !ctx.who.roles.has('moderator') }] };
   },
 });

@@ -5,7 +5,7 @@ import type { Core } from '../core';
 import type { Severity, Target } from '../../config/types';
 import { HeraldError } from '../errors';
 import { getDraft, getRevision, renderedOf } from '../drafts/load';
-import type { Rendered } from '../statement/render';
+import { contentFor } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
 import { ensureParts, liveParts, markPartDeleted, markPartSent, markSending, type DeliveryRow, type PartRow } from './record';
 
@@ -16,9 +16,6 @@ export interface Performed {
   link: string | null;
   notes: string[];
 }
-
-const contentFor = (rendered: Rendered, platform: string): PartContent[] =>
-  platform === 'discord' ? rendered.discord : platform === 'telegram' ? rendered.telegram : rendered.x;
 
 const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p.chatId ? { chatId: p.chatId } : {}), ...(p.url ? { url: p.url } : {}) });
 
@@ -33,14 +30,16 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const draft = getDraft(core.db, d.draftId);
   const policyConfig = core.config.policies[draft.severity as Severity];
   const rendered = renderedOf(getRevision(core.db, broadcast.revisionId));
-  const content = contentFor(rendered, d.platform);
+  let content: PartContent[] = contentFor(rendered, d.platform);
 
   if (broadcast.kind === 'retract') {
     for (const part of liveParts(core.db, d.draftId, d.targetId, ['publish', 'correct'])) {
       await guard('delete', () => publisher.remove({ target, message: asMessage(part) }));
       commit((tx) => markPartDeleted(tx, d, part));
     }
-    return { link: null, notes: [] };
+    // Then the community is told why the statement disappeared, when the policy says so.
+    content = rendered.notice ? contentFor(rendered.notice, d.platform) : [];
+    if (!content.length) return { link: null, notes: [] };
   }
 
   const original = broadcast.kind === 'correct' ? liveParts(core.db, d.draftId, d.targetId, ['publish']) : [];

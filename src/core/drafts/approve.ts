@@ -3,7 +3,7 @@ import { approvals, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
 import type { Severity } from '../../config/types';
 import { conflict, forbidden, HeraldError } from '../errors';
-import { startBroadcast } from '../broadcast/start';
+import { startBroadcast, type BroadcastKind } from '../broadcast/start';
 import { StalePreview } from '../previews/stale';
 import { auditBase, type VerbContext } from './context';
 import { approversOf, getDraft, pendingRevision, type DraftRow, type RevisionRow } from './load';
@@ -13,6 +13,8 @@ export interface ApproveResult {
   have: number;
   need: number;
   broadcastId?: number;
+  /** What the broadcast does, once one started. */
+  kind?: BroadcastKind;
 }
 
 /** What the approver says they read: the button's revision, or `r3` / the short hash typed after the draft id. */
@@ -74,7 +76,8 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
     data: { revision: rev.number, kind: rev.kind, contentHash: rev.contentHash, approvals: have, needed: need },
   });
   if (have < need) return { have, need };
-  return { have, need, broadcastId: startBroadcast(v, draft, rev).broadcastId };
+  const started = startBroadcast(v, draft, rev);
+  return { have, need, broadcastId: started.broadcastId, kind: started.kind };
 }
 
 /** The draft's author and whoever wrote any later revision (even one that changed only next_update). */

@@ -1,6 +1,6 @@
 import { conflict, invalidInput } from '../errors';
 import type { VerbContext } from './context';
-import { getDraft, pendingRevision, valuesOf } from './load';
+import { getDraft, getRevision, pendingRevision, valuesOf } from './load';
 import { addRevision, prepare, templateOf } from './revise';
 import { DRAFT_STATUS } from './states';
 
@@ -18,7 +18,9 @@ export function editDraft(v: VerbContext, input: { draftId: number; values: Reco
     throw invalidInput(`Nothing to change: give the variables to change, like /edit #${draft.id} next_update="by 16:00 UTC".`);
   }
   const template = templateOf(v, draft);
-  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, rev.kind === 'correction');
+  // A correction is compared with what is published, not with its own earlier revision.
+  const published = rev.kind === 'correction' && draft.publishedRevisionId != null ? { published: valuesOf(getRevision(v.tx, draft.publishedRevisionId)) } : undefined;
+  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, published);
   return addRevision(v, draft, {
     kind: rev.kind as 'statement' | 'correction',
     status: draft.status as typeof DRAFT_STATUS.awaitingApproval,

@@ -9,6 +9,7 @@ import type { Template } from '../templates/library';
 import { auditBase, type VerbContext } from './context';
 import { latestRevisionNumber, type DraftRow } from './load';
 import { correctionNotice, drillMarks } from './notice';
+import { fitPost, xCorrection } from './x-correction';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -19,17 +20,22 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
 
 /**
  * Validates and renders values for a template: everything that can be refused, before any write.
- * A correction carries a visible notice, and on X a label, since it is posted as new posts there.
+ * A correction carries a visible notice; on X, where it is a new post, it says what changed
+ * compared with the published values (`correction.published`), or posts nothing.
  */
-export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
+export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction?: { published: Record<string, string> }) {
   const checked = validateValues(template, values, v.core.config);
-  const options = renderOptions(v.core.config.drill?.label, correction);
+  const drill = v.core.config.drill?.label;
+  const options = renderOptions(drill, correction !== undefined);
   let rendered = renderTemplate(template, checked, v.core.config, options);
   // X refuses a post whose text equals one of the account's recent posts, and threads often end
   // alike ("Status page … Next update …"). Such a thread is stamped with the time instead.
   const recent = recentXTexts(v.tx);
-  if (rendered.x.some((post) => recent.has(post))) {
-    const stamp = `${new Date().toISOString().slice(11, 16)} UTC`;
+  const stamp = `${new Date().toISOString().slice(11, 16)} UTC`;
+  if (correction) {
+    const x = xCorrection(template, correction.published, checked, v.core.config, { drill, base: renderOptions(drill, false) });
+    rendered = { ...rendered, x: x.map((post) => (recent.has(post) ? fitPost(post, ` (${stamp})`) : post)) };
+  } else if (rendered.x.some((post) => recent.has(post))) {
     rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
   }
   return { values: checked, rendered, hash: contentHash(rendered) };
@@ -48,7 +54,7 @@ function recentXTexts(tx: VerbContext['tx']): Set<string> {
 }
 
 /** A drill marks every post (on X, every post of the thread carries the label before its number). */
-function renderOptions(drill: string | undefined, correction: boolean): RenderOptions {
+export function renderOptions(drill: string | undefined, correction: boolean): RenderOptions {
   const marks = drill ? drillMarks(drill) : undefined;
   const suffix = [marks?.suffix, correction ? correctionNotice() : undefined].filter(Boolean).join('\n\n');
   const xLabel = [drill, correction ? (drill ? 'correction' : 'Correction') : undefined].filter(Boolean).join(' ');

@@ -9,6 +9,7 @@ import { summarise, type PlatformSummary, type Rendered } from '../statement/ren
 import { approversOf, getDraft, getRevision, renderedOf, valuesOf, type DraftRow, type RevisionRow } from '../drafts/load';
 import { describeDraft, PENDING } from '../drafts/states';
 import { revisionLabel } from '../drafts/shown';
+import { platformsReached, reachOf, retractionNoticeOn, type Reach, type ReachKind } from '../broadcast/reach';
 
 export interface DeliveryView {
   targetId: string;
@@ -40,7 +41,12 @@ export interface DraftView {
   awaitingApproval: boolean;
   nextUpdate: string | null;
   rendered: Rendered;
+  /** Where the shown revision goes when approved, and how (for a retraction: where posts are deleted). */
+  targets: Reach[];
+  /** Only the platforms the targets reach; a correction's platform with nothing to post has no parts. */
   platforms: Array<PlatformSummary & { postsWithLinks?: number }>;
+  /** A retraction's public notice: its text, or why none is posted. */
+  notice: { plain: string } | { off: string } | null;
   broadcastKind: string | null;
   deliveries: DeliveryView[];
 }
@@ -49,6 +55,8 @@ export interface DraftView {
 function lastAttemptFailed(d: { lastAttemptCode: string | null }): boolean {
   return d.lastAttemptCode !== null && d.lastAttemptCode !== 'rate_limited';
 }
+
+const REACH_OF_REVISION: Record<string, ReachKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
 
 function shownRevision(db: DbOrTx, draft: DraftRow): RevisionRow {
   const id = draft.pendingRevisionId ?? draft.publishedRevisionId;
@@ -64,9 +72,18 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
   const latest = db.select().from(broadcasts).where(eq(broadcasts.draftId, draft.id)).orderBy(desc(broadcasts.id)).limit(1).get();
   const rows = latest ? db.select().from(deliveries).where(and(eq(deliveries.broadcastId, latest.id))).orderBy(asc(deliveries.id)).all() : [];
   const pending = PENDING.includes(draft.status);
-  const platforms = summarise(rendered).map((p) =>
-    p.platform === 'x' ? { ...p, postsWithLinks: rendered.x.filter((t) => twitterText.extractUrls(t).length > 0).length } : p,
-  );
+  const targets = reachOf(core.config, db, draft, REACH_OF_REVISION[rev.kind] ?? 'publish');
+  const reached = platformsReached(targets);
+  const platforms = summarise(rendered)
+    .filter((p) => reached.includes(p.platform))
+    .map((p) => (p.platform === 'x' ? { ...p, postsWithLinks: rendered.x.filter((t) => twitterText.extractUrls(t).length > 0).length } : p));
+  const severity = draft.severity as Severity;
+  const notice =
+    rev.kind !== 'retraction'
+      ? null
+      : rendered.notice
+        ? { plain: rendered.notice.plain }
+        : { off: retractionNoticeOn(core.config, severity) ? 'no notice was prepared for it' : `retraction_notice is off for ${severity}` };
   return {
     draftId: draft.id,
     templateId: draft.templateId,
@@ -80,7 +97,9 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     awaitingApproval: pending,
     nextUpdate: valuesOf(rev).next_update || null,
     rendered,
+    targets,
     platforms,
+    notice,
     broadcastKind: latest?.kind ?? null,
     deliveries: rows.map((d) => ({
       targetId: d.targetId,
@@ -113,8 +132,12 @@ export function headerText(view: DraftView): string {
   }
   if (view.revision.reason) lines.push(`Reason: ${view.revision.reason}`);
   if (view.nextUpdate) lines.push(`Next update: ${view.nextUpdate}`);
-  lines.push('');
+  lines.push('', ...whereText(view), '');
   for (const p of view.platforms) {
+    if (p.parts === 0) {
+      lines.push(`${platformName(p.platform)}: unchanged, nothing posted`);
+      continue;
+    }
     const what = p.platform === 'x' ? (p.parts > 1 ? `thread of ${p.parts} posts` : '1 post') : p.parts > 1 ? `${p.parts} messages` : '1 message';
     const links = p.postsWithLinks ? `, ${p.postsWithLinks} with a link` : '';
     lines.push(`${platformName(p.platform)} — ${what}: ${p.lengths.map(n).join(' + ')} of ${n(p.limit)} ${p.unit}${links}`);
@@ -128,6 +151,33 @@ export function headerText(view: DraftView): string {
     }
   }
   return lines.join('\n');
+}
+
+/** Where the statement goes and how, one target a line: what an approver agrees to besides the text. */
+export function whereText(view: DraftView): string[] {
+  const kind = view.revision.kind;
+  const head = kind === 'retraction' ? 'Deletes the posts on:' : kind === 'correction' ? 'Corrects the posts on:' : 'Goes to:';
+  const lines = [head];
+  for (const t of view.targets) {
+    const how =
+      kind === 'statement'
+        ? t.platform === 'x'
+          ? 'no pins or @everyone on X'
+          : [t.platform === 'discord' ? (t.pingEveryone ? '@everyone' : 'no @everyone') : null, t.pin ? 'pinned' : 'not pinned'].filter(Boolean).join(', ')
+        : kind === 'correction'
+          ? view.platforms.find((p) => p.platform === t.platform)?.parts === 0
+            ? 'unchanged, nothing posted'
+            : t.platform === 'x'
+              ? 'a "Correction:" reply to the original'
+              : 'edited in place'
+          : 'deleted';
+    lines.push(`• ${t.targetId} (${platformName(t.platform)}) — ${how}`);
+  }
+  if (view.notice) {
+    if ('plain' in view.notice) lines.push('', 'Then posts this public notice on each of them:', view.notice.plain);
+    else lines.push('', `No public notice is posted (${view.notice.off}).`);
+  }
+  return lines;
 }
 
 /** One delivery in words, the same in every preview and in the console. */

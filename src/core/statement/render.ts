@@ -29,6 +29,8 @@ export interface Rendered {
   x: string[];
   /** The main text without markup, for logs and the audit timeline. */
   plain: string;
+  /** A retraction's public notice, posted where the statement was once its posts are deleted. */
+  notice?: Omit<Rendered, 'notice'>;
 }
 
 export type RenderContext = Pick<Config, 'org' | 'officialDomains' | 'officialUrls' | 'officialAddresses' | 'officialHandles'>;
@@ -109,6 +111,11 @@ export function renderTemplate(template: Template, values: Record<string, string
     x: toXThread(xDoc, { limit: LIMITS.x, ...(options.xLabel ? { label: options.xLabel } : {}) }),
     plain,
   };
+}
+
+/** What one platform receives of a rendering. */
+export function contentFor(rendered: Pick<Rendered, 'discord' | 'telegram' | 'x'>, platform: string): Array<string | TelegramPart> {
+  return platform === 'discord' ? rendered.discord : platform === 'telegram' ? rendered.telegram : platform === 'x' ? rendered.x : [];
 }
 
 /** What approvals are bound to: exactly the text each platform would receive. */

@@ -1,5 +1,6 @@
 import { parseDocument, LineCounter } from 'yaml';
 import { z } from 'zod';
+import { SEVERITIES } from '../../config/schema';
 
 /** A problem in a template file, with the file's own line number. */
 export interface TemplateProblem {
@@ -28,6 +29,8 @@ const header = z.strictObject({
   description: z.string().optional(),
   /** The statement closes its incident (resolved): it promises no next update. */
   closes: z.boolean().default(false),
+  /** FAQ entries: the severities whose statements may answer it (a maintenance notice never answers "are my funds safe"); all when absent. */
+  answers_from: z.array(z.enum(SEVERITIES, { error: `expected severities such as [sev1, sev2] (known: ${SEVERITIES.join(', ')})` })).min(1, 'expected at least one severity, such as [sev1, sev2]').optional(),
   variables: z
     .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'variable names are lower snake_case'), variable)
     .nullish()

@@ -17,6 +17,8 @@ export interface Template {
   description: string;
   /** Broadcasting it closes the incident (resolved statements). */
   closes: boolean;
+  /** FAQ entries: the severities whose statements may answer it. */
+  answersFrom: readonly Severity[];
   variables: Record<string, VariableSpec>;
   variableLines: Record<string, number>;
   /** SHA-256 of the file, recorded with every draft made from it. */
@@ -104,6 +106,7 @@ export function loadLibrary(dir: string, cwd = process.cwd()): Library {
         title: parsed.header.title,
         description: parsed.header.description ?? '',
         closes: parsed.header.closes,
+        answersFrom: parsed.header.answers_from ?? SEVERITIES,
         variables: parsed.header.variables,
         variableLines: parsed.variableLines,
         hash: createHash('sha256').update(text).digest('hex'),

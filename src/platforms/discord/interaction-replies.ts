@@ -71,11 +71,20 @@ export class InteractionReplies {
     this.chat.record({ chatId: this.channelId, messageIds: ids, text, kind, private: true }, extra);
   }
 
-  private async publicly(bodies: RESTPostAPIChannelMessageJSONBody[], kind: string, text: string, draftId?: number, extra?: Parameters<ChatOut['record']>[1]): Promise<APIMessage[]> {
+  private async publicly(
+    bodies: RESTPostAPIChannelMessageJSONBody[],
+    kind: string,
+    text: string,
+    draftId?: number,
+    extra?: Parameters<ChatOut['record']>[1],
+    /** A long preview's last message quotes its first, whose buttons are then one click away from where the reader stops. */
+    backToFirst = false,
+  ): Promise<APIMessage[]> {
     const sent: APIMessage[] = [];
     try {
       for (const [i, body] of bodies.entries()) {
-        const reference = i === 0 && this.replyTo ? { message_reference: { message_id: this.replyTo, fail_if_not_exists: false }, allowed_mentions: { parse: [] as [], replied_user: true } } : {};
+        const quoted = i === 0 ? this.replyTo : backToFirst && i === bodies.length - 1 && i > 1 ? sent[0]?.id : undefined;
+        const reference = quoted ? { message_reference: { message_id: quoted, fail_if_not_exists: false }, allowed_mentions: { parse: [] as [], replied_user: true } } : {};
         sent.push(await this.chat.post(this.channelId, { ...body, ...reference }));
       }
     } catch (error) {
@@ -94,7 +103,7 @@ export class InteractionReplies {
     const header = headerBody(view);
     const bodies = [header, ...statementBodies(view)];
     const text = bodies.map((b) => b.content ?? '').join('\n\n');
-    const sent = await this.publicly(bodies, 'preview', text, view.draftId);
+    const sent = await this.publicly(bodies, 'preview', text, view.draftId, undefined, true);
     const first = sent[0];
     if (!first) return;
     this.previews.posted(this.channelId, first.id, view);

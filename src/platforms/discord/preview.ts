@@ -35,19 +35,21 @@ export function headerBody(view: DraftView): RESTPostAPIChannelMessageJSONBody {
 }
 
 /**
- * What follows the header: the Discord post exactly as it will be sent (one message per part),
- * then the Telegram text and the X thread as plain text, each labelled.
+ * What follows the header, for the platforms the statement reaches: the Discord post exactly as
+ * it will be sent (one message per part), then the Telegram text and the X thread as plain text, each labelled.
  */
 export function statementBodies(view: DraftView): RESTPostAPIChannelMessageJSONBody[] {
+  const reaches = (p: string) => view.platforms.some((s) => s.platform === p);
   const telegram = view.rendered.telegram.map((p) => p.text).join('\n\n— next message —\n\n');
-  const x = xThreadText(view);
   const tCount = view.rendered.telegram.length;
   const xCount = view.rendered.x.length;
-  const bodies = [
-    ...view.rendered.discord.map((content) => ({ content })),
-    ...codeBlocks(`**Telegram** (${tCount === 1 ? '1 message' : `${tCount} messages`}; formatting shown as plain text):`, telegram).map((content) => ({ content })),
-    ...codeBlocks(`**X** (${xCount === 1 ? '1 post' : `thread of ${xCount} posts`}):`, x).map((content) => ({ content, flags: MessageFlags.SuppressEmbeds })),
-  ];
+  const bodies: RESTPostAPIChannelMessageJSONBody[] = [];
+  if (reaches('discord')) bodies.push(...view.rendered.discord.map((content) => ({ content })));
+  if (reaches('telegram')) bodies.push(...codeBlocks(`**Telegram** (${tCount === 1 ? '1 message' : `${tCount} messages`}; formatting shown as plain text):`, telegram).map((content) => ({ content })));
+  if (reaches('x')) {
+    if (xCount === 0) bodies.push({ content: '**X**: unchanged, nothing posted.' });
+    else bodies.push(...codeBlocks(`**X** (${xCount === 1 ? '1 post' : `thread of ${xCount} posts`}):`, xThreadText(view)).map((content) => ({ content, flags: MessageFlags.SuppressEmbeds })));
+  }
   return bodies;
 }
 

@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { Config, Platform } from '../../config/types';
+import type { Platform } from '../../config/types';
 import type { HeaderFace, PreviewSurface } from '../../core/port';
 import { xThreadText, type DraftView } from '../../core/previews/view';
 import { sleep } from '../../core/delivery/backoff';
@@ -25,9 +25,9 @@ export function keyboard(face: Pick<HeaderFace, 'buttons'>): InlineKeyboardMarku
 
 export const headerMessage = (face: HeaderFace): Header => ({ text: face.text, markup: keyboard(face) });
 
-/** The platforms the draft's severity posts to, in a fixed order. */
-export function platformsOf(config: Config, view: DraftView): Platform[] {
-  const used = new Set(config.policies[view.severity].targets.map((t) => config.targets[t]?.platform));
+/** The platforms the statement reaches (the core's view says which), Telegram's own first. */
+export function platformsOf(view: DraftView): Platform[] {
+  const used = new Set(view.platforms.map((p) => p.platform));
   return (['telegram', 'discord', 'x'] as const).filter((p) => used.has(p));
 }
 
@@ -46,6 +46,8 @@ export function statementMessages(view: DraftView, platforms: Platform[]): OutTe
     } else if (p === 'discord') {
       const parts = view.rendered.discord;
       parts.forEach((text, i) => labelled(`Discord${parts.length > 1 ? ` (message ${i + 1} of ${parts.length})` : ''}, Markdown as sent:`, plain(text)));
+    } else if (view.rendered.x.length === 0) {
+      pieces.push(bold('X: unchanged, nothing posted.'));
     } else {
       const chunks = splitText(xThreadText(view));
       chunks.forEach((text, i) => labelled(i ? 'X (continued):' : `X, ${view.rendered.x.length > 1 ? `thread of ${view.rendered.x.length} posts` : '1 post'}:`, plain(text)));

@@ -132,9 +132,13 @@ export class TelegramReplies {
     this.sender.record({ chatId: chat, messageIds: [String(header.message_id)], text, kind: 'preview', draftId: view.draftId });
     // It supersedes older previews; something may also have changed while it was on its way.
     this.previews.posted(chat, String(header.message_id), view);
-    const statement = statementMessages(view, platformsOf(this.config, view));
+    const statement = statementMessages(view, platformsOf(view));
     const ids: string[] = [];
-    for (const body of statement) ids.push(String((await this.sender.send(chat, body, at.topic)).message_id));
+    // A long preview's last message quotes the header: one tap from where the reader stops back to its buttons.
+    for (const [i, body] of statement.entries()) {
+      const back = i === statement.length - 1 && i > 0 ? { replyTo: header.message_id } : {};
+      ids.push(String((await this.sender.send(chat, body, { ...at.topic, ...back })).message_id));
+    }
     if (ids.length) this.sender.record({ chatId: chat, messageIds: ids, text: join(statement).text, kind: 'reply', draftId: view.draftId });
   }
 }

@@ -126,9 +126,30 @@ describe('Discord: draft → approve → broadcast', () => {
     expect(corrected[0]?.edited_timestamp).not.toBeNull();
 
     await slash(s, 'alice', 'retract', { draft: String(id), reason: 'posted in the wrong incident' });
+    expect(previewHeaders(s, id).at(-1)?.content).toContain('Then posts this public notice on each of them:');
     await slash(s, 'bob', 'approve', { draft: String(id) });
-    await s.emu.waitFor(() => visible(s!, CH.news).length === 0);
+    expect(texts(s, CH.comms)).toContain(`bob approved #${id} (1 of 1). Retracting now.`);
+    // The statement is deleted; in its place a sev2 retraction posts the public notice saying why.
+    await s.emu.waitFor(() => visible(s!, CH.news).every((m) => m.id !== posted!.id) && visible(s!, CH.news).length === 1);
     expect(s.emu.messages(CH.news).find((m) => m.id === posted!.id)?.deleted).toBe(true);
+    const [notice] = visible(s, CH.news);
+    expect(notice?.content).toMatch(/^⚠️ \*\*Acme Finance: we have removed our update of [\d-]+ [\d:]+ UTC\*\*\n\n\*\*Why:\*\* posted in the wrong incident\n/);
+    expect(notice).toMatchObject({ pinned: false, mention_everyone: false });
+  });
+
+  it('previews where a statement goes: each target with @everyone and pin, and no X for a policy without X', async () => {
+    s = await startDiscord();
+    await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED_VARS });
+    const id = lastDraftId(s);
+    const [header] = previewHeaders(s, id);
+    expect(header?.content).toContain('Goes to:\n• discord-news (Discord) — no @everyone, pinned\n• telegram-main (Telegram) — pinned\n');
+    expect(buttonIds(header)).toHaveLength(2);
+    const after = visible(s, CH.comms).filter((m) => BigInt(m.id) > BigInt(header!.id));
+    expect(after.some((m) => m.content.includes('**Telegram**'))).toBe(true);
+    expect(after.some((m) => m.content.includes('**X**'))).toBe(false);
+    expect(header?.content).not.toMatch(/^X — /m);
+    // The last message of the preview quotes the header, so its buttons are one click from where the reader stops.
+    expect(after.at(-1)?.message_reference?.message_id).toBe(header!.id);
   });
 
   it('asks for missing required variables in a form, then drafts with them', async () => {

@@ -31,10 +31,16 @@ describe('a published statement on Telegram', () => {
 
     w.say('alice', '/retract 1 the compromise was a false alarm');
     await w.emu.waitFor(() => (w.header(1)?.text.includes('retraction') && w.header(1)?.reply_markup ? true : undefined));
+    expect(w.header(1)?.text).toContain('Then posts this public notice on each of them:');
     w.press('bob', 'approve', 1);
     await w.emu.waitFor(() => (post.deleted ? true : undefined));
     await w.herald.worker.idle();
-    expect(w.shown(CHANNEL_ID)).toEqual([]);
+    // The post is gone; what the channel shows instead is the sev2 retraction notice saying why.
+    const shown = w.shown(CHANNEL_ID);
+    expect(shown.map((m) => m.message_id)).not.toContain(post.message_id);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.text).toMatch(/^⚠️ Acme Finance: we have removed our update of [\d-]+ [\d:]+ UTC\n\nWhy: the compromise was a false alarm\n/);
+    expect(w.emu.callbackAnswers.at(-1)?.text).toContain('bob approved #1 (1 of 1). Retracting now.');
     expect(w.pubs.discord.removed).toHaveLength(1);
     await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'Retraction:').length > 0 || undefined);
   });

@@ -68,6 +68,22 @@ function update(key, container, data, build) {
   const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 40;
   container.replaceChildren(...build());
   if (atBottom && !container.dataset.newestFirst) container.scrollTop = container.scrollHeight;
+  scrollToNewButtons(container);
+}
+
+/** Messages with Approve / Reject buttons already shown, per feed: each new one is scrolled to once. */
+const seenButtons = new Set();
+
+/**
+ * A long preview pushes its header, which carries the buttons, above the fold; after a draft
+ * the feed scrolls back to the newest header with its buttons, so the reader starts there.
+ */
+function scrollToNewButtons(container) {
+  const withButtons = [...container.querySelectorAll('[data-id]')].filter((m) => m.querySelector('.dbuttons, .keyboard'));
+  const fresh = withButtons.filter((m) => !seenButtons.has(`${container.dataset.feed}:${m.dataset.id}`));
+  for (const m of withButtons) seenButtons.add(`${container.dataset.feed}:${m.dataset.id}`);
+  const target = fresh.at(-1);
+  if (target) container.scrollTop += target.getBoundingClientRect().top - container.getBoundingClientRect().top;
 }
 
 function render() {
