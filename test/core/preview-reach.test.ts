@@ -21,7 +21,7 @@ describe('the preview says where a statement goes', () => {
   it('lists each target with its platform, @everyone and pin, from the severity policy', () => {
     h = testHerald();
     const shown = h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`).text;
-    expect(shown).toContain('Goes to:\n• discord-main (Discord) — @everyone, pinned\n• telegram-main (Telegram) — pinned\n• x (X) — no pins or @everyone on X');
+    expect(shown).toContain('Goes to:\n• discord-main on Discord: @everyone, pinned\n• telegram-main on Telegram: pinned\n• x on X: X has no pins or @everyone');
     expect(shown).toContain('Next update: ');
   });
 
@@ -29,7 +29,7 @@ describe('the preview says where a statement goes', () => {
     h = testHerald();
     h.chat.say('alice', `/draft sev4/maintenance-scheduled ${MAINTENANCE_VARS}`);
     const header = headerText(view());
-    expect(header).toContain('Goes to:\n• discord-main (Discord) — no @everyone, not pinned\n• telegram-main (Telegram) — not pinned');
+    expect(header).toContain('Goes to:\n• discord-main on Discord: no @everyone, not pinned\n• telegram-main on Telegram: not pinned');
     expect(header).not.toMatch(/\bX\b/);
     expect(view().platforms.map((p) => p.platform)).toEqual(['discord', 'telegram']);
   });
@@ -42,7 +42,7 @@ describe('a retraction is not silent', () => {
     await h.herald.worker.idle();
     const before = { discord: h.pubs.discord.sent.length, telegram: h.pubs.telegram.sent.length, x: h.pubs.x.sent.length };
     const preview = h.chat.say('alice', '/retract #1 it named the wrong pool').text;
-    expect(preview).toContain('Deletes the posts on:\n• discord-main (Discord) — deleted');
+    expect(preview).toContain('Deletes the posts on:\n• discord-main on Discord: deleted');
     expect(preview).toContain('Then posts this public notice on each of them:\n⚠️ Acme Finance: we have removed our update of');
     expect(preview).toContain('Why: it named the wrong pool');
     h.chat.say('bob', '/approve #1');
@@ -89,7 +89,7 @@ describe('an X correction says what changed, only where X changed', () => {
     await h.herald.worker.idle();
     const thread = h.pubs.x.postsTo('x');
     const preview = h.chat.say('alice', '/correct #1 funds_status="Funds in all other Acme pools are not affected."').text;
-    expect(preview).toContain('• x (X) — a "Correction:" reply to the original');
+    expect(preview).toContain('• x on X: a "Correction:" reply to the original');
     h.chat.say('bob', '/approve #1');
     expect(h.chat.say('carol', '/approve #1').text).toBe('carol approved #1 (2 of 2). Correcting now.');
     await h.herald.worker.idle();
@@ -108,7 +108,7 @@ describe('an X correction says what changed, only where X changed', () => {
     // confirmed_facts is in the main text only, not in the X variant.
     const preview = h.chat.say('alice', '/correct #1 confirmed_facts="At 13:42 UTC our monitoring detected abnormal withdrawals."').text;
     expect(preview).toContain('X: unchanged, nothing posted');
-    expect(preview).toContain('• x (X) — unchanged, nothing posted');
+    expect(preview).toContain('• x on X: unchanged, nothing posted');
     h.chat.say('bob', '/approve #1');
     h.chat.say('carol', '/approve #1');
     await h.herald.worker.idle();

@@ -162,7 +162,7 @@ export function whereText(view: DraftView): string[] {
     const how =
       kind === 'statement'
         ? t.platform === 'x'
-          ? 'no pins or @everyone on X'
+          ? 'X has no pins or @everyone'
           : [t.platform === 'discord' ? (t.pingEveryone ? '@everyone' : 'no @everyone') : null, t.pin ? 'pinned' : 'not pinned'].filter(Boolean).join(', ')
         : kind === 'correction'
           ? view.platforms.find((p) => p.platform === t.platform)?.parts === 0
@@ -171,7 +171,7 @@ export function whereText(view: DraftView): string[] {
               ? 'a "Correction:" reply to the original'
               : 'edited in place'
           : 'deleted';
-    lines.push(`• ${t.targetId} (${platformName(t.platform)}) — ${how}`);
+    lines.push(`• ${t.targetId} on ${platformName(t.platform)}: ${how}`);
   }
   if (view.notice) {
     if ('plain' in view.notice) lines.push('', 'Then posts this public notice on each of them:', view.notice.plain);

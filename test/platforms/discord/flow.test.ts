@@ -142,7 +142,7 @@ describe('Discord: draft → approve → broadcast', () => {
     await slash(s, 'alice', 'draft', { template: 'sev2/degraded-service', vars: DEGRADED_VARS });
     const id = lastDraftId(s);
     const [header] = previewHeaders(s, id);
-    expect(header?.content).toContain('Goes to:\n• discord-news (Discord) — no @everyone, pinned\n• telegram-main (Telegram) — pinned\n');
+    expect(header?.content).toContain('Goes to:\n• discord-news on Discord: no @everyone, pinned\n• telegram-main on Telegram: pinned\n');
     expect(buttonIds(header)).toHaveLength(2);
     const after = visible(s, CH.comms).filter((m) => BigInt(m.id) > BigInt(header!.id));
     expect(after.some((m) => m.content.includes('**Telegram**'))).toBe(true);
