@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { auditHead } from '../../src/core/operations';
 import { ROOT, tempDir } from '../support/config';
 import { herald } from '../support/cli';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 
 /** The real binary, without blocking this process: herald here keeps writing while it runs. */
@@ -90,7 +90,7 @@ describe('herald backup', () => {
     const notDb = join(dir, 'notes.txt');
     writeFileSync(notDb, 'not a database at all, just some notes that are long enough to have a header');
     const bad = herald(['backup', join(dir, 'b.db')], { HERALD_DB_PATH: notDb });
-    expect(bad.stderr).toBe(`herald: HERALD_DB_PATH: ${notDb} cannot be opened as herald's database (file is not a database); point HERALD_DB_PATH at herald's database\n`);
+    expect(bad.stderr).toBe(`herald: HERALD_DB_PATH: ${notDb} is not herald's database (file is not a database); point HERALD_DB_PATH at the file herald start uses\n`);
     expect(bad.code).toBe(1);
   });
 });
