@@ -76,12 +76,10 @@ export interface StartedHerald {
 
 export async function startHerald(options: StartHeraldOptions = {}): Promise<StartedHerald> {
   const platforms = options.platforms ?? [];
-  const fresh = await startEmulators(
-    platforms.filter((p) => !options.running?.[p]),
-    options.emulator,
-  );
+  const fresh = await startEmulators(platforms.filter((p) => !options.running?.[p]), options.emulator);
   const emus: Emulators = { ...options.running };
   for (const p of platforms) if (fresh[p]) Object.assign(emus, { [p]: fresh[p] });
+  let started: App | undefined;
   try {
     const config = options.config ?? emulatedConfig(emus, options);
     const logs: string[] = [];
@@ -98,16 +96,17 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
       random: () => 0.5,
     });
     app.onStopped(() => fresh.close());
+    started = app;
     const herald = app.herald;
-    const telegram = adapters.telegram;
     // Ready means herald's long poll is waiting for updates: a message sent now is received.
-    if (telegram && emus.telegram && options.attach !== false && !config.telegram?.webhook) {
-      const emu = emus.telegram;
+    const emu = emus.telegram;
+    if (adapters.telegram && emu && options.attach !== false && !config.telegram?.webhook) {
       await emu.waitFor(() => emu.requestsFor('getUpdates').find((r) => r.params.timeout === 25 && r.status === undefined));
     }
     return { app, herald, config, db: herald.core.db, emus, adapters, pubs, chat: new MemoryChat(herald, 'discord'), logs, close: () => app.stop() };
   } catch (err) {
-    await fresh.close();
+    // Once the app is up, its stop closes the emulators too.
+    await (started ? started.stop() : fresh.close());
     throw err;
   }
 }
