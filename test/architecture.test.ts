@@ -33,6 +33,20 @@ function target(file: string, spec: string): string {
 interface Rule {
   room: string;
   forbidden: Array<{ why: string; test: (to: string) => boolean }>;
+  /** Names the room may not import from anywhere, so a re-export elsewhere does not hide them. */
+  forbiddenNames?: Array<{ name: string; why: string }>;
+}
+
+/** Every name a file imports or re-exports in braces (`{ A, type B as C }` gives A and B). */
+export function importedNames(code: string): string[] {
+  const names: string[] = [];
+  for (const m of code.matchAll(/\b(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\b/g)) {
+    for (const part of m[1]!.split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
+      if (name) names.push(name);
+    }
+  }
+  return names;
 }
 
 const under = (prefix: string) => (to: string) => to === prefix || to.startsWith(`${prefix}/`);
@@ -45,6 +59,7 @@ export const RULES: Rule[] = [
       { why: 'the whole core (adapters get the chat port)', test: (to) => to === 'src/core/core' },
       { why: 'the composition root', test: under('src/app') },
     ],
+    forbiddenNames: [{ name: 'Core', why: 'the Core type (adapters get the chat port)' }],
   },
   // The package @herald/emulators is its src/; the sandbox under src/sandbox may import it, never the other way round.
   { room: 'packages/emulators/src', forbidden: [{ why: "herald's own source", test: (to) => under('src')(to) || /^herald(\/|$)/.test(to) }] },
@@ -57,6 +72,10 @@ export function violations(rule: Rule, files: Array<{ file: string; code: string
       const to = target(file, spec);
       const broken = rule.forbidden.find((f) => f.test(to));
       if (broken) out.push(`${relative(ROOT, file)} imports ${spec}: ${rule.room} may not import ${broken.why}`);
+    }
+    for (const name of importedNames(code)) {
+      const broken = rule.forbiddenNames?.find((f) => f.name === name);
+      if (broken) out.push(`${relative(ROOT, file)} imports ${name}: ${rule.room} may not import ${broken.why}`);
     }
   }
   return out;
@@ -80,7 +99,9 @@ describe('architecture: what each room may import', () => {
       "export { createHerald } from '../../app';",
       "const m = await import('../../app/start');",
     ];
-    expect(violations(platforms, bad.map((code) => ({ file, code })))).toHaveLength(bad.length);
+    expect(violations(platforms, bad.map((code) => ({ file, code })))).toHaveLength(bad.length + 1); // the Core line breaks both rules
+    // The Core type through a re-export elsewhere is still the Core type.
+    expect(violations(platforms, [{ file, code: "import { type Core as Everything, type ChatPort } from '../../core/port';" }])).toHaveLength(1);
     expect(violations(platforms, [{ file, code: "import type { ChatPort } from '../../core/port';" }])).toEqual([]);
     const emulators = RULES[1]!;
     const emu = join(ROOT, 'packages/emulators/src/discord/example.ts');

@@ -1,2 +1,2 @@
 export { createHerald, loadLibraryOrThrow, TemplateLibraryError, type Herald } from './herald';
-export { startApp, type App } from './start';
+export { startApp, type App, type StartOptions } from './start';

@@ -21,20 +21,30 @@ export interface App {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Connects the platforms (default: every configured one); the tests connect theirs to keep each adapter's own type. */
+  connect?: (config: Config, log: Logger) => Promise<PlatformAdapter[]>;
+  /** Publishers for platforms no adapter connected (the tests' scripted ones); a connected adapter's publisher wins. */
+  publishers?: Partial<Record<Platform, Publisher>>;
+  /** The worker's jitter, fixed by tests whose retries are counted. */
+  random?: () => number;
+}
+
 /**
  * The composition root: connects every configured platform, builds herald on them, attaches
- * the chat adapters through the port and starts the worker. The CLI and the sandbox both start
- * herald here. Whatever started before a failure is stopped again before the error is thrown.
+ * the chat adapters through the port and starts the worker. The CLI, the sandbox and the
+ * in-process tests all start herald here. Whatever started before a failure is stopped again
+ * before the error is thrown.
  */
-export async function startApp(config: Config, log: Logger): Promise<App> {
+export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
-  const adapters = await atPlatformStart(connectPlatforms(config, log));
-  const publishers: Partial<Record<Platform, Publisher>> = {};
+  const adapters = await atPlatformStart((options.connect ?? connectPlatforms)(config, log));
+  const publishers: Partial<Record<Platform, Publisher>> = { ...options.publishers };
   for (const a of adapters) publishers[a.platform] = a.publisher;
   const after: Array<() => Promise<void>> = [];
   let herald: Herald;
   try {
-    herald = createHerald(config, { publishers });
+    herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}) });
   } catch (err) {
     await stopAdapters(adapters, log);
     throw err;

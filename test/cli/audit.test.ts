@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { USER } from '../support/cast';
 import { herald, outsideSql } from '../support/cli';

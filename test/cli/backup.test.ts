@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { auditHead } from '../../src/audit/head';
 import { ROOT, tempDir } from '../support/config';
 import { herald } from '../support/cli';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 
 /** The real binary, without blocking this process: herald here keeps writing while it runs. */

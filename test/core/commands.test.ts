@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals, deliveries, drafts } from '../../src/store/schema';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { DEGRADED_VARS, EXPLOIT_VARS } from '../support/vars';
 import { audited, expectAudit } from '../support/audit';
 import { CAST, ROLE } from '../support/cast';

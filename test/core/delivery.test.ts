@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals, broadcasts, deliveries, drafts } from '../../src/store/schema';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { testConfig } from '../support/config';
 import { gate, permanent, rateLimited, retryable } from '../support/publisher';

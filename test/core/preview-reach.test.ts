@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveries } from '../../src/store/schema';
 import { buildView, headerText } from '../../src/core/previews/view';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { testConfig } from '../support/config';
 import { EXPLOIT_VARS, WEB_APP_VARS } from '../support/vars';
 

@@ -8,7 +8,7 @@ import { deliveries } from '../../src/store/schema';
 import { verifyAudit } from '../../src/audit/verify';
 import { DeliveryWorker } from '../../src/core/delivery/worker';
 import { ROOT, tempDir, testConfig } from '../support/config';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { retryable } from '../support/publisher';
 import { until } from '../support/until';
 import { EXPLOIT_VARS } from '../support/vars';

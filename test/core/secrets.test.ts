@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/util/log';
 import { redact, registerSecret } from '../../src/util/redact';
 import { testConfig } from '../support/config';
-import { createHerald } from '../../src/app';
+import { testHerald } from '../support/herald';
 import { auditEvents } from '../../src/store/schema';
 import { HeraldError } from '../../src/core/errors';
 import { publishers } from '../support/publisher';
-import { MemoryChat } from '../support/chat';
 import { EXPLOIT_VARS } from '../support/vars';
 
 const TOKEN = '7000000001:AAH' + 'q'.repeat(32);
@@ -32,8 +31,7 @@ describe('secrets', () => {
     const config = testConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_COMMS_CHAT_ID: '-1000000000500' });
     const pubs = publishers();
     pubs.telegram.script('telegram-main', { error: new HeraldError('platform_rejected', `POST https://api.telegram.org/bot${TOKEN}/sendMessage: 403 Forbidden`, { retryable: false }) });
-    const herald = createHerald(config, { publishers: pubs });
-    const chat = new MemoryChat(herald);
+    const { herald, chat } = testHerald(config, { pubs });
     chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
     chat.say('bob', '/approve #1');
     chat.say('carol', '/approve #1');

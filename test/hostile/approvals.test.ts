@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { approvals, auditEvents, revisions } from '../../src/store/schema';
+import { approvals, auditEvents } from '../../src/store/schema';
 import { herald as cli } from '../support/cli';
 import { tempDir } from '../support/config';
+import { revisionHash } from '../support/rows';
 import { COMMS_ID, ID, startWorld, type World } from '../platforms/telegram/world';
 import { WEB_APP_VARS } from '../support/vars';
 import { lastDraftId, slash, startDiscord, texts } from '../platforms/discord/setup';
@@ -17,8 +18,7 @@ let w: World;
 afterEach(async () => w?.close());
 
 const approvalCount = () => w.herald.core.db.select().from(approvals).all().length;
-const short = (draftId: number, number: number) =>
-  w.herald.core.db.select().from(revisions).where(eq(revisions.draftId, draftId)).all().find((r) => r.number === number)!.contentHash.slice(0, 8);
+const short = (draftId: number, number: number) => revisionHash(w.herald.core.db, draftId, number);
 
 /** A sev2 draft #1 by `who`, its preview shown in the group. */
 async function drafted(who: 'alice' | 'erin' = 'alice') {

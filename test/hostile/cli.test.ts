@@ -3,13 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startDiscordEmulator, type DiscordEmulator } from '@herald/emulators/discord';
-import { startTelegramEmulator, type TelegramEmulator } from '@herald/emulators/telegram';
-import { createHerald } from '../../src/app';
+import type { DiscordEmulator } from '@herald/emulators/discord';
+import type { TelegramEmulator } from '@herald/emulators/telegram';
+import { startEmulators } from '../support/emulators';
+import { testHerald } from '../support/herald';
 import { herald, outsideSql } from '../support/cli';
 import { ROOT, tempDir, testConfig } from '../support/config';
 import { COMMS } from '../support/cast';
-import { GUILD_SPEC } from '../platforms/discord/setup';
 import { APP, GUILD } from '../support/cast';
 
 // Hostile inputs, family 7: what an operator can get wrong on the command line. Each ends in one
@@ -74,7 +74,7 @@ function oneLine(r: { code: number | null; stdout: string; stderr: string }, lin
 
 function databaseWithEvents(): string {
   const db = join(tempDir(), 'herald.db');
-  const h = createHerald(testConfig({ HERALD_DB_PATH: db }));
+  const h = testHerald(testConfig({ HERALD_DB_PATH: db })).herald;
   h.handle({ platform: 'telegram', eventId: 'e1', chatId: COMMS.telegram, actor: { platform: 'telegram', userId: '202', displayName: 'Bob' }, name: 'whoami', args: { text: '' }, raw: '/whoami', via: 'command' });
   h.handle({ platform: 'telegram', eventId: 'e2', chatId: COMMS.telegram, actor: { platform: 'telegram', userId: '202', displayName: 'Bob' }, name: 'whoami', args: { text: '' }, raw: '/whoami', via: 'command' });
   return db;
@@ -82,7 +82,7 @@ function databaseWithEvents(): string {
 
 describe('cli: herald start with each bad setting', () => {
   it('a Telegram token the Bot API refuses (401)', async () => {
-    const emu = await startTelegramEmulator({});
+    const emu = (await startEmulators(['telegram'])).telegram!;
     emulators.push(emu);
     const r = await heraldAsync(['start'], TELEGRAM_ENV(emu.apiRoot, FAKE_TELEGRAM_TOKEN));
     oneLine(r, "Telegram refused herald's bot token (401 Unauthorized); check TELEGRAM_BOT_TOKEN against BotFather (/mybots → API Token)", 3);
@@ -94,7 +94,7 @@ describe('cli: herald start with each bad setting', () => {
   });
 
   it('a Discord token Discord refuses (401)', async () => {
-    const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC] });
+    const emu = (await startEmulators(['discord'])).discord!;
     emulators.push(emu);
     const r = await heraldAsync(['start'], DISCORD_ENV(emu.restUrl, discordToken('wrong'.repeat(7))));
     expect(r.stderr).toMatch(/^herald: Discord refused DISCORD_TOKEN \([^\n]*\); copy the bot token again from the Developer Portal \(Bot → Reset Token\)\n$/);

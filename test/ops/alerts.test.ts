@@ -10,7 +10,7 @@ import { createLogger } from '../../src/util/log';
 import { registerSecret } from '../../src/util/redact';
 import { readBody } from '../../src/util/http-body';
 import { testConfig } from '../support/config';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { permanent } from '../support/publisher';
 import { until } from '../support/until';

@@ -11,7 +11,7 @@ import { startOpsServer, type OpsServer } from '../../src/ops/http';
 import type { PlatformState } from '../../src/ops/sources';
 import { createLogger } from '../../src/util/log';
 import { testConfig } from '../support/config';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { gate, permanent, rateLimited, retryable } from '../support/publisher';
 import { until } from '../support/until';

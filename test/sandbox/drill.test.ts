@@ -10,7 +10,7 @@ import { SANDBOX_IDS } from '../../src/sandbox/world';
 import { herald } from '../support/cli';
 import { COMMS } from '../support/cast';
 import { ROOT, tempDir } from '../support/config';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 
 /** The test fixture plus drill targets (a private test channel on each chat platform) and a drill section. */

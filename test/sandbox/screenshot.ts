@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { startSandbox } from '../../src/sandbox';
 import { ROOT, tempDir } from '../support/config';
 import { launchChromium } from './browser';
-import { actAs, firstStatement, statementWhileXIsDown, WAIT_MS } from './flow';
+import { actAs, column, firstStatement, statementWhileXIsDown, WAIT_MS } from './flow';
 
 const out = resolve(process.argv[2] ?? resolve(ROOT, 'docs/console.png'));
 const sandbox = await startSandbox({ dir: tempDir('herald-screenshot-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } });
@@ -21,8 +21,10 @@ try {
   await firstStatement(page);
   await statementWhileXIsDown(page);
   await actAs(page, 'alice');
-  // Let the last preview edits land, then scroll the public channels to their newest post.
-  await page.waitForTimeout(800);
+  // The last preview edits have landed once each comms chat shows its draft sent to X (#1 was drafted on Discord, #2 on Telegram).
+  await column(page, 'discord-comms').filter({ hasText: /#1 · [^]*✅ x \(X\)/ }).waitFor();
+  await column(page, 'telegram-comms').filter({ hasText: /#2 · [^]*✅ x \(X\)/ }).waitFor();
+  // Then scroll the public channels to their newest post.
   await page.evaluate(() => {
     const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ scrollTop: number; scrollHeight: number }> } }).document;
     for (const feed of doc.querySelectorAll('[data-feed]:not([data-newest-first])')) feed.scrollTop = feed.scrollHeight;

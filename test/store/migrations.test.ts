@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/store/db';
 import { deliveries, deliveryParts, drillTimings } from '../../src/store/schema';
 import { recordDrillTimings } from '../../src/core/broadcast/drill';
-import { testHerald } from '../helpers/herald';
+import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { permanent, retryable } from '../support/publisher';
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvals } from '../../../src/store/schema';
-import { startDiscordEmulator } from '@herald/emulators/discord';
+import { discordEnv, startEmulators } from '../../support/emulators';
 import { createDiscord } from '../../../src/platforms/discord';
 import { createLogger } from '../../../src/util/log';
 import { testConfig } from '../../support/config';
 import { audited } from '../../support/audit';
-import { APP, CH, GUILD, USER } from '../../support/cast';
+import { CH, USER } from '../../support/cast';
 import { EXPLOIT_VARS, LONG_VARS } from '../../support/vars';
-import { GUILD_SPEC, lastDraftId, previewHeaders, publish, settle, slash, startDiscord, type Setup } from './setup';
+import { lastDraftId, previewHeaders, publish, settle, slash, startDiscord, type Setup } from './setup';
 
 let s: Setup | undefined;
 afterEach(async () => {
@@ -49,11 +49,11 @@ describe('Discord: the 3-second deadline, and secrets', () => {
     expect(JSON.stringify(audited(s.herald.core.db, 'delivery.failed'))).not.toContain(s.emu.token);
     expect(audited(s.herald.core.db, 'delivery.failed')[0]?.data.reason).toContain('50001 Missing Access');
 
-    const emu = await startDiscordEmulator({ applicationId: APP, guilds: [GUILD_SPEC] });
-    const wrong = `${emu.token.slice(0, -4)}AAAA`;
-    const config = testConfig({ HERALD_CONFIG: 'test/platforms/discord/herald.yaml', DISCORD_TOKEN: wrong, DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_IDS: GUILD, DISCORD_API_URL: emu.restUrl, DISCORD_COMMS_CHANNEL_ID: CH.comms });
+    const { discord: emu } = await startEmulators(['discord']);
+    const wrong = `${emu!.token.slice(0, -4)}AAAA`;
+    const config = testConfig({ ...discordEnv(emu!), DISCORD_TOKEN: wrong });
     const error = await createDiscord(config, createLogger('silent')).then(() => null, (e: unknown) => e as Error);
-    await emu.close();
+    await emu!.close();
     expect(error?.message).toMatch(/^Discord refused DISCORD_TOKEN .*Developer Portal/);
     expect(error?.message).not.toContain(wrong);
   });

@@ -1,33 +1,16 @@
-import { Writable } from 'node:stream';
-import { createHerald, type Herald } from '../../../src/app';
+import type { Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '@herald/emulators/discord';
-import { createDiscord, type DiscordAdapter } from '../../../src/platforms/discord';
-import { createLogger } from '../../../src/util/log';
+import type { DiscordEmulator, DiscordEmulatorOptions, OptionValue, StoredMessage } from '@herald/emulators/discord';
+import type { DiscordAdapter } from '../../../src/platforms/discord';
+import type { ScriptedPublisher } from '../../support/publisher';
+import { CH, USER, type DiscordPerson } from '../../support/cast';
 import { testConfig } from '../../support/config';
-import { ScriptedPublisher } from '../../support/publisher';
-import { APP, CH, GUILD, ROLE, USER, type DiscordPerson } from '../../support/cast';
+import { discordEnv, GUILD_SPEC, startEmulators } from '../../support/emulators';
+import { startHerald } from '../../support/herald';
 import { until } from '../../support/until';
 
+export { GUILD_SPEC };
 export type Who = DiscordPerson;
-
-export const GUILD_SPEC: GuildSpec = {
-  id: GUILD,
-  name: 'Acme Finance',
-  channels: [
-    { id: CH.comms, name: 'comms', type: 0 },
-    { id: CH.news, name: 'announcements', type: 5 },
-    { id: CH.status, name: 'status', type: 0 },
-    { id: CH.lounge, name: 'lounge', type: 0 },
-  ],
-  roles: [
-    { id: ROLE.approvers, name: 'Approvers' },
-    { id: ROLE.holders, name: 'Holders', mentionable: true },
-  ],
-  members: [
-    ...(Object.entries(USER) as Array<[Who, string]>).map(([name, id]) => ({ user: { id, username: name }, roles: name === 'frank' ? [ROLE.approvers] : [ROLE.holders] })),
-  ],
-};
 
 export interface Setup {
   emu: DiscordEmulator;
@@ -40,56 +23,21 @@ export interface Setup {
   close(): Promise<void>;
 }
 
-/** A whole herald with the real Discord adapter logged in to the loopback emulator, Telegram and X scripted. */
-/** The emulator with the test guild, and the real config loader pointed at it. */
-export async function discordWorld(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<{ emu: DiscordEmulator; config: Config }> {
-  const emu = await startDiscordEmulator({ applicationId: APP, botUser: { id: APP, username: 'herald' }, guilds: [GUILD_SPEC], ...options.emulator });
-  const config = testConfig({
-    HERALD_CONFIG: 'test/platforms/discord/herald.yaml',
-    DISCORD_TOKEN: emu.token,
-    DISCORD_APPLICATION_ID: APP,
-    DISCORD_GUILD_IDS: GUILD,
-    DISCORD_API_URL: emu.restUrl,
-    DISCORD_COMMS_CHANNEL_ID: CH.comms,
-    ...options.env,
-  });
-  return { emu, config };
+export interface DiscordOptions {
+  emulator?: DiscordEmulatorOptions;
+  env?: Record<string, string>;
 }
 
-export async function startDiscord(options: { emulator?: DiscordEmulatorOptions; env?: Record<string, string> } = {}): Promise<Setup> {
-  const { emu, config } = await discordWorld(options);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  let adapter: DiscordAdapter;
-  try {
-    adapter = await createDiscord(config, createLogger('debug', sink));
-  } catch (error) {
-    await emu.close();
-    throw error;
-  }
-  const telegram = new ScriptedPublisher('telegram');
-  const x = new ScriptedPublisher('x');
-  const herald = createHerald(config, { publishers: { discord: adapter.publisher, telegram, x }, random: () => 0.5 });
-  await adapter.attach!(herald.port);
-  return {
-    emu,
-    config,
-    adapter,
-    herald,
-    telegram,
-    x,
-    logs,
-    async close() {
-      await herald.close();
-      await adapter.stop();
-      await emu.close();
-    },
-  };
+/** The emulator with the test guild, and the real config loader pointed at it (for the publisher alone). */
+export async function discordWorld(options: DiscordOptions = {}): Promise<{ emu: DiscordEmulator; config: Config }> {
+  const { discord: emu } = await startEmulators(['discord'], { discord: options.emulator ?? {} });
+  return { emu: emu!, config: testConfig({ ...discordEnv(emu!), ...options.env }) };
+}
+
+/** A whole herald with the real Discord adapter logged in to the loopback emulator, Telegram and X scripted (a view over test/support/herald.ts). */
+export async function startDiscord(options: DiscordOptions = {}): Promise<Setup> {
+  const h = await startHerald({ platforms: ['discord'], emulator: { discord: options.emulator ?? {} }, ...(options.env ? { env: options.env } : {}) });
+  return { emu: h.emus.discord!, config: h.config, adapter: h.adapters.discord!, herald: h.herald, telegram: h.pubs.telegram, x: h.pubs.x, logs: h.logs, close: h.close };
 }
 
 /**

@@ -1,13 +1,10 @@
-import { Writable } from 'node:stream';
-import { createHerald, type Herald } from '../../../src/app';
+import type { Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { startTelegramEmulator, type StoredMessage, type TelegramEmulator, type TelegramEmulatorOptions } from '@herald/emulators/telegram';
-import { createTelegramAdapterWith, type TelegramAdapter } from '../../../src/platforms/telegram';
+import type { StoredMessage, TelegramEmulator, TelegramEmulatorOptions } from '@herald/emulators/telegram';
+import type { TelegramAdapter } from '../../../src/platforms/telegram';
 import type { deliveries } from '../../../src/store/schema';
-import { createLogger } from '../../../src/util/log';
-import { CAST, COMMS_ID, CHANNEL_ID, COMMUNITY_ID, ID, SECOND_ID, type TelegramPerson } from '../../support/cast';
-import { testConfig } from '../../support/config';
-import { publishers } from '../../support/publisher';
+import { COMMS_ID, CHANNEL_ID, COMMUNITY_ID, ID, SECOND_ID, type TelegramPerson } from '../../support/cast';
+import { startHerald, type Scripted } from '../../support/herald';
 import { deliveryTo } from '../../support/rows';
 
 export { CHANNEL_ID, COMMS_ID, COMMUNITY_ID, ID, SECOND_ID };
@@ -18,7 +15,7 @@ export interface World {
   config: Config;
   adapter: TelegramAdapter;
   herald: Herald;
-  pubs: ReturnType<typeof publishers>;
+  pubs: Scripted;
   /** Every log line herald wrote, as JSON text. */
   logs: string[];
   say(who: Person | 'anonymousAdmin', text: string, chatId?: number): ReturnType<TelegramEmulator['sendUserMessage']>;
@@ -40,47 +37,25 @@ export interface WorldOptions {
   webhookHost?: string;
 }
 
+/** A whole herald with the real Telegram adapter on the loopback Bot API, Discord and X scripted (a view over test/support/herald.ts). */
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
-  const emu = await startTelegramEmulator({
-    bot: { id: 7000000001, username: 'herald_test_bot', first_name: 'Herald' },
-    users: (Object.keys(ID) as Person[]).map((p) => {
-      const person: { name: string; telegramUsername?: string } = CAST[p];
-      return { id: ID[p], first_name: person.name, ...(person.telegramUsername ? { username: person.telegramUsername } : {}) };
-    }),
-    chats: [
-      { id: COMMS_ID, type: 'supergroup', title: 'Acme comms', admins: [ID.alice, ID.bob] },
-      { id: CHANNEL_ID, type: 'channel', title: 'Acme Finance', username: 'acmefinance' },
-      { id: COMMUNITY_ID, type: 'supergroup', title: 'Acme community', username: 'acme_community', admins: [ID.dave] },
-      { id: SECOND_ID, type: 'supergroup', title: 'Acme announcements (private)' },
-    ],
-    ...opts.emulator,
+  const h = await startHerald({
+    platforms: ['telegram'],
+    emulator: { telegram: opts.emulator ?? {} },
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.configure ? { configure: opts.configure } : {}),
+    ...(opts.detached ? { attach: false } : {}),
+    ...(opts.webhookHost ? { telegram: { webhookHost: opts.webhookHost } } : {}),
   });
-  const config = testConfig({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, ...opts.env });
-  opts.configure?.(config);
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
-  const log = createLogger('debug', sink);
-  const adapter = await createTelegramAdapterWith(config, log, opts.webhookHost ? { webhookHost: opts.webhookHost } : {});
-  const pubs = publishers();
-  const herald = createHerald(config, { publishers: { discord: pubs.discord, x: pubs.x, telegram: adapter.publisher }, random: () => 0.5 });
-  if (!opts.detached) {
-    await adapter.attach!(herald.port);
-    if (!config.telegram?.webhook) await emu.waitFor(() => emu.requestsFor('getUpdates').find((r) => r.params.timeout === 25 && r.status === undefined));
-  }
-
+  const emu = h.emus.telegram!;
   const shown = (chatId: number) => emu.messages(chatId).filter((m) => !m.deleted);
   return {
     emu,
-    config,
-    adapter,
-    herald,
-    pubs,
-    logs,
+    config: h.config,
+    adapter: h.adapters.telegram!,
+    herald: h.herald,
+    pubs: h.pubs,
+    logs: h.logs,
     shown,
     say: (who, text, chatId = COMMS_ID) => emu.sendUserMessage({ chatId, from: who === 'anonymousAdmin' ? who : ID[who], text }),
     // The newest preview header carries the state and the buttons; older ones only say they are out of date.
@@ -92,12 +67,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       const data = rows.flat().find((b) => b.callback_data?.startsWith(`${action}:`))!.callback_data!;
       return emu.pressButton({ chatId: COMMS_ID, messageId: header.message_id, from: ID[who], data });
     },
-    delivery: (target) => deliveryTo(herald.core.db, target),
-    async close() {
-      await herald.close();
-      await adapter.stop();
-      await emu.close();
-    },
+    delivery: (target) => deliveryTo(h.db, target),
+    close: h.close,
   };
 }
 

@@ -1,63 +1,63 @@
-import { createHerald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
-import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '@herald/emulators/x';
+import type { XEmulator, XEmulatorOptions } from '@herald/emulators/x';
 import { createXAdapter, XPublisher } from '../../../src/platforms/x';
+import type { PlatformAdapter } from '../../../src/platforms/types';
 import { createLogger, type Logger } from '../../../src/util/log';
-import { MemoryChat } from '../../support/chat';
-import { testConfig } from '../../support/config';
-import { ScriptedPublisher } from '../../support/publisher';
+import type { MemoryChat } from '../../support/chat';
+import { startEmulators, xEnv, type Emulators } from '../../support/emulators';
+import { emulatedConfig, startHerald, type StartHeraldOptions } from '../../support/herald';
 import { deliveryTo } from '../../support/rows';
 import { THREAD_VARS } from '../../support/vars';
 import type { Db } from '../../../src/store/db';
 
-export const X_ENV = (emu: XEmulator): Record<string, string> => ({
-  X_API_KEY: DEFAULT_X_CREDENTIALS.appKey,
-  X_API_SECRET: DEFAULT_X_CREDENTIALS.appSecret,
-  X_ACCESS_TOKEN: DEFAULT_X_CREDENTIALS.accessToken,
-  X_ACCESS_SECRET: DEFAULT_X_CREDENTIALS.accessSecret,
-  X_API_URL: emu.baseUrl,
-});
-
 export interface XSetupOptions {
   emulator?: XEmulatorOptions;
   delivery?: Partial<Config['delivery']>;
+  /** X's credentials and address, instead of the emulator's OAuth 1.0a ones. */
   env?: (emu: XEmulator) => Record<string, string>;
   log?: Logger;
+  /** An emulator the test started and closes itself (a second herald on the same X). */
+  emu?: XEmulator;
+  /** A config already built (a restart on the same database). */
+  config?: Config;
 }
 
-/** The real config loader with X pointed at a fresh emulator, and the real X adapter on it. */
-export async function xSetup(opts: XSetupOptions = {}) {
-  const emu = await startXEmulator(opts.emulator);
-  const base = testConfig(opts.env ? opts.env(emu) : X_ENV(emu));
-  const config: Config = { ...base, delivery: { ...base.delivery, ...opts.delivery } };
-  const adapter = await createXAdapter(config, opts.log ?? createLogger('silent'));
+/** The options of test/support/herald.ts that make this X setup. */
+function heraldOptions(opts: XSetupOptions): StartHeraldOptions {
+  const env = opts.env;
+  return {
+    platforms: ['x'],
+    emulator: { x: opts.emulator ?? {} },
+    ...(opts.emu ? { running: { x: opts.emu } } : {}),
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(env ? { env: (emus: Emulators) => ({ ...Object.fromEntries(Object.keys(xEnv(emus.x!)).map((k) => [k, undefined])), ...env(emus.x!) }) } : {}),
+    ...(opts.delivery ? { configure: (base: Config) => ({ ...base, delivery: { ...base.delivery, ...opts.delivery } }) } : {}),
+    log: opts.log ?? createLogger('silent'),
+  };
+}
+
+function xPublisher(adapter: PlatformAdapter): XPublisher {
   if (!(adapter.publisher instanceof XPublisher)) throw new Error('the X adapter should publish with XPublisher');
-  return { emu, config, adapter, publisher: adapter.publisher };
+  return adapter.publisher;
+}
+
+/** The real config loader with X pointed at a fresh emulator, and the real X adapter on it (the publisher alone). */
+export async function xSetup(opts: XSetupOptions = {}) {
+  const o = heraldOptions(opts);
+  const emu = opts.emu ?? (await startEmulators(['x'], { x: opts.emulator ?? {} })).x!;
+  const config = opts.config ?? emulatedConfig({ x: emu }, o);
+  const adapter = await createXAdapter(config, o.log!);
+  return { emu, config, adapter, publisher: xPublisher(adapter) };
 }
 
 /**
  * A whole herald: the real X adapter against the emulator, scripted Discord and Telegram, and
- * the memory chat the core's tests type commands into.
+ * the memory chat the core's tests type commands into (a view over test/support/herald.ts).
  */
 export async function xHerald(opts: XSetupOptions = {}) {
-  const setup = await xSetup(opts);
-  const discord = new ScriptedPublisher('discord');
-  const telegram = new ScriptedPublisher('telegram');
-  const herald = createHerald(setup.config, { publishers: { x: setup.publisher, discord, telegram }, random: () => 0.5 });
-  const chat = new MemoryChat(herald, 'discord');
-  return {
-    ...setup,
-    herald,
-    chat,
-    db: herald.core.db,
-    discord,
-    telegram,
-    async close() {
-      await herald.close();
-      await setup.adapter.stop();
-      await setup.emu.close();
-    },
-  };
+  const h = await startHerald(heraldOptions(opts));
+  const adapter = h.adapters.x!;
+  return { emu: h.emus.x!, config: h.config, adapter, publisher: xPublisher(adapter), herald: h.herald, chat: h.chat, db: h.db, discord: h.pubs.discord, telegram: h.pubs.telegram, close: h.close };
 }
 
 /** Drafts the three-part sev1 statement and gives it its two approvals: the broadcast starts. */

@@ -1,11 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHerald } from '../../../src/app';
-import { createXAdapter } from '../../../src/platforms/x';
 import { openDb } from '../../../src/store/db';
 import { DEFAULT_X_USER } from '@herald/emulators/x';
-import { createLogger } from '../../../src/util/log';
 import { MemoryChat } from '../../support/chat';
-import { ScriptedPublisher } from '../../support/publisher';
 import { partsOf } from '../../support/rows';
 import { until } from '../../support/until';
 import { livePosts, onNthPost, POST, postRequests, publishThread, xDelivery, xHerald } from './helpers';
@@ -63,10 +59,10 @@ describe('X through the delivery worker', () => {
     const requestsBefore = postRequests(emu).length;
 
     // The second run: a new herald on the same database, with a new X adapter.
-    const adapter = await createXAdapter(config, createLogger('silent'));
-    const herald = createHerald(config, { publishers: { x: adapter.publisher, discord: new ScriptedPublisher('discord'), telegram: new ScriptedPublisher('telegram') } });
+    const second = await xHerald({ emu, config });
+    const herald = second.herald;
     h.close = async () => {
-      await herald.close();
+      await second.close();
       await emu.close();
     };
     herald.worker.kick();
