@@ -1,4 +1,5 @@
 import type { Config, Platform } from '../config/types';
+import { HeraldError } from '../core/errors';
 import type { Publisher } from '../core/delivery/publisher';
 import type { ChatPort } from '../core/port';
 import type { Logger } from '../util/log';
@@ -16,3 +17,9 @@ export interface PlatformAdapter {
 }
 
 export type AdapterFactory = (config: Config, log: Logger) => Promise<PlatformAdapter>;
+
+/**
+ * The platform answered and refused herald's credentials (401): retrying cannot help, the
+ * operator must fix the setting the error names. Anything else at connect may pass.
+ */
+export const refusesCredentials = (err: unknown): boolean => err instanceof HeraldError && err.status === 401;

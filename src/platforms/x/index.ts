@@ -1,11 +1,13 @@
-import type { AdapterFactory } from '../types';
+import { HeraldError } from '../../core/errors';
+import { refusesCredentials, type AdapterFactory } from '../types';
 import { authKindOf, createXClient } from './client';
 import { XPublisher } from './publisher';
 
 /**
  * X is a publishing-only platform: no commands are taken there, so the adapter has no attach().
- * The account is looked up once at start to confirm the credentials; a failure is logged, not
- * fatal, so Discord and Telegram keep working and each X delivery reports the reason itself.
+ * The account is looked up once at start to confirm the credentials: refused ones (401) stop
+ * herald, an X that does not answer is connected again later; any other failure is logged and
+ * each X delivery reports the reason itself.
  */
 export const createXAdapter: AdapterFactory = async (config, log) => {
   if (!config.x) throw new Error('X is not configured: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET, or X_OAUTH2_USER_TOKEN');
@@ -16,6 +18,8 @@ export const createXAdapter: AdapterFactory = async (config, log) => {
     const me = await publisher.account();
     log.info({ username: me.username }, `X: posting as @${me.username}`);
   } catch (err) {
+    // A refusal stops herald, no answer is tried again later; anything else each delivery will say.
+    if (refusesCredentials(err) || (err instanceof HeraldError && err.code === 'network')) throw err;
     log.warn({ reason: (err as Error).message }, 'X: could not confirm the account; each X delivery will report why it fails');
   }
   return {
