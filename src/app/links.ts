@@ -73,6 +73,7 @@ export class PlatformLinks {
     let adapter: PlatformAdapter | undefined;
     try {
       adapter = await create(config, log.child({ platform }));
+      await adapter.check?.();
       await adapter.attach?.(port);
     } catch (err) {
       await adapter?.stop().catch(() => undefined);

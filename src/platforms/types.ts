@@ -13,6 +13,11 @@ export interface PlatformAdapter {
   readonly publisher: Publisher;
   /** Start receiving commands and button presses, and keep previews up to date, through the port. */
   attach?(port: ChatPort): Promise<void>;
+  /**
+   * Throws what the platform said at start when it refused herald's credentials or did not
+   * answer: the composition root stops herald on the one, connects again later on the other.
+   */
+  check?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -54,6 +54,12 @@ describe('herald start with a platform down', () => {
     await stage.until(() => stage!.delivery(id, 'telegram-channel')?.status === 'sent', 'the waiting Telegram delivery to go out', 30_000);
     expect(stage.telegramPosts('USDC lending pool')).toHaveLength(1);
     expect(await readyz(url)).toMatchObject({ ready: true, platforms: { discord: { connected: true }, telegram: { connected: true }, x: { connected: true } } });
+
+    // A clean stop logs nothing alarming: no warning or error after "stopping".
+    expect(await stage.herald!.stop()).toBe(0);
+    const logs = stage.herald!.logs;
+    const after = logs.slice(logs.findIndex((l) => l.includes('"stopping: finishing deliveries in flight"')) + 1);
+    expect(after.filter((l) => (JSON.parse(l) as { level: number }).level >= 40)).toEqual([]);
   });
 });
 

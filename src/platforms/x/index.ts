@@ -14,17 +14,21 @@ export const createXAdapter: AdapterFactory = async (config, log) => {
   const timeoutMs = config.delivery.request_timeout_ms;
   const client = createXClient(config.x, timeoutMs);
   const publisher = new XPublisher(client, { timeoutMs, auth: authKindOf(config.x), log });
+  let confirmFailed: unknown;
   try {
     const me = await publisher.account();
     log.info({ username: me.username }, `X: posting as @${me.username}`);
   } catch (err) {
-    // A refusal stops herald, no answer is tried again later; anything else each delivery will say.
-    if (refusesCredentials(err) || (err instanceof HeraldError && err.code === 'network')) throw err;
+    // The composition root decides what a refusal or no answer means (check below).
+    if (refusesCredentials(err) || (err instanceof HeraldError && err.code === 'network')) confirmFailed = err;
     log.warn({ reason: (err as Error).message }, 'X: could not confirm the account; each X delivery will report why it fails');
   }
   return {
     platform: 'x',
     publisher,
+    async check() {
+      if (confirmFailed) throw confirmFailed;
+    },
     async stop() {
       // Nothing to close: requests are one-shot and no connection is kept alive.
     },
