@@ -22,6 +22,8 @@ export interface Herald {
   port: ChatPort;
   /** What a chat adapter calls for every command and button press. */
   handle(event: ChatEvent): CommandOutcome;
+  /** Says something about herald itself in the comms chat of every chat platform attached. */
+  announce(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,8 +39,10 @@ export function loadLibraryOrThrow(dir: string): Library {
 
 export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number } = {}): Herald {
   for (const s of config.secrets) registerSecret(s);
+  // The templates first: a broken one stops herald before the database file is even opened.
+  const library = options.library ?? loadLibraryOrThrow(config.paths.templates);
   const db = options.db ?? openDb(config.paths.db);
-  const core = createCore(config, db, options.library ?? loadLibraryOrThrow(config.paths.templates));
+  const core = createCore(config, db, library);
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
@@ -57,6 +61,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
     worker,
     port: createChatPort(core, keeper, handle),
     handle,
+    announce: (text) => keeper.announce(text),
     async close() {
       await worker.stop();
       keeper.close();

@@ -1,17 +1,23 @@
 import type { Config, Platform } from '../config/types';
 import type { Publisher } from '../core/delivery/publisher';
-import { connectPlatforms, type PlatformAdapter } from '../platforms';
+import type { PlatformAdapter } from '../platforms';
 import type { Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
-import { connectedAtStart, startOps, type Ops } from '../ops';
-import { atPlatformStart } from './errors';
+import { startOps, type Ops } from '../ops';
 import { createHerald, type Herald } from './herald';
+import { PlatformLinks } from './links';
+import { logStory } from './story';
 
 export interface App {
   herald: Herald;
+  /** The platforms connected so far; one that could not be reached joins once it connects. */
   adapters: PlatformAdapter[];
+  /** Each configured platform: connected, or why not. */
+  platforms: PlatformLinks['states'];
   /** Health, metrics and alerts, as far as the config asks for them. */
   ops: Ops;
+  /** Rejects when a platform refuses herald's credentials while herald runs (exit 3 in the CLI). */
+  fatal: Promise<never>;
   /** Runs after herald has closed, in the order added (the sandbox's emulators go last). */
   onStopped(stop: () => Promise<void>): void;
   /**
@@ -22,59 +28,64 @@ export interface App {
 }
 
 export interface StartOptions {
-  /** Connects the platforms (default: every configured one); the tests connect theirs to keep each adapter's own type. */
-  connect?: (config: Config, log: Logger) => Promise<PlatformAdapter[]>;
-  /** Publishers for platforms no adapter connected (the tests' scripted ones); a connected adapter's publisher wins. */
+  /**
+   * Makes one platform's adapter instead of its production factory (the tests log their own
+   * adapters in to the emulators, keeping each adapter's own type); undefined leaves it to the factory.
+   */
+  create?: (platform: Platform, config: Config, log: Logger) => Promise<PlatformAdapter> | undefined;
+  /** Publishers for platforms herald is not to connect (the tests' scripted ones). */
   publishers?: Partial<Record<Platform, Publisher>>;
-  /** The worker's jitter, fixed by tests whose retries are counted. */
+  /** The worker's and reconnects' jitter, fixed by tests whose retries are counted. */
   random?: () => number;
 }
 
 /**
- * The composition root: connects every configured platform, builds herald on them, attaches
- * the chat adapters through the port and starts the worker. The CLI, the sandbox and the
- * in-process tests all start herald here. Whatever started before a failure is stopped again
+ * The composition root. Everything that can be checked is checked before any login: the
+ * config (already loaded), the database (opened and migrated) and the templates (createHerald),
+ * then the health port is bound. Only then does herald connect to the platforms, each on its
+ * own: one that cannot be reached is retried in the background while the others work. The CLI
+ * the sandbox and the in-process tests all start herald here. Whatever started before a failure is stopped again
  * before the error is thrown.
  */
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
-  const adapters = await atPlatformStart((options.connect ?? connectPlatforms)(config, log));
   const publishers: Partial<Record<Platform, Publisher>> = { ...options.publishers };
-  for (const a of adapters) publishers[a.platform] = a.publisher;
-  const after: Array<() => Promise<void>> = [];
-  let herald: Herald;
-  try {
-    herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}) });
-  } catch (err) {
-    await stopAdapters(adapters, log);
-    throw err;
-  }
+  const herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}) });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
     log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
   );
+  const unlog = logStory(herald.core, log);
+  const links = new PlatformLinks({
+    config,
+    log,
+    port: herald.port,
+    publishers,
+    ...(options.create ? { create: options.create } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    connected: () => herald.worker.kick(),
+    announce: (text) => herald.announce(text),
+  });
   let ops: Ops | undefined;
+  const after: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await herald.worker.stop();
-      await stopAdapters(adapters, log);
+      await links.stop();
       await ops?.close();
+      unlog();
       await herald.close();
       for (const s of after) await s().catch((err: unknown) => log.warn({ err }, 'a part of herald did not stop cleanly'));
     })());
   try {
-    for (const a of adapters) await atPlatformStart(Promise.resolve(a.attach?.(herald.port)));
     // Before the worker's first kick: the deliveries pending now are the ones this start resumes.
-    ops = await startOps(config, herald, connectedAtStart(adapters), log);
+    ops = await startOps(config, herald, links.states, log);
+    await links.start();
   } catch (err) {
     await stop();
     throw err;
   }
   herald.worker.kick();
-  return { herald, adapters, ops, onStopped: (s) => void after.push(s), stop };
-}
-
-async function stopAdapters(adapters: PlatformAdapter[], log: Logger): Promise<void> {
-  for (const a of adapters) await a.stop().catch((err: unknown) => log.warn({ err, platform: a.platform }, 'a platform adapter did not stop cleanly'));
+  return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, onStopped: (s) => void after.push(s), stop };
 }

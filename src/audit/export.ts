@@ -61,13 +61,16 @@ export function describeEvent(row: AuditRow): string {
     case 'broadcast.started':
       return `${d.kind === 'publish' ? 'broadcast' : d.kind === 'correct' ? 'correction' : 'retraction'} started to ${(d.targets as string[]).join(', ')}`;
     case 'delivery.attempt':
-      return d.ok ? `${d.target}: attempt ${d.attempt} succeeded` : `${d.target}: attempt ${d.attempt} failed (${d.reason})${d.retryInMs !== undefined ? `, retrying in ${Math.round(d.retryInMs / 1000)} s` : ''}`;
+      // The preview's signs: ⏳ while retrying, ❌ only once herald gives up (delivery.failed).
+      return d.ok
+        ? `${d.target}: attempt ${d.attempt} succeeded`
+        : `${d.retryInMs !== undefined ? '⏳ ' : ''}${d.target}: attempt ${d.attempt} failed (${d.reason})${d.retryInMs !== undefined ? `, retrying in ${Math.round(d.retryInMs / 1000)} s` : ''}`;
     case 'delivery.sent':
-      return `${d.target}: delivered${d.link ? ` — ${d.link}` : ''}${d.notes?.length ? ` (${d.notes.join('; ')})` : ''}`;
+      return `✅ ${d.target}: delivered${d.link ? ` — ${d.link}` : ''}${d.notes?.length ? ` (${d.notes.join('; ')})` : ''}`;
     case 'delivery.retried':
       return `asked to retry ${(d.targets as string[]).join(', ')}`;
     case 'delivery.failed':
-      return `${d.target}: FAILED — ${d.reason}`;
+      return `❌ ${d.target}: FAILED, not retried — ${d.reason}`;
     case 'message.sent':
       return d.target !== undefined
         ? `posted part ${d.part + 1} to ${d.target}${where}${d.url ? ` — ${d.url}` : ''}`

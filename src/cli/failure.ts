@@ -13,7 +13,7 @@ export const EXIT = {
   problem: 1,
   /** A usage mistake: unknown command or option (commander's own). */
   usage: 2,
-  /** A platform refused herald's credentials or could not be reached at start. */
+  /** A platform refused herald's credentials (401). One that cannot be reached is retried in the background instead. */
   platform: 3,
   /** A file herald was pointed at is not what it should be: not a database, a damaged row. */
   badFile: 4,

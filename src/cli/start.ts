@@ -16,11 +16,16 @@ export function startMode(config: Config, options: StartOptions): 'sandbox' | 'p
   return config.discord || config.telegram || config.x ? 'platforms' : 'sandbox';
 }
 
+/**
+ * Resolves on SIGINT or SIGTERM. It holds the event loop open meanwhile: with only X configured
+ * nothing else does (X keeps no connection), and Node would exit 13 on the unsettled await.
+ */
 function signalled(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
+  const hold = setInterval(() => undefined, 2 ** 30);
+  return new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  }).finally(() => clearInterval(hold));
 }
 
 /** `herald start`: validate everything, migrate, connect the platforms, resume pending deliveries, serve until a signal. */
@@ -32,15 +37,27 @@ export async function start(options: StartOptions = {}): Promise<void> {
   checkTargetCredentials(config);
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
-  const { herald, adapters } = app;
+  const { herald } = app;
+  const platforms = app.platforms();
   log.info(
-    { db: config.paths.db, templates: herald.core.library.templates.size, faq: herald.core.library.faq.size, platforms: adapters.map((a) => a.platform) },
+    {
+      db: config.paths.db,
+      templates: herald.core.library.templates.size,
+      faq: herald.core.library.faq.size,
+      platforms: platforms.filter((p) => p.connected).map((p) => p.platform),
+      ...(platforms.some((p) => !p.connected) ? { waitingFor: platforms.filter((p) => !p.connected).map((p) => p.platform) } : {}),
+    },
     'herald started',
   );
   if (config.drill) {
     log.warn({ targets: config.drill.targets, label: config.drill.label }, `DRILL: every statement goes only to the drill targets and is marked [${config.drill.label}]; timings are written to the audit log`);
   }
-  await signalled();
+  // A platform that refuses herald's credentials while herald retries it stops herald (exit 3).
+  const fatal = app.fatal.catch(async (err: unknown) => {
+    await app.stop();
+    throw err;
+  });
+  await Promise.race([signalled(), fatal]);
   log.info('stopping: finishing deliveries in flight');
   await app.stop();
 }

@@ -1,5 +1,5 @@
 import type { Herald } from '../app';
-import type { Config, Platform } from '../config/types';
+import type { Config } from '../config/types';
 import { ConfigError } from '../config/load';
 import { deliveryCounts } from '../core/operations';
 import type { Logger } from '../util/log';
@@ -7,12 +7,6 @@ import type { Alerter } from './alerts';
 import type { OpsServer } from './http';
 import type { HeraldMetrics } from './metrics';
 import type { OpsSources, PlatformState } from './sources';
-
-/**
- * Until adapters report their own connection state, a platform herald started with is connected:
- * today a platform that cannot be reached stops the start.
- */
-export const connectedAtStart = (adapters: ReadonlyArray<{ platform: Platform }>) => (): PlatformState[] => adapters.map((a) => ({ platform: a.platform, connected: true }));
 
 export interface Ops {
   metrics: HeraldMetrics | null;

@@ -1,5 +1,4 @@
 import type { Config, Platform } from '../config/types';
-import type { Logger } from '../util/log';
 import type { AdapterFactory, PlatformAdapter } from './types';
 
 /** Loaded only when configured, so a team on one platform never loads the other clients. */
@@ -9,19 +8,14 @@ const FACTORIES: Partial<Record<Platform, () => Promise<AdapterFactory>>> = {
   x: async () => (await import('./x')).createXAdapter,
 };
 
-/** Connects every platform whose credentials are set. */
-export async function connectPlatforms(config: Config, log: Logger): Promise<PlatformAdapter[]> {
-  const adapters: PlatformAdapter[] = [];
-  for (const platform of ['discord', 'telegram', 'x'] as const) {
-    if (!config[platform]) continue;
-    const load = FACTORIES[platform];
-    if (!load) {
-      log.warn({ platform }, 'this build of herald has no adapter for a configured platform');
-      continue;
-    }
-    adapters.push(await (await load())(config, log.child({ platform })));
-  }
-  return adapters;
+/** The platforms whose credentials are set, in one order. */
+export const configuredPlatforms = (config: Config): Platform[] => (['discord', 'telegram', 'x'] as const).filter((p) => config[p]);
+
+/** The adapter factory of one platform, or undefined when this build has none. */
+export async function adapterFactory(platform: Platform): Promise<AdapterFactory | undefined> {
+  const load = FACTORIES[platform];
+  return load ? load() : undefined;
 }
 
+export { refusesCredentials } from './types';
 export type { PlatformAdapter };

@@ -1,4 +1,5 @@
 import type { Config, Platform } from '../config/types';
+import { HeraldError } from '../core/errors';
 import type { Publisher } from '../core/delivery/publisher';
 import type { ChatPort } from '../core/port';
 import type { Logger } from '../util/log';
@@ -12,7 +13,18 @@ export interface PlatformAdapter {
   readonly publisher: Publisher;
   /** Start receiving commands and button presses, and keep previews up to date, through the port. */
   attach?(port: ChatPort): Promise<void>;
+  /**
+   * Throws what the platform said at start when it refused herald's credentials or did not
+   * answer: the composition root stops herald on the one, connects again later on the other.
+   */
+  check?(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export type AdapterFactory = (config: Config, log: Logger) => Promise<PlatformAdapter>;
+
+/**
+ * The platform answered and refused herald's credentials (401): retrying cannot help, the
+ * operator must fix the setting the error names. Anything else at connect may pass.
+ */
+export const refusesCredentials = (err: unknown): boolean => err instanceof HeraldError && err.status === 401;

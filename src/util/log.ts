@@ -1,9 +1,12 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { redact, redactDeep } from './redact';
 
 /**
  * Structured logs (pino) with every registered secret scrubbed, in messages and in objects:
- * platform libraries put tokens in URLs and in the errors they throw.
+ * platform libraries put tokens in URLs and in the errors they throw. JSON on stderr, for a log
+ * collector; readable lines when a person runs herald in a terminal. The pretty printer is a
+ * stream in this process (not a transport thread), so it only ever sees the scrubbed lines.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -19,7 +22,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         },
       },
     },
-    destination ?? pino.destination(2),
+    destination ?? (process.stdout.isTTY ? pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination(2)),
   );
 }
 

@@ -58,8 +58,8 @@ describe('herald audit', () => {
     expect(md).toMatch(/\| bob \| approved revision 1 \(1 of 2\) \|/);
     expect(md).toMatch(/\| carol \| approved revision 1 \(2 of 2\) \|/);
     expect(md).toMatch(/\| carol \| broadcast started to discord-main, telegram-main, x \|/);
-    expect(md).toMatch(/\| herald \| discord-main: delivered — https:\/\/discord\.test\/discord-main\/\d+ \|/);
-    expect(md).toMatch(/\| herald \| telegram-main: FAILED — Telegram answered 403: bot was kicked from the channel chat \|/);
+    expect(md).toMatch(/\| herald \| ✅ discord-main: delivered — https:\/\/discord\.test\/discord-main\/\d+ \|/);
+    expect(md).toMatch(/\| herald \| ❌ telegram-main: FAILED, not retried — Telegram answered 403: bot was kicked from the channel chat \|/);
     expect(md).toMatch(/\| herald \| posted part 2 to x on X — /);
     // The refused approval is in the log too, outside the draft filter.
     const all = herald(['audit', 'export'], { HERALD_DB_PATH: db }).stdout;

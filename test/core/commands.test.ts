@@ -121,7 +121,11 @@ describe('approvals and policies', () => {
     h.chat.say('alice', `/draft sev2/degraded-service ${DEGRADED_VARS}`);
     h.chat.say('bob', '/reject #1 wrong severity, use sev1');
     expect(h.chat.say('carol', '/approve #1').text).toBe('Draft #1 is rejected (wrong severity, use sev1), so there is nothing to approve.');
-    expect(h.chat.say('alice', '/edit #1 next_update=soon').text).toBe('Draft #1 is rejected (wrong severity, use sev1), so there is nothing to edit.');
+    const edit = h.chat.say('alice', '/edit #1 next_update=soon').text;
+    expect(edit).toMatch(/^Draft #1 is rejected \(wrong severity, use sev1\), so there is nothing to edit\. To start again with the same values, send: \/draft sev2\/degraded-service .*next_update="soon"/);
+    // The line it names starts a new draft with those values.
+    const again = h.chat.say('alice', edit.slice(edit.indexOf('/draft ')));
+    expect(again.text).toMatch(/^#2 · sev2\/degraded-service — [^\n]*\n[^\n]* · awaiting approval\n[\s\S]*Next update: soon/);
     expect(h.chat.say('alice', '/correct #1 next_update=soon').text).toMatch(/^Draft #1 is rejected.*; only a published statement can be corrected\.$/);
     expect(h.chat.say('bob', '/reject #1').text).toBe('/reject needs why it is rejected: /reject <draft> <reason>.');
   });
@@ -191,3 +195,13 @@ describe('FAQ', () => {
 });
 
 const sev3Vars = 'affected="the rewards dashboard" impact="Rewards since 09:00 UTC are not displayed yet."';
+
+describe('near matches', () => {
+  it('an unknown template names the nearest one, an unknown command the nearest command', () => {
+    h = testHerald();
+    expect(h.chat.say('alice', '/draft sev2/degraded-servce affected=x').text).toMatch(/^There is no template `sev2\/degraded-servce`; did you mean sev2\/degraded-service\? \/templates lists them\.$/);
+    expect(h.chat.say('alice', '/draft exploit-investigatng affected=x').text).toMatch(/did you mean sev1\/exploit-investigating\?/);
+    expect(h.chat.say('bob', '/aprove #1').text).toBe('`/aprove` is not a herald command; did you mean /approve? /help lists the commands you may use.');
+    expect(h.chat.say('bob', '/stauts').text).toMatch(/did you mean \/status\?/);
+  });
+});

@@ -203,3 +203,37 @@ describe('corrections and retractions', () => {
     expect(h.chat.say('bob', '/show #1').text).toContain('retracted (the incident was a false alarm)');
   });
 });
+
+describe('one meaning for each sign', () => {
+  it('a retrying delivery reads ⏳ with the reason and when, the draft "publishing (n of m sent)" until every delivery settles; ❌ only once herald gives up', async () => {
+    h = testHerald();
+    const held = gate();
+    h.pubs.x.script('x', { gate: held.promise });
+    h.pubs.discord.script('discord-main', { error: retryable() });
+    publishSev1();
+    const total = h.db.select().from(deliveries).all().length;
+    await until(() => delivery('telegram-main')?.status === 'sent' && delivery('discord-main')?.status === 'sent', { what: 'Telegram and Discord to be sent' });
+    const status = h.chat.say('bob', '/status #1').text;
+    expect(status).toContain(`publishing (${total - 1} of ${total} sent)`);
+    expect(status).not.toMatch(/· published/);
+    expect(status).toMatch(/⏳ x \(X\) — pending/);
+
+    held.open();
+    await h.herald.worker.idle();
+    expect(h.chat.say('bob', '/status #1').text).toMatch(/· published\n/);
+  });
+
+  it('while it waits out a retry the line is ⏳, and /status counts each sign', async () => {
+    h = testHerald(testConfig({}));
+    h.pubs.telegram.script('telegram-main', { error: retryable('Telegram answered 502 Bad Gateway') }, { error: permanent() });
+    const seen: string[] = [];
+    h.herald.core.events.on('deliveryAttempted', (a) => {
+      if (a.targetId === 'telegram-main') seen.push(h.chat.say('bob', '/status #1').text.split('\n').find((l) => l.includes('telegram-main'))!);
+    });
+    publishSev1();
+    await h.herald.worker.idle();
+    expect(seen[0]).toMatch(/^⏳ telegram-main \(Telegram\) — Telegram answered 502 Bad Gateway; retrying at \d\d:\d\d:\d\d UTC$/);
+    expect(seen[1]).toMatch(/^❌ telegram-main \(Telegram\) — Telegram answered 403: .*; not retried; fix the cause, then \/retry #1$/);
+    expect(h.chat.say('bob', '/status').text).toMatch(/— ✅ \d+ sent, ⏳ 0 pending, ❌ 1 failed/);
+  });
+});

@@ -94,7 +94,7 @@ describe('a restart during a backoff', () => {
       expect(second.pubs.discord.postsTo('discord-main')).toHaveLength(0);
       const waiting = second.db.select().from(deliveries).where(eq(deliveries.targetId, 'discord-main')).get()!;
       expect(waiting).toMatchObject({ status: 'pending', attempts: 1, notBefore: new Date(notBefore).toISOString() });
-      expect(second.chat.say('bob', '/status #1').text).toContain(`❌ discord-main (Discord) — Discord answered 500 Internal Server Error; retrying at ${new Date(notBefore).toISOString().slice(11, 19)} UTC`);
+      expect(second.chat.say('bob', '/status #1').text).toContain(`⏳ discord-main (Discord) — Discord answered 500 Internal Server Error; retrying at ${new Date(notBefore).toISOString().slice(11, 19)} UTC`);
 
       // Due a moment from now: the worker wakes up by itself once the backoff is over.
       const offset = notBefore - 20 - Date.now();

@@ -14,7 +14,7 @@ const out = resolve(process.argv[2] ?? resolve(ROOT, 'docs/console.png'));
 const sandbox = await startSandbox({ dir: tempDir('herald-screenshot-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } });
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 });
   page.setDefaultTimeout(WAIT_MS);
   await page.goto(sandbox.url);
   await page.locator('#conn.live').waitFor();

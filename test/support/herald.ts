@@ -86,13 +86,17 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
     const log = options.log ?? createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
     const adapters: Adapters = {};
     const pubs = publishers();
+    const scripted: Partial<Scripted> = {};
+    for (const p of ['discord', 'telegram', 'x'] as const) if (!platforms.includes(p)) Object.assign(scripted, { [p]: pubs[p] });
     const app = await startApp(config, log, {
-      connect: async () => {
-        const all = await connect(platforms, config, log, adapters, options.telegram);
-        // Unattached: the app gets each adapter without attach, the test keeps the real one.
-        return options.attach === false ? all.map((a) => ({ platform: a.platform, publisher: a.publisher, stop: () => a.stop() })) : all;
+      create: (platform, cfg, child) => {
+        if (!platforms.includes(platform)) return undefined;
+        // Unattached: the app gets the adapter without attach, the test keeps the real one.
+        return createAdapter(platform, cfg, child, adapters, options.telegram).then((a) =>
+          options.attach === false ? { platform: a.platform, publisher: a.publisher, stop: () => a.stop() } : a,
+        );
       },
-      publishers: pubs,
+      publishers: scripted,
       random: () => 0.5,
     });
     app.onStopped(() => fresh.close());
@@ -120,19 +124,9 @@ export function emulatedConfig(emus: Emulators, options: Pick<StartHeraldOptions
   return options.configure?.(config) ?? config;
 }
 
-/** The real adapters, each logged in to its emulator as `herald start` would; a failure stops those already connected. */
-async function connect(platforms: readonly Emulated[], config: Config, log: Logger, into: Adapters, telegram: TelegramAdapterOptions = {}): Promise<PlatformAdapter[]> {
-  const connected: PlatformAdapter[] = [];
-  try {
-    for (const p of platforms) {
-      const child = log.child({ platform: p });
-      if (p === 'discord') connected.push((into.discord = await createDiscord(config, child)));
-      if (p === 'telegram') connected.push((into.telegram = await createTelegramAdapterWith(config, child, telegram)));
-      if (p === 'x') connected.push((into.x = await createXAdapter(config, child)));
-    }
-  } catch (err) {
-    for (const a of connected) await a.stop();
-    throw err;
-  }
-  return connected;
+/** The real adapter of one platform, logged in to its emulator as `herald start` would. */
+async function createAdapter(platform: Emulated, config: Config, log: Logger, into: Adapters, telegram: TelegramAdapterOptions = {}): Promise<PlatformAdapter> {
+  if (platform === 'discord') return (into.discord = await createDiscord(config, log));
+  if (platform === 'telegram') return (into.telegram = await createTelegramAdapterWith(config, log, telegram));
+  return (into.x = await createXAdapter(config, log));
 }

@@ -10,6 +10,7 @@ import { editDraft } from '../drafts/edit';
 import { rejectDraft } from '../drafts/reject';
 import { retractDraft } from '../drafts/retract';
 import { PENDING, describeStatus } from '../drafts/states';
+import { DELIVERY_ICON } from '../previews/view';
 import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
 import { invalidInput, notFound } from '../errors';
@@ -143,7 +144,7 @@ const status = defineCommand({
     if (!recent.length) lines.push('none');
     for (const b of recent) {
       const rows = ctx.tx.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).all();
-      const counts = ['sent', 'pending', 'failed'].map((s) => `${rows.filter((d) => d.status === s).length} ${s}`).join(', ');
+      const counts = (['sent', 'pending', 'failed'] as const).map((s) => `${DELIVERY_ICON[s]} ${rows.filter((d) => d.status === s).length} ${s}`).join(', ');
       const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
       lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}`);
     }

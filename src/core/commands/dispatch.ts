@@ -1,3 +1,4 @@
+import { nearest } from '../../util/nearest';
 import { desc, eq } from 'drizzle-orm';
 import { drafts, receivedCommands } from '../../store/schema';
 import { writeTx, type Tx } from '../../store/db';
@@ -91,7 +92,10 @@ function noticeUpdateRestart(core: Core, tx: Tx, eventId: string): void {
 
 function run(core: Core, tx: Tx, event: ChatEvent, who: Identity): CommandOutcome {
   const def = COMMANDS[event.name.toLowerCase()];
-  if (!def) throw invalidInput(`\`/${event.name}\` is not a herald command; /help lists the commands you may use.`);
+  if (!def) {
+    const near = nearest(event.name, Object.keys(COMMANDS));
+    throw invalidInput(`\`/${event.name}\` is not a herald command; ${near ? `did you mean /${near}? ` : ''}/help lists the commands you may use.`);
+  }
   authorize(core.config, def, event, who);
   const args = parseArgs(core, def, event.args);
   return def.run({ core, tx, event, who }, args as never);
@@ -148,12 +152,23 @@ function single(core: Core, kind: keyof ArgTypes, token: string, use: string): u
     case 'template': {
       const t = findTemplate(core.library, token);
       if (!t) {
-        const example = [...core.library.templates.keys()][0] ?? 'sev1/exploit-investigating';
-        throw notFound(`There is no template \`${token}\`; /templates lists them (for example ${example}).`);
+        const names = [...core.library.templates.keys()];
+        const near = nearTemplate(token, names);
+        const hint = near ? `did you mean ${near}? ` : '';
+        throw notFound(`There is no template \`${token}\`; ${hint}/templates lists them${near ? '' : ` (for example ${names[0] ?? 'sev1/exploit-investigating'})`}.`);
       }
       return t;
     }
     default:
       return token;
   }
+}
+
+/** The template a mistyped name most likely meant: the whole name, else the part after the severity (`sev2/holdng`, `holding`). */
+function nearTemplate(token: string, names: string[]): string | undefined {
+  const whole = nearest(token, names);
+  if (whole) return whole;
+  const leaf = (n: string) => n.slice(n.indexOf('/') + 1);
+  const part = nearest(leaf(token), names.map(leaf));
+  return part === undefined ? undefined : names.find((n) => leaf(n) === part);
 }

@@ -88,6 +88,9 @@ export class DeliveryWorker {
     const target = this.core.config.targets[d.targetId];
     const publisher = this.publishers[d.platform as Platform];
     const name = platformName(d.platform);
+    // A platform whose credentials are set but that is not connected yet: the delivery waits
+    // as pending, and goes out when the platform connects (the composition root kicks then).
+    if (target && !publisher && this.core.config[d.platform as Platform]) return;
     if (!target || !publisher) {
       const why = target
         ? `herald has no ${name} connection: set its credentials (see .env.example), restart herald, then /retry #${d.draftId}`

@@ -64,6 +64,11 @@ export class PreviewKeeper {
     };
   }
 
+  /** Says something about herald itself (a platform down, back again) in the comms chat of every attached platform. */
+  async announce(text: string): Promise<void> {
+    await Promise.all([...this.upkeeps].map((u) => u.announce(text)));
+  }
+
   close(): void {
     this.core.events.off('draftChanged', this.onChange);
     for (const u of this.upkeeps) u.detached = true;
@@ -148,6 +153,17 @@ class Upkeep<Body> {
       }
       this.shown.set(key, sig);
       if (result === 'edited') recordSent(this.core, { platform: this.surface.platform, chatId: row.chatId, messageIds: [row.messageId], text, kind: 'preview-update', draftId });
+    }
+  }
+
+  async announce(text: string): Promise<void> {
+    const comms = this.core.config.comms[this.surface.platform];
+    if (!comms || this.detached) return;
+    try {
+      const id = await this.surface.post(comms, text);
+      void recordSent(this.core, { platform: this.surface.platform, chatId: comms, messageIds: [id], text, kind: 'notice' });
+    } catch (err) {
+      this.log.error({ err }, `could not post a notice in the ${platformName(this.surface.platform)} comms chat`);
     }
   }
 

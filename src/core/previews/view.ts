@@ -22,8 +22,6 @@ export interface DeliveryView {
   attempts: number;
   /** What herald does next about a failure, in words. */
   next: string | null;
-  /** Pending after a failed attempt (not a wait the platform asked for): shown as ❌ with the retry. */
-  failedAttempt: boolean;
 }
 
 /** Everything a preview message shows; each chat adapter lays it out with its own buttons. */
@@ -49,11 +47,6 @@ export interface DraftView {
   notice: { plain: string } | { off: string } | null;
   broadcastKind: string | null;
   deliveries: DeliveryView[];
-}
-
-/** Whether a delivery's last attempt failed, as opposed to the platform asking herald to wait (rate_limited). */
-function lastAttemptFailed(d: { lastAttemptCode: string | null }): boolean {
-  return d.lastAttemptCode !== null && d.lastAttemptCode !== 'rate_limited';
 }
 
 const REACH_OF_REVISION: Record<string, ReachKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
@@ -90,7 +83,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     title: core.library.templates.get(draft.templateId)?.title ?? draft.templateId,
     severity: draft.severity as Severity,
     status: draft.status,
-    statusText: describeDraft(draft),
+    statusText: publishing(latest?.kind, rows) ?? describeDraft(draft),
     author: draft.authorName,
     revision: { number: rev.number, kind: rev.kind, reason: rev.reason, createdBy: rev.createdBy, contentHash: rev.contentHash },
     approvals: { names: pending ? approversOf(db, rev.id, rev.contentHash).map((a) => a.approverName) : [], need: core.config.policies[draft.severity as Severity].approvals },
@@ -110,9 +103,17 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : null,
-      failedAttempt: d.status === 'pending' && d.lastError !== null && lastAttemptFailed(d),
     })),
   };
+}
+
+/**
+ * A broadcast whose deliveries are not all settled is still going out: "publishing (2 of 3
+ * sent)", never "published" while a target waits (an operator reading "published" stops looking).
+ */
+function publishing(kind: string | undefined, rows: Array<{ status: string }>): string | null {
+  if (kind !== 'publish' || !rows.some((d) => d.status === 'pending')) return null;
+  return `publishing (${rows.filter((d) => d.status === 'sent').length} of ${rows.length} sent)`;
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -180,12 +181,15 @@ export function whereText(view: DraftView): string[] {
   return lines;
 }
 
-/** One delivery in words, the same in every preview and in the console. */
+/**
+ * One delivery in words, the same in every preview, /status and the console. One meaning per
+ * sign: ⏳ pending or retrying (with the reason and when), ✅ sent, ❌ failed and not retried.
+ * A retrying delivery is never ❌: an operator who reads ❌ as final posts by hand, and the
+ * retry then makes a duplicate.
+ */
 export function deliveryLine(d: DeliveryView): { icon: string; detail: string } {
   const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
-  // A failed attempt is a failure the team should see (SPEC: ❌ with the reason and what herald does next), even while it is retried.
-  const icon = d.failedAttempt ? DELIVERY_ICON.failed : DELIVERY_ICON[d.status];
-  return { icon: icon ?? '•', detail };
+  return { icon: DELIVERY_ICON[d.status] ?? '•', detail };
 }
 
 /** The statement as it will read on X, for previews on any platform. */

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config/types';
+import { HeraldError } from '../../core/errors';
 import { redact } from '../../util/redact';
 import type { Logger } from '../../util/log';
 
@@ -54,7 +55,10 @@ export async function connect(client: Client, token: string, log: Logger): Promi
   } catch (error) {
     await client.destroy();
     const message = redact(String((error as Error)?.message ?? error));
-    throw new Error(/token/i.test(message) ? `Discord refused DISCORD_TOKEN (${message}); copy the bot token again from the Developer Portal (Bot → Reset Token)` : `Discord login failed: ${message}`);
+    if (/token/i.test(message)) {
+      throw new HeraldError('platform_rejected', `Discord refused DISCORD_TOKEN (${message}); copy the bot token again from the Developer Portal (Bot → Reset Token)`, { status: 401, retryable: false });
+    }
+    throw new HeraldError('network', `Discord login failed: ${message}`);
   } finally {
     clearTimeout(timer);
   }

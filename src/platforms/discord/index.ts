@@ -1,3 +1,4 @@
+import { Events } from 'discord.js';
 import type { AdapterFactory, PlatformAdapter } from '../types';
 import type { ChatPort } from '../../core/port';
 import { registerSecret } from '../../util/redact';
@@ -43,6 +44,8 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
     },
     async stop() {
       await bot?.stop();
+      // A clean stop is not an outage: the gateway closing now is not logged as a reconnect.
+      client.removeAllListeners(Events.ShardDisconnect).removeAllListeners(Events.ShardReconnecting);
       await client.destroy();
       rest.clearHashSweeper();
       rest.clearHandlerSweeper();

@@ -46,7 +46,7 @@ async function startupCall<T>(api: TelegramApi, method: string, payload: Record<
     } catch (err) {
       const e = toHeraldError(err, { method, where: 'the bot', timeoutMs: api.requestTimeoutMs });
       const transient = !isTelegramError(err) || err.code >= 500 || err.code === 429;
-      if (!transient || attempt >= 3 || stopping.aborted) throw new HeraldError(e.code, e.message, { retryable: false });
+      if (!transient || attempt >= 3 || stopping.aborted) throw new HeraldError(e.code, e.message, { retryable: false, ...(e.status !== undefined ? { status: e.status } : {}) });
       await sleep(e.retryAfterMs ?? 1000 * attempt, stopping);
     }
   }

@@ -60,30 +60,27 @@ function connect() {
 
 // ---- rendering ----
 
-/** Re-renders a region only when what it shows changed, keeping the reader's scroll position. */
+/** The newest message in a feed that carries buttons: the preview the team acts on. */
+const newestWithButtons = (container) => [...container.children].filter((c) => c.querySelector('.dbuttons, .keyboard')).at(-1);
+
+/**
+ * Re-renders a region only when what it shows changed, keeping the reader's scroll position. A
+ * reader at the bottom, or looking at the newest preview, follows along; a new preview is shown
+ * from its top, where its buttons are, rather than scrolled past under a long statement.
+ */
 function update(key, container, data, build) {
   const json = JSON.stringify(data);
   if (lastKeys.get(key) === json) return;
   lastKeys.set(key, json);
-  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 40;
+  const box = container.getBoundingClientRect();
+  const before = newestWithButtons(container)?.getBoundingClientRect();
+  const following = container.scrollHeight - container.scrollTop - container.clientHeight < 40 || (before && before.top >= box.top - 1 && before.top < box.bottom);
   container.replaceChildren(...build());
-  if (atBottom && !container.dataset.newestFirst) container.scrollTop = container.scrollHeight;
-  scrollToNewButtons(container);
-}
-
-/** Messages with Approve / Reject buttons already shown, per feed: each new one is scrolled to once. */
-const seenButtons = new Set();
-
-/**
- * A long preview pushes its header, which carries the buttons, above the fold; after a draft
- * the feed scrolls back to the newest header with its buttons, so the reader starts there.
- */
-function scrollToNewButtons(container) {
-  const withButtons = [...container.querySelectorAll('[data-id]')].filter((m) => m.querySelector('.dbuttons, .keyboard'));
-  const fresh = withButtons.filter((m) => !seenButtons.has(`${container.dataset.feed}:${m.dataset.id}`));
-  for (const m of withButtons) seenButtons.add(`${container.dataset.feed}:${m.dataset.id}`);
-  const target = fresh.at(-1);
-  if (target) container.scrollTop += target.getBoundingClientRect().top - container.getBoundingClientRect().top;
+  if (!following || container.dataset.newestFirst) return;
+  container.scrollTop = container.scrollHeight;
+  const preview = newestWithButtons(container);
+  const offset = preview ? preview.getBoundingClientRect().top - container.getBoundingClientRect().top : 0;
+  if (offset < 0) container.scrollTop += offset - 8;
 }
 
 function render() {
