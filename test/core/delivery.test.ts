@@ -228,7 +228,7 @@ describe('one meaning for each sign', () => {
     h.pubs.telegram.script('telegram-main', { error: retryable('Telegram answered 502 Bad Gateway') }, { error: permanent() });
     const seen: string[] = [];
     h.herald.core.events.on('deliveryAttempted', (a) => {
-      if (a.targetId === 'telegram-main') seen.push(h.chat.say('bob', '/status #1').text.split('\n').find((l) => l.includes('telegram-main'))!);
+      if (a.targetId === 'telegram-main') seen.push(h.chat.say('bob', '/status #1').text.split('\n').find((l) => /^\S+ telegram-main \(/u.test(l))!);
     });
     publishSev1();
     await h.herald.worker.idle();
