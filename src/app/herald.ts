@@ -11,6 +11,8 @@ import { watchDrill } from '../core/broadcast/drill';
 import { createChatPort, type ChatPort } from '../core/port';
 import { PreviewKeeper } from '../core/previews/keeper';
 import { TemplateLibraryError } from '../core/templates/library-error';
+import { NoticeBoard } from '../core/notices/board';
+import { ReminderRunner, type Scheduler } from '../core/reminders/runner';
 
 export { TemplateLibraryError };
 
@@ -20,6 +22,8 @@ export interface Herald {
   worker: DeliveryWorker;
   /** What chat adapters are given: never the store or the whole core. */
   port: ChatPort;
+  /** Promise reminders and break-glass chases; the composition root starts it once the adapters are attached. */
+  reminders: ReminderRunner;
   /** What a chat adapter calls for every command and button press. */
   handle(event: ChatEvent): CommandOutcome;
   close(): Promise<void>;
@@ -35,14 +39,16 @@ export function loadLibraryOrThrow(dir: string): Library {
   return library;
 }
 
-export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number } = {}): Herald {
+export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler } = {}): Herald {
   for (const s of config.secrets) registerSecret(s);
   const db = options.db ?? openDb(config.paths.db);
-  const core = createCore(config, db, options.library ?? loadLibraryOrThrow(config.paths.templates));
+  const core = createCore(config, db, options.library ?? loadLibraryOrThrow(config.paths.templates), options.now);
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
   const keeper = new PreviewKeeper(core);
+  const board = new NoticeBoard(core);
+  const reminders = new ReminderRunner(core, board, options.scheduler);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
@@ -55,9 +61,11 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   return {
     core,
     worker,
-    port: createChatPort(core, keeper, handle),
+    port: createChatPort(core, keeper, handle, board),
+    reminders,
     handle,
     async close() {
+      await reminders.stop();
       await worker.stop();
       keeper.close();
       unwatchDrill();

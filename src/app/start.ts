@@ -47,6 +47,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await herald.reminders.stop();
       await herald.worker.stop();
       await stopAdapters(adapters, log);
       await ops?.close();
@@ -62,6 +63,7 @@ export async function startApp(config: Config, log: Logger): Promise<App> {
     throw err;
   }
   herald.worker.kick();
+  herald.reminders.start();
   return { herald, adapters, ops, onStopped: (s) => void after.push(s), stop };
 }
 

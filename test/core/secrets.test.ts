@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { FakeClock } from '../support/clock';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/util/log';
 import { redact, registerSecret } from '../../src/util/redact';
@@ -32,7 +33,7 @@ describe('secrets', () => {
     const config = testConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_COMMS_CHAT_ID: '-1000000000500' });
     const pubs = publishers();
     pubs.telegram.script('telegram-main', { error: new HeraldError('platform_rejected', `POST https://api.telegram.org/bot${TOKEN}/sendMessage: 403 Forbidden`, { retryable: false }) });
-    const herald = createHerald(config, { publishers: pubs });
+    const herald = createHerald(config, { publishers: pubs, now: new FakeClock().now });
     const chat = new MemoryChat(herald);
     chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
     chat.say('bob', '/approve #1');

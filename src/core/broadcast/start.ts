@@ -7,6 +7,7 @@ import type { VerbContext } from '../drafts/context';
 import { auditBase } from '../drafts/context';
 import type { DraftRow, RevisionRow } from '../drafts/load';
 import { DRAFT_STATUS } from '../drafts/states';
+import { recordPublication } from '../incidents/published';
 
 export type BroadcastKind = 'publish' | 'correct' | 'retract';
 
@@ -42,6 +43,7 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
     ...auditBase(v, draft.id),
     data: { broadcast: broadcast.id, kind, revision: rev.number, contentHash: rev.contentHash, targets },
   });
+  recordPublication(v, draft, rev, kind);
   return { broadcastId: broadcast.id, targets };
 }
 

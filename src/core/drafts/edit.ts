@@ -18,7 +18,7 @@ export function editDraft(v: VerbContext, input: { draftId: number; values: Reco
     throw invalidInput(`Nothing to change: give the variables to change, like /edit #${draft.id} next_update="by 16:00 UTC".`);
   }
   const template = templateOf(v, draft);
-  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, rev.kind === 'correction');
+  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, rev.kind === 'correction', rev);
   return addRevision(v, draft, {
     kind: rev.kind as 'statement' | 'correction',
     status: draft.status as typeof DRAFT_STATUS.awaitingApproval,

@@ -7,8 +7,9 @@ import { validateValues } from '../statement/values';
 import { notFound } from '../errors';
 import type { Template } from '../templates/library';
 import { auditBase, type VerbContext } from './context';
-import { latestRevisionNumber, type DraftRow } from './load';
+import { latestRevisionNumber, valuesOf, type DraftRow, type RevisionRow } from './load';
 import { correctionNotice, drillMarks } from './notice';
+import { readNextUpdate } from '../incidents/next-update';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -21,8 +22,9 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
  * Validates and renders values for a template: everything that can be refused, before any write.
  * A correction carries a visible notice, and on X a label, since it is posted as new posts there.
  */
-export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false) {
-  const checked = validateValues(template, values, v.core.config);
+export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction = false, previous?: RevisionRow) {
+  const promised = readNextUpdate(v.core, template, validateValues(template, values, v.core.config), previous && { value: valuesOf(previous).next_update, at: previous.nextUpdateAt });
+  const checked = promised.values;
   const options = renderOptions(v.core.config.drill?.label, correction);
   let rendered = renderTemplate(template, checked, v.core.config, options);
   // X refuses a post whose text equals one of the account's recent posts, and threads often end
@@ -32,7 +34,7 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
     const stamp = `${new Date().toISOString().slice(11, 16)} UTC`;
     rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
   }
-  return { values: checked, rendered, hash: contentHash(rendered) };
+  return { values: checked, rendered, hash: contentHash(rendered), nextUpdateAt: promised.nextUpdateAt };
 }
 
 /** What herald posted on X in the last 24 hours: X's window for refusing duplicate text. */
@@ -62,7 +64,7 @@ function renderOptions(drill: string | undefined, correction: boolean): RenderOp
 export function addRevision(
   v: VerbContext,
   draft: DraftRow,
-  r: { kind: RevisionKind; status: DraftStatus; values: Record<string, string>; rendered: Rendered; hash: string; templateHash: string; reason?: string; auditType: string },
+  r: { kind: RevisionKind; status: DraftStatus; values: Record<string, string>; rendered: Rendered; hash: string; templateHash: string; reason?: string; auditType: string; nextUpdateAt?: string | null },
 ): { id: number; number: number } {
   const number = latestRevisionNumber(v.tx, draft.id) + 1;
   const rev = v.tx
@@ -76,6 +78,7 @@ export function addRevision(
       contentHash: r.hash,
       renderedJson: JSON.stringify(r.rendered),
       reason: r.reason ?? null,
+      nextUpdateAt: r.nextUpdateAt ?? null,
       createdBy: v.who.key,
     })
     .returning({ id: revisions.id })
@@ -88,7 +91,7 @@ export function addRevision(
   appendAudit(v.tx, {
     type: r.auditType,
     ...auditBase(v, draft.id),
-    data: { template: draft.templateId, revision: number, kind: r.kind, values: r.values, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
+    data: { template: draft.templateId, revision: number, kind: r.kind, values: r.values, nextUpdateAt: r.nextUpdateAt ?? undefined, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
   });
   return { id: rev.id, number };
 }

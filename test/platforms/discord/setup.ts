@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { FakeClock } from '../../support/clock';
 import { createHerald, type Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
 import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type GuildSpec, type OptionValue, type StoredMessage } from '@herald/emulators/discord';
@@ -74,7 +75,8 @@ export async function startDiscord(options: { emulator?: DiscordEmulatorOptions;
   }
   const telegram = new ScriptedPublisher('telegram');
   const x = new ScriptedPublisher('x');
-  const herald = createHerald(config, { publishers: { discord: adapter.publisher, telegram, x }, random: () => 0.5 });
+  const clock = new FakeClock();
+  const herald = createHerald(config, { publishers: { discord: adapter.publisher, telegram, x }, random: () => 0.5, now: clock.now, scheduler: clock });
   await adapter.attach!(herald.port);
   return {
     emu,

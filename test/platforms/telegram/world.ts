@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { FakeClock } from '../../support/clock';
 import { createHerald, type Herald } from '../../../src/app';
 import type { Config } from '../../../src/config/types';
 import { startTelegramEmulator, type StoredMessage, type TelegramEmulator, type TelegramEmulatorOptions } from '@herald/emulators/telegram';
@@ -18,6 +19,7 @@ export interface World {
   config: Config;
   adapter: TelegramAdapter;
   herald: Herald;
+  clock: FakeClock;
   pubs: ReturnType<typeof publishers>;
   /** Every log line herald wrote, as JSON text. */
   logs: string[];
@@ -35,6 +37,8 @@ export interface WorldOptions {
   emulator?: TelegramEmulatorOptions;
   env?: Record<string, string>;
   configure?: (config: Config) => void;
+  /** herald's clock and the reminders' scheduler; a FakeClock at 14:00 UTC unless given. */
+  clock?: FakeClock;
   /** Skip attach (publisher-only tests). */
   detached?: boolean;
   webhookHost?: string;
@@ -67,7 +71,8 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const log = createLogger('debug', sink);
   const adapter = await createTelegramAdapterWith(config, log, opts.webhookHost ? { webhookHost: opts.webhookHost } : {});
   const pubs = publishers();
-  const herald = createHerald(config, { publishers: { discord: pubs.discord, x: pubs.x, telegram: adapter.publisher }, random: () => 0.5 });
+  const clock = opts.clock ?? new FakeClock();
+  const herald = createHerald(config, { publishers: { discord: pubs.discord, x: pubs.x, telegram: adapter.publisher }, random: () => 0.5, now: clock.now, scheduler: clock });
   if (!opts.detached) {
     await adapter.attach!(herald.port);
     if (!config.telegram?.webhook) await emu.waitFor(() => emu.requestsFor('getUpdates').find((r) => r.params.timeout === 25 && r.status === undefined));
@@ -78,6 +83,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     emu,
     config,
     adapter,
+    clock,
     herald,
     pubs,
     logs,

@@ -1,4 +1,5 @@
 import { createHerald } from '../../../src/app';
+import { FakeClock } from '../../support/clock';
 import type { Config } from '../../../src/config/types';
 import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator, type XEmulatorOptions } from '@herald/emulators/x';
 import { createXAdapter, XPublisher } from '../../../src/platforms/x';
@@ -43,7 +44,7 @@ export async function xHerald(opts: XSetupOptions = {}) {
   const setup = await xSetup(opts);
   const discord = new ScriptedPublisher('discord');
   const telegram = new ScriptedPublisher('telegram');
-  const herald = createHerald(setup.config, { publishers: { x: setup.publisher, discord, telegram }, random: () => 0.5 });
+  const herald = createHerald(setup.config, { publishers: { x: setup.publisher, discord, telegram }, random: () => 0.5, now: new FakeClock().now });
   const chat = new MemoryChat(herald, 'discord');
   return {
     ...setup,

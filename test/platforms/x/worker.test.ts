@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../support/clock';
 import { createHerald } from '../../../src/app';
 import { createXAdapter } from '../../../src/platforms/x';
 import { openDb } from '../../../src/store/db';
@@ -64,7 +65,7 @@ describe('X through the delivery worker', () => {
 
     // The second run: a new herald on the same database, with a new X adapter.
     const adapter = await createXAdapter(config, createLogger('silent'));
-    const herald = createHerald(config, { publishers: { x: adapter.publisher, discord: new ScriptedPublisher('discord'), telegram: new ScriptedPublisher('telegram') } });
+    const herald = createHerald(config, { publishers: { x: adapter.publisher, discord: new ScriptedPublisher('discord'), telegram: new ScriptedPublisher('telegram') }, now: new FakeClock().now });
     h.close = async () => {
       await herald.close();
       await emu.close();
