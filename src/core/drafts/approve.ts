@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { approvals, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
-import type { Severity } from '../../config/types';
 import { conflict, forbidden, HeraldError } from '../errors';
 import { startBroadcast } from '../broadcast/start';
 import { StalePreview } from '../previews/stale';
 import { auditBase, type VerbContext } from './context';
 import { approversOf, getDraft, pendingRevision, type DraftRow, type RevisionRow } from './load';
 import { lastShown, revisionLabel } from './shown';
+import { approvalsNeeded } from './policy';
 import { checkBreakGlass, recordBreakGlass } from '../breakglass/use';
 import { ratifyBreakGlass, unratified } from '../breakglass/ratify';
 
@@ -60,9 +60,7 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
   }
   refuseWriters(v, draft, rev);
   const existing = approversOf(v.tx, rev.id, rev.contentHash);
-  const policy = v.core.config.policies[draft.severity as Severity];
-  // A holding update says nothing new but a time: its policy may ask fewer approvers.
-  const need = draft.holding ? (policy.holding_approvals ?? policy.approvals) : policy.approvals;
+  const need = approvalsNeeded(v.core.config, draft);
   if (existing.some((a) => a.approver === v.who.key)) {
     const left = need - existing.length;
     throw conflict(`You already approved revision ${rev.number} of #${draft.id}; it needs ${left} more approval${left === 1 ? '' : 's'} from other approvers.`);

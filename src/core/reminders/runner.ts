@@ -16,8 +16,8 @@ export interface Scheduler {
 }
 
 const REAL: Scheduler = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
-/** A wake-up at least this often, so a clock that jumps (a suspended laptop) is noticed. */
-const MAX_SLEEP_MS = 60_000;
+/** Node's timers overflow past 2^31 ms; promises are at most a week ahead, so wake at least every 6 hours. */
+const MAX_SLEEP_MS = 6 * 3_600_000;
 
 interface Due {
   at: Date;
