@@ -279,3 +279,16 @@ describe('the review', () => {
     expect(report).toContain(': the figure was not verified');
   });
 });
+
+describe('the audit export', () => {
+  it('marks a break-glass publication and says why', async () => {
+    const { readAudit, toMarkdown } = await import('../../src/audit/export');
+    h = testHerald();
+    h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT}`);
+    h.chat.say('bob', '/approve #1 break-glass "the pool is being drained"');
+    await h.herald.worker.idle();
+    const md = toMarkdown(h.db, readAudit(h.db, {}), {});
+    expect(md).toContain('approved revision 1 (1 of 2) — BREAK GLASS');
+    expect(md).toContain('BROKE GLASS on revision 1: published on one approval because “the pool is being drained”');
+  });
+});

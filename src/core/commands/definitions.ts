@@ -25,7 +25,7 @@ import { closeIncident } from '../incidents/close';
 import { openIncidentsText, timelineText } from '../read/incident-text';
 import { promises } from '../../store/schema';
 import { and, isNull } from 'drizzle-orm';
-import { splitArgs } from './parse';
+import { parseIncidentId, splitArgs } from './parse';
 
 const DRAFTING: Role[] = ['drafter'];
 const REVIEWING: Role[] = ['drafter', 'approver'];
@@ -258,20 +258,14 @@ const incident = defineCommand({
       return { replies: [{ type: 'text', text: `Incident ${id} is open: ${rest.join(' ')}. The next sev1 or sev2 /draft belongs to it.` }] };
     }
     if (first === 'close') {
-      const id = incidentId(rest[0], '/incident close <id>');
+      const id = parseIncidentId(rest[0], '/incident close <id>');
       closeIncident(verb(ctx), { incidentId: id, reason: rest.slice(1).join(' ') || undefined });
       return { replies: [{ type: 'text', text: `Incident ${id} is closed; its open promises no longer stand.` }] };
     }
     if (rest.length) throw invalidInput(`/incident takes an incident id, open <title> or close <id>, not \`${what}\`.`);
-    return { replies: [{ type: 'text', text: timelineText(ctx.tx, incidentId(first, '/incident <id>'), now) }] };
+    return { replies: [{ type: 'text', text: timelineText(ctx.tx, parseIncidentId(first, '/incident <id>'), now) }] };
   },
 });
-
-function incidentId(token: string | undefined, use: string): number {
-  const m = /^#?(\d{1,9})$/.exec(token ?? '');
-  if (!m) throw invalidInput(token === undefined ? `Name the incident: ${use}; /incident lists the open ones.` : `\`${token}\` is not an incident id; incident ids are numbers, like 3 (${use}).`);
-  return Number(m[1]);
-}
 
 const hold = defineCommand({
   name: 'hold',

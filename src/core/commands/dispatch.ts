@@ -13,7 +13,7 @@ import { usage } from './define';
 import { COMMANDS } from './definitions';
 import { findCredential, maskCredentials } from '../credentials';
 import { telegramUpdateId } from './event-ids';
-import { parseDraftId, parseVars, splitArgs, splitCommandText } from './parse';
+import { parseDraftId, parseIncidentId, parseVars, splitArgs, splitCommandText } from './parse';
 import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } from './types';
 
 /**
@@ -142,11 +142,8 @@ function single(core: Core, kind: keyof ArgTypes, token: string, use: string): u
   switch (kind) {
     case 'draft':
       return parseDraftId(token, use);
-    case 'incident': {
-      const m = /^#?(\d{1,9})$/.exec(token);
-      if (!m) throw invalidInput(`\`${token}\` is not an incident id; incident ids are numbers, like 3 (${use}); /incident lists the open ones.`);
-      return Number(m[1]);
-    }
+    case 'incident':
+      return parseIncidentId(token, use);
     case 'severity':
       if (!(SEVERITIES as readonly string[]).includes(token)) throw invalidInput(`\`${token}\` is not a severity; use one of ${SEVERITIES.join(', ')}.`);
       return token as Severity;
