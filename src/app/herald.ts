@@ -11,6 +11,8 @@ import { watchDrill } from '../core/broadcast/drill';
 import { createChatPort, type ChatPort } from '../core/port';
 import { PreviewKeeper } from '../core/previews/keeper';
 import { TemplateLibraryError } from '../core/templates/library-error';
+import { NoticeBoard } from '../core/notices/board';
+import { ReminderRunner, type Scheduler } from '../core/reminders/runner';
 
 export { TemplateLibraryError };
 
@@ -20,6 +22,8 @@ export interface Herald {
   worker: DeliveryWorker;
   /** What chat adapters are given: never the store or the whole core. */
   port: ChatPort;
+  /** Promise reminders and break-glass chases; the composition root starts it once the adapters are attached. */
+  reminders: ReminderRunner;
   /** What a chat adapter calls for every command and button press. */
   handle(event: ChatEvent): CommandOutcome;
   /** Says something about herald itself in the comms chat of every chat platform attached. */
@@ -37,16 +41,18 @@ export function loadLibraryOrThrow(dir: string): Library {
   return library;
 }
 
-export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number } = {}): Herald {
+export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler } = {}): Herald {
   for (const s of config.secrets) registerSecret(s);
   // The templates first: a broken one stops herald before the database file is even opened.
   const library = options.library ?? loadLibraryOrThrow(config.paths.templates);
   const db = options.db ?? openDb(config.paths.db);
-  const core = createCore(config, db, library);
+  const core = createCore(config, db, library, options.now);
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
   const keeper = new PreviewKeeper(core);
+  const board = new NoticeBoard(core);
+  const reminders = new ReminderRunner(core, board, options.scheduler);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
@@ -59,10 +65,12 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   return {
     core,
     worker,
-    port: createChatPort(core, keeper, handle),
+    port: createChatPort(core, keeper, handle, board),
+    reminders,
     handle,
     announce: (text) => keeper.announce(text),
     async close() {
+      await reminders.stop();
       await worker.stop();
       keeper.close();
       unwatchDrill();

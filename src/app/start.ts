@@ -4,6 +4,7 @@ import type { PlatformAdapter } from '../platforms';
 import type { Logger } from '../util/log';
 import { registerSecret } from '../util/redact';
 import { startOps, type Ops } from '../ops';
+import type { Scheduler } from '../core/reminders/runner';
 import { createHerald, type Herald } from './herald';
 import { PlatformLinks } from './links';
 import { logStory } from './story';
@@ -37,6 +38,9 @@ export interface StartOptions {
   publishers?: Partial<Record<Platform, Publisher>>;
   /** The worker's and reconnects' jitter, fixed by tests whose retries are counted. */
   random?: () => number;
+  /** herald's clock and the reminders' scheduler (tests drive promises with a fake one). */
+  now?: () => number;
+  scheduler?: Scheduler;
 }
 
 /**
@@ -50,7 +54,7 @@ export interface StartOptions {
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
   const publishers: Partial<Record<Platform, Publisher>> = { ...options.publishers };
-  const herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}) });
+  const herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
     log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
@@ -71,6 +75,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await herald.reminders.stop();
       await herald.worker.stop();
       await links.stop();
       await ops?.close();
@@ -87,5 +92,6 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     throw err;
   }
   herald.worker.kick();
+  herald.reminders.start();
   return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, onStopped: (s) => void after.push(s), stop };
 }

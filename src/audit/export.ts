@@ -53,7 +53,20 @@ export function describeEvent(row: AuditRow): string {
     case 'draft.retraction_proposed':
       return `proposed retracting it: ${d.reason}`;
     case 'draft.approved':
-      return `approved revision ${d.revision} (${d.approvals} of ${d.needed})`;
+      return `approved revision ${d.revision} (${d.approvals} of ${d.needed})${d.breakGlass ? ' — BREAK GLASS' : ''}`;
+    case 'break_glass.used':
+      return `BROKE GLASS on revision ${d.revision}: published on one approval because “${clip(d.reason, 120)}”; to be ratified by ${d.ratifyBy}`;
+    case 'break_glass.ratified':
+      return `ratified the break-glass publication (revision ${d.revision})`;
+    case 'incident.opened':
+      return `opened incident ${d.incident}: ${d.title}`;
+    case 'incident.closed':
+      return `incident ${d.incident} closed: ${d.reason}`;
+    case 'promise.made':
+      return `promised the next update of incident ${d.incident} by ${d.dueAt}`;
+    case 'promise.kept':
+    case 'promise.missed':
+      return `promise of ${d.dueAt} ${row.type === 'promise.kept' ? 'kept' : 'MISSED'} by ${d.marginMinutes} min`;
     case 'draft.rejected':
       return `rejected revision ${d.revision}: ${d.reason}`;
     case 'draft.cancelled':

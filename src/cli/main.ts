@@ -70,6 +70,18 @@ audit
   .action(async (options: Parameters<typeof AuditCli.auditExport>[0]) => (await auditCommands()).auditExport(options));
 needsCommand(audit);
 
+const incidentCli = program.command('incident').description('incidents and their review');
+incidentCli
+  .command('report')
+  .argument('<id>', 'the incident, as /incident lists it', (value: string) => {
+    const m = /^#?(\d+)$/.exec(value);
+    if (!m) throw new InvalidArgumentError('expected an incident id such as 3.');
+    return Number(m[1]);
+  })
+  .description('the post-incident communication review of one incident (Markdown)')
+  .action(async (id: number) => (await import('./incident')).incidentReportCommand(id));
+needsCommand(incidentCli);
+
 program
   .command('backup')
   .argument('<file>', 'where to write the copy')

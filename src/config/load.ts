@@ -101,6 +101,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   }
 
   crossCheck(f, e.HERALD_CONFIG);
+  checkPolicyExtras(f, e.HERALD_CONFIG);
 
   const need = (name: string, value: string | undefined, because: string, expects: string): string => {
     if (!value) throw new ConfigError(`${name}: is required because ${because} is set; ${expects}`);
@@ -216,6 +217,21 @@ function crossCheck(f: FileConfig, file: string): void {
         `${file}: policies.${sev}.approvals: ${need} approvals can never be given: the approvers under people are ${who}${author}; lower it to ${Math.max(able, 1)} or add approvers`,
       );
     }
+  }
+}
+
+/** A holding policy asking more than the statements it holds for, or break glass for someone who is not an approver. */
+function checkPolicyExtras(f: FileConfig, file: string): void {
+  for (const sev of SEVERITIES) {
+    const p = f.policies[sev];
+    if (p.holding_approvals !== undefined && p.holding_approvals > p.approvals) {
+      throw new ConfigError(`${file}: policies.${sev}.holding_approvals: ${p.holding_approvals} is more than the ${p.approvals} its statements need; lower it to ${p.approvals} or less`);
+    }
+    p.break_glass?.people.forEach((name, i) => {
+      if (!f.people[name]?.roles.includes('approver')) {
+        throw new ConfigError(`${file}: policies.${sev}.break_glass.people.${i}: ${name} is not an approver under people; name an approver (break glass is an approval)`);
+      }
+    });
   }
 }
 

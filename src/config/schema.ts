@@ -12,6 +12,15 @@ const PLATFORM_NAMES: Record<Platform, string> = { discord: 'Discord', telegram:
 export const platformName = (p: string): string => PLATFORM_NAMES[p as Platform] ?? p;
 export type ChatPlatform = Exclude<Platform, 'x'>;
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const id = z
   .union([z.string(), z.number().int()])
   .transform((v) => String(v))
@@ -39,13 +48,24 @@ export const webhookUrl = z
   .url({ protocol: /^https?$/, error: 'expected an https:// URL' })
   .refine((u) => !URL.canParse(u) || u.startsWith('https:') || LOOPBACK.test(new URL(u).hostname), 'expected an https:// URL (plain http only to 127.0.0.1 or localhost)');
 
+const personName = z.string().regex(/^[\w.-]+$/, 'expected a short name');
+
 const policy = z.strictObject({
   approvals: z.number().int().min(1, 'expected a whole number of at least 1'),
+  /** A `/hold` update (no new information, a new promise) may need fewer approvals than the statements it holds for. */
+  holding_approvals: z.number().int().min(1, 'expected a whole number of at least 1').optional(),
   ping_everyone: z.boolean().default(false),
   pin: z.boolean().default(false),
   targets: z.array(z.string().min(1)).min(1, 'expected at least one target'),
   /** Whether a retraction posts the public notice (templates/notices/retraction-notice); unset means on for sev1 and sev2. */
   retraction_notice: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Who may publish on one approval by saying why, and how soon a second approver must ratify it. */
+  break_glass: z
+    .strictObject({
+      people: z.array(personName).min(1, 'expected at least one person named under people'),
+      ratify_within_minutes: z.number().int().min(1, 'expected a whole number of minutes, at least 1').max(24 * 60, 'expected at most 1440 (a day)'),
+    })
+    .optional(),
 });
 export type Policy = z.infer<typeof policy>;
 
@@ -74,6 +94,8 @@ export const fileSchema = z.strictObject({
     x_handle: z.string().regex(/^@\w{1,15}$/, 'expected an X handle such as @acmefinance').optional(),
     discord: httpsUrl.optional(),
     telegram: httpsUrl.optional(),
+    /** The team's IANA time zone: a `next_update` that names none is read in it. */
+    timezone: z.string().refine(isTimeZone, { error: (i) => `${String(i.input)} is not a time zone; use an IANA name such as UTC or Europe/Berlin` }).default('UTC'),
   }),
   official_domains: z.array(domain).min(1, 'expected at least one official domain'),
   /** Exact URLs on platforms we do not own (an invite link), allowed without allowing the whole domain. */
@@ -84,7 +106,7 @@ export const fileSchema = z.strictObject({
   official_handles: z
     .strictObject({ discord: z.array(handle).default([]), telegram: z.array(handle).default([]), x: z.array(handle).default([]) })
     .prefault({}),
-  people: z.record(z.string().regex(/^[\w.-]+$/, 'expected a short name'), person).default({}),
+  people: z.record(personName, person).default({}),
   discord_roles: z.record(z.string().regex(/^\d+$/, 'expected a Discord role id'), z.array(z.enum(ROLES))).default({}),
   policies: z.strictObject({ sev1: policy, sev2: policy, sev3: policy, sev4: policy }),
   targets: z.record(z.string().regex(/^[\w-]+$/, 'expected letters, digits, - or _'), target),

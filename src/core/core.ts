@@ -26,8 +26,13 @@ export interface Core {
   events: EventEmitter<CoreEvents>;
   /** Group-committed audit appends for what is not part of a state change (sent chat messages). */
   audit: AuditWriter;
+  /**
+   * The clock of incidents and promises (milliseconds, like Date.now): what a `next_update` is read
+   * against, when a promise is due and kept, when reminders go out. Tests and the sandbox pass their own.
+   */
+  now: () => number;
 }
 
-export function createCore(config: Config, db: Db, library: Library): Core {
-  return { config, db, library, events: new EventEmitter<CoreEvents>(), audit: new AuditWriter(db) };
+export function createCore(config: Config, db: Db, library: Library, now: () => number = Date.now): Core {
+  return { config, db, library, events: new EventEmitter<CoreEvents>(), audit: new AuditWriter(db), now };
 }

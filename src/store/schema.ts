@@ -1,8 +1,30 @@
 import { integer, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { dbNow as now } from './now';
 
+/**
+ * What a run of statements is about. Times are the core's clock (ISO), so that a promise, a
+ * reminder and the review all read one clock.
+ */
+export const incidents = sqliteTable('incidents', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  /** The severity of its first statement; null while it was opened by /incident open and has none. */
+  severity: text('severity'),
+  /** open | closed */
+  status: text('status').notNull(),
+  openedAt: text('opened_at').notNull(),
+  openedBy: text('opened_by').notNull(),
+  closedAt: text('closed_at'),
+  closedBy: text('closed_by'),
+  closedReason: text('closed_reason'),
+});
+
 export const drafts = sqliteTable('drafts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The incident the statement belongs to, if any. */
+  incidentId: integer('incident_id').references(() => incidents.id),
+  /** A `/hold` draft: the vetted holding update, whose policy may need fewer approvals. */
+  holding: integer('holding', { mode: 'boolean' }).notNull().default(false),
   templateId: text('template_id').notNull(),
   severity: text('severity').notNull(),
   /** Who drafted it: the person's name where linked, else platform:user id. */
@@ -35,6 +57,8 @@ export const revisions = sqliteTable(
     contentHash: text('content_hash').notNull(),
     renderedJson: text('rendered_json').notNull(),
     reason: text('reason'),
+    /** The promised next update as an instant (ISO), read from `next_update` when the revision was made. */
+    nextUpdateAt: text('next_update_at'),
     createdBy: text('created_by').notNull(),
     createdAt: text('created_at').notNull().default(now),
   },
@@ -55,6 +79,47 @@ export const approvals = sqliteTable(
   },
   (t) => [uniqueIndex('approvals_revision_approver').on(t.revisionId, t.approver)],
 );
+
+/**
+ * A published next-update time herald holds the team to. Settled once: kept or missed when the
+ * incident's next statement is broadcast, or superseded (corrected, retracted, incident closed).
+ */
+export const promises = sqliteTable(
+  'promises',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    revisionId: integer('revision_id').notNull().references(() => revisions.id),
+    dueAt: text('due_at').notNull(),
+    madeAt: text('made_at').notNull(),
+    /** The slot (not the send time) of the last reminder posted. */
+    lastReminderAt: text('last_reminder_at'),
+    /** kept | missed | superseded; null while open. */
+    outcome: text('outcome'),
+    settledAt: text('settled_at'),
+    /** The draft whose broadcast kept or missed it. */
+    settledByDraftId: integer('settled_by_draft_id').references(() => drafts.id),
+  },
+  (t) => [index('promises_open').on(t.outcome)],
+);
+
+/** A break-glass publication (one approval), and its ratification by a second approver. */
+export const breakGlass = sqliteTable('break_glass', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  draftId: integer('draft_id').notNull().references(() => drafts.id),
+  revisionId: integer('revision_id').notNull().references(() => revisions.id),
+  incidentId: integer('incident_id').references(() => incidents.id),
+  usedBy: text('used_by').notNull(),
+  usedByName: text('used_by_name').notNull(),
+  reason: text('reason').notNull(),
+  usedAt: text('used_at').notNull(),
+  /** When a second approver must have ratified it by. */
+  ratifyBy: text('ratify_by').notNull(),
+  ratifiedAt: text('ratified_at'),
+  ratifiedBy: text('ratified_by'),
+  lastReminderAt: text('last_reminder_at'),
+});
 
 export const broadcasts = sqliteTable('broadcasts', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -19,7 +19,7 @@ describe('drafting through the command layer', () => {
     expect(view!.draftId).toBe(1);
     expect(said.text).toMatch(/^#1 · sev1\/exploit-investigating/);
     expect(said.text).toContain('Approvals: 0 of 2');
-    expect(said.text).toContain('Next update: within 60 minutes (by 15:00 UTC)');
+    expect(said.text).toContain('Next update: 15:00 UTC');
     expect(said.text).toMatch(/Discord — 1 message: [\d,]+ of 2,000 characters/);
     expect(said.text).toMatch(/Telegram — 1 message: [\d,]+ of 4,096 characters/);
     expect(said.text).toMatch(/X — thread of \d posts: [\d,]+( \+ [\d,]+)+ of 280 weighted characters/);
@@ -48,7 +48,7 @@ describe('drafting through the command layer', () => {
       ['/draft sev1/exploit-investigating affected="the pool', /^A quote \(\"\) is never closed/],
       ['/draft sev1/exploit-investigating colour=red affected=x next_update=y', /^`colour` is not a variable of sev1\/exploit-investigating; it takes affected, next_update/],
       ['/draft sev1/exploit-investigating affected="pool \u202Eevil" next_update=soon', /^The value of `affected` contains an invisible or direction-changing character \(U\+202E/],
-      [`/draft sev1/exploit-investigating affected="see https://evil.example/claim" next_update=soon`, /^The statement links to https:\/\/evil\.example\/claim, which is not on an official domain \(acme\.finance\); use an official link instead\.$/],
+      [`/draft sev1/exploit-investigating affected="see https://evil.example/claim" next_update="in 2 hours"`, /^The statement links to https:\/\/evil\.example\/claim, which is not on an official domain \(acme\.finance\); use an official link instead\.$/],
     ];
     for (const [text, expected] of cases) expect(h.chat.say('alice', text).text, text).toMatch(expected);
     expect(h.db.select().from(drafts).all()).toHaveLength(0);
@@ -57,7 +57,7 @@ describe('drafting through the command layer', () => {
 
   it('a value is text: markup, mentions and masked links inside it reach no platform as markup', () => {
     h = testHerald();
-    const said = h.chat.say('alice', '/draft sev1/exploit-investigating affected="**pool** @everyone <@&123> _x_" next_update=soon');
+    const said = h.chat.say('alice', '/draft sev1/exploit-investigating affected="**pool** @everyone <@&123> _x_" next_update="in 2 hours"');
     const view = said.replies[0]!.type === 'preview' ? said.replies[0]!.view : null;
     const discord = view!.rendered.discord[0]!;
     expect(discord).not.toContain('**pool**');
@@ -107,7 +107,7 @@ describe('approvals and policies', () => {
     const edited = h.chat.say('alice', '/edit #1 next_update="by 16:00 UTC"');
     expect(edited.text).toContain('Revision 2 of #1; earlier approvals no longer count.');
     expect(edited.text).toContain('Approvals: 0 of 2');
-    expect(edited.text).toContain('Next update: by 16:00 UTC');
+    expect(edited.text).toContain('Next update: 16:00 UTC');
     // The stale press approves nothing; the presser is told why and shown the newest preview.
     const stale = h.chat.press('carol', 'approve', 1, 1);
     expect(stale.replies[0]).toEqual({ type: 'text', private: true, text: 'Draft #1 changed after that preview: it is now revision 2. Review the new preview with /show #1 and approve that one.' });

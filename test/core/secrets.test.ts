@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { FakeClock } from '../support/clock';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/util/log';
 import { redact, registerSecret } from '../../src/util/redact';

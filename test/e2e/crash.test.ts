@@ -34,8 +34,9 @@ const vars = (n: number) =>
   [
     `affected="the swap page (trial ${n})"`,
     `impact="Swaps and limit orders fail to submit for most wallets, and quotes on the swap page may be several minutes old. Transactions already signed settle normally on-chain (trial ${n})."`,
-    `funds_status="Your funds are not affected (trial ${n}). Balances, positions and open orders on-chain are unchanged, and withdrawals work through the contracts directly."`,
-    `next_update="by 16:00 UTC (trial ${n})"`,
+    // The promise is published as an absolute time, so the last post names the trial through funds_status.
+    `funds_status="Your funds are not affected (trial ${n}). Balances, positions and open orders on-chain are unchanged, and withdrawals work through the contracts directly, with or without our app, at any time and from any wallet. Approvals you gave before today stay as they were, and nothing needs to be revoked or signed again (trial ${n})."`,
+    `next_update="in 2 hours"`,
   ].join(' ');
 
 interface Trial {

@@ -17,7 +17,7 @@ afterAll(async () => {
 }, 30_000);
 
 /** sev2/degraded-service goes to every target and is one X post; the marker tells this test's posts apart. */
-const vars = (marker: string) => `affected="the swap page (${marker})" impact="Swaps fail to submit." funds_status="Your funds are not affected." next_update="by 16:00 UTC"`;
+const vars = (marker: string) => `affected="the swap page (${marker})" impact="Swaps fail to submit." funds_status="Your funds are not affected." next_update="in 2 hours"`;
 
 /** A line of the header about one target; the header lists each target once. */
 const line = (header: string, target: string) => header.split('\n').find((l) => l.includes(` ${target} (`)) ?? '';
@@ -195,7 +195,7 @@ describe('an X thread whose third part is refused', () => {
     // sev1/exploit-investigating with these values is a thread of three posts on X.
     const values = [
       'affected="以太坊上的USDC借贷池 (the USDC lending pool on Ethereum, thread case)"',
-      'next_update="60分钟内 (by 15:00 UTC)"',
+      'next_update="60分钟内 (in 60 minutes)"',
       'user_action="请不要向任何Acme资金池存款，直到另行通知。Do not deposit into any Acme pool until further notice, and do not sign any transaction that asks for an approval."',
     ].join(' ');
     const marker = 'thread case';

@@ -1,12 +1,14 @@
 import { Writable } from 'node:stream';
 import { createHerald, startApp, type App, type Herald } from '../../src/app';
 import type { Config } from '../../src/config/types';
+import type { Db } from '../../src/store/db';
 import { createDiscord, type DiscordAdapter } from '../../src/platforms/discord';
 import { createTelegramAdapterWith, type TelegramAdapter, type TelegramAdapterOptions } from '../../src/platforms/telegram';
 import { createXAdapter } from '../../src/platforms/x';
 import type { PlatformAdapter } from '../../src/platforms/types';
 import { createLogger, type Logger } from '../../src/util/log';
 import { MemoryChat } from './chat';
+import { FakeClock } from './clock';
 import { testConfig } from './config';
 import { emulatorEnv, startEmulators, type Emulated, type EmulatorOptions, type Emulators } from './emulators';
 import { publishers } from './publisher';
@@ -22,13 +24,17 @@ import { publishers } from './publisher';
 
 export type Scripted = ReturnType<typeof publishers>;
 
-/** A whole herald over a real SQLite file with the real migrations, scripted publishers and a memory chat. */
-export function testHerald(config: Config = testConfig(), options: { pubs?: Scripted } = {}) {
+/**
+ * A whole herald over a real SQLite file with the real migrations, scripted publishers and a
+ * memory chat. Its clock (promises, reminders) is a FakeClock at 14:00 UTC unless one is given.
+ */
+export function testHerald(config: Config = testConfig(), options: { pubs?: Scripted; clock?: FakeClock; db?: Db } = {}) {
   const pubs = options.pubs ?? publishers();
-  const herald: Herald = createHerald(config, { publishers: pubs, random: () => 0.5 });
+  const clock = options.clock ?? new FakeClock();
+  const herald: Herald = createHerald(config, { publishers: pubs, random: () => 0.5, now: clock.now, scheduler: clock, ...(options.db ? { db: options.db } : {}) });
   const chat = new MemoryChat(herald, 'discord');
   const telegram = new MemoryChat(herald, 'telegram');
-  return { herald, config, pubs, chat, telegram, db: herald.core.db, close: () => herald.close() };
+  return { herald, config, pubs, chat, telegram, clock, db: herald.core.db, close: () => herald.close() };
 }
 
 export interface StartHeraldOptions {
@@ -49,6 +55,8 @@ export interface StartHeraldOptions {
   /** Where herald logs (default: debug lines kept in `logs`). */
   log?: Logger;
   telegram?: TelegramAdapterOptions;
+  /** herald's clock and the reminders' scheduler (default: a FakeClock at 14:00 UTC). */
+  clock?: FakeClock;
 }
 
 export interface Adapters {
@@ -64,6 +72,7 @@ export interface StartedHerald {
   db: Herald['core']['db'];
   emus: Emulators;
   adapters: Adapters;
+  clock: FakeClock;
   /** The scripted publishers; those of platforms run for real go unused. */
   pubs: Scripted;
   /** A memory chat typing into herald as if from Discord (the core's way of sending commands). */
@@ -86,6 +95,7 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
     const log = options.log ?? createLogger('debug', new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
     const adapters: Adapters = {};
     const pubs = publishers();
+    const clock = options.clock ?? new FakeClock();
     const scripted: Partial<Scripted> = {};
     for (const p of ['discord', 'telegram', 'x'] as const) if (!platforms.includes(p)) Object.assign(scripted, { [p]: pubs[p] });
     const app = await startApp(config, log, {
@@ -98,6 +108,8 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
       },
       publishers: scripted,
       random: () => 0.5,
+      now: clock.now,
+      scheduler: clock,
     });
     app.onStopped(() => fresh.close());
     started = app;
@@ -107,7 +119,7 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
     if (adapters.telegram && emu && options.attach !== false && !config.telegram?.webhook) {
       await emu.waitFor(() => emu.requestsFor('getUpdates').find((r) => r.params.timeout === 25 && r.status === undefined));
     }
-    return { app, herald, config, db: herald.core.db, emus, adapters, pubs, chat: new MemoryChat(herald, 'discord'), logs, close: () => app.stop() };
+    return { app, herald, config, db: herald.core.db, emus, adapters, clock, pubs, chat: new MemoryChat(herald, 'discord'), logs, close: () => app.stop() };
   } catch (err) {
     // Once the app is up, its stop closes the emulators too.
     await (started ? started.stop() : fresh.close());

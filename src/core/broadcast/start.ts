@@ -8,6 +8,7 @@ import { renderedOf, type DraftRow, type RevisionRow } from '../drafts/load';
 import { contentFor } from '../statement/render';
 import { reachOf } from './reach';
 import { DRAFT_STATUS } from '../drafts/states';
+import { recordPublication } from '../incidents/published';
 
 export type BroadcastKind = 'publish' | 'correct' | 'retract';
 
@@ -50,5 +51,6 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
     ...auditBase(v, draft.id),
     data: { broadcast: broadcast.id, kind, revision: rev.number, contentHash: rev.contentHash, targets },
   });
+  recordPublication(v, draft, rev, kind);
   return { broadcastId: broadcast.id, targets, kind };
 }

@@ -13,19 +13,39 @@ import { PENDING, describeStatus } from '../drafts/states';
 import { DELIVERY_ICON } from '../previews/view';
 import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
-import { invalidInput, notFound } from '../errors';
+import { conflict, invalidInput, notFound } from '../errors';
+import { promiseText } from '../promises/format';
 import { renderTemplate } from '../statement/render';
 import { retryFailed } from '../broadcast/retry';
 import { UNDER_WAY } from '../broadcast/start';
 import { arg, defineCommand, usage } from './define';
 import { latestInfo } from '../read/latest';
 import type { CommandDef, HandlerContext } from './types';
+import { getIncident, openIncidents, INCIDENT_STATUS } from '../incidents/load';
+import { openIncident } from '../incidents/open';
+import { closeIncident } from '../incidents/close';
+import { openIncidentsText, timelineText } from '../read/incident-text';
+import { promises } from '../../store/schema';
+import { and, isNull } from 'drizzle-orm';
+import { parseIncidentId, splitArgs } from './parse';
 
 const DRAFTING: Role[] = ['drafter'];
 const REVIEWING: Role[] = ['drafter', 'approver'];
 
 const verb = (ctx: HandlerContext): VerbContext => ({ core: ctx.core, tx: ctx.tx, who: ctx.who, actor: ctx.event.actor, chatId: ctx.event.chatId });
 const preview = (ctx: HandlerContext, draftId: number) => ({ type: 'preview' as const, view: buildView(ctx.core, ctx.tx, draftId) });
+
+/**
+ * Under the preview of a follow-up: the incident it joined and the values carried over from it.
+ * (A statement that opens an incident says nothing more: the preview is the answer, and the last
+ * message the drafter reads.)
+ */
+function incidentNote(ctx: HandlerContext, made: { draftId: number; incidentId: number | null; carried: string[]; opened: boolean }) {
+  if (made.incidentId === null || made.opened) return [];
+  const incident = getIncident(ctx.tx, made.incidentId);
+  const carried = made.carried.length ? ` Carried over from it: ${made.carried.join(', ')} (give name=value to change).` : '';
+  return [{ type: 'text' as const, text: `#${made.draftId} is part of incident ${incident.id} (${incident.title}).${carried}` }];
+}
 
 const templates = defineCommand({
   name: 'templates',
@@ -50,8 +70,8 @@ const draft = defineCommand({
   commsOnly: true,
   args: [arg('template', 'template', true, 'template, like sev1/exploit-investigating'), arg('values', 'vars', false, 'variables as name=value')],
   run(ctx, { template, values }) {
-    const id = createDraft(verb(ctx), { template, values: values ?? {} });
-    return { replies: [preview(ctx, id)] };
+    const made = createDraft(verb(ctx), { template, values: values ?? {} });
+    return { replies: [preview(ctx, made.draftId), ...incidentNote(ctx, made)] };
   },
 });
 
@@ -84,23 +104,36 @@ function namedRevision(text: string): { number: number } | { hash: string } {
   throw invalidInput(`\`${text}\` is not a revision; name the one you read as r3, or by the short hash its preview prints (like 1a2b3c4d), as in /approve #12 r3.`);
 }
 
+/** `break-glass "<reason>"` after the draft id; undefined when the words name a revision instead. */
+function breakGlassReason(text: string): string | undefined {
+  const words = splitArgs(text);
+  if (words[0]?.toLowerCase() !== 'break-glass') return undefined;
+  return words.slice(1).join(' ');
+}
+
 const approve = defineCommand({
   name: 'approve',
   summary: 'approve the draft; the broadcast starts once enough approvers have',
   roles: ['approver'],
   commsOnly: true,
-  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('revision', 'text', false, 'the revision you read: r3, or the short hash its preview prints')],
+  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('revision', 'text', false, 'the revision you read (r3, or the short hash its preview prints), or break-glass "<reason>"')],
   run(ctx, { draft, revision }) {
     const { event } = ctx;
+    const glass = revision !== undefined ? breakGlassReason(revision) : undefined;
     const r = approveDraft(verb(ctx), {
       draftId: draft,
       typed: event.via === 'command',
       ...(event.revision !== undefined ? { revision: event.revision } : {}),
-      ...(revision !== undefined ? { named: namedRevision(revision) } : {}),
+      ...(revision !== undefined && glass === undefined ? { named: namedRevision(revision) } : {}),
+      ...(glass !== undefined ? { breakGlass: { reason: glass } } : {}),
     });
-    const text = r.broadcastId
-      ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). ${UNDER_WAY[r.kind ?? 'publish']}.`
-      : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
+    const text = r.ratified
+      ? `${ctx.who.name} ratified #${draft}, published by break glass.`
+      : r.breakGlass
+        ? `${ctx.who.name} broke glass on #${draft} (${r.have} of ${r.need} approvals). Broadcasting now; a second approver must ratify it with /approve #${draft} by ${promiseText(r.breakGlass.ratifyBy, new Date(ctx.core.now()))}.`
+        : r.broadcastId
+          ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). ${UNDER_WAY[r.kind ?? 'publish']}.`
+          : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
     return { replies: [{ type: 'text', text }], changedDrafts: [draft], ...(r.broadcastId ? { broadcastId: r.broadcastId } : {}) };
   },
 });
@@ -208,6 +241,51 @@ const faq = defineCommand({
   },
 });
 
+const incident = defineCommand({
+  name: 'incident',
+  summary: 'open incidents; one incident\'s timeline; open <title> or close <id>',
+  roles: REVIEWING,
+  commsOnly: true,
+  args: [arg('what', 'text', false, 'an incident id, open <title>, or close <id>')],
+  run(ctx, { what }) {
+    const now = new Date(ctx.core.now());
+    const words = what ? splitArgs(what) : [];
+    const [first, ...rest] = words;
+    if (first === undefined) {
+      const promiseOf = (id: number) => ctx.tx.select().from(promises).where(and(eq(promises.incidentId, id), isNull(promises.outcome))).orderBy(desc(promises.id)).get();
+      return { replies: [{ type: 'text', text: openIncidentsText(openIncidents(ctx.tx), promiseOf, now) }] };
+    }
+    if (first === 'open') {
+      const id = openIncident(verb(ctx), { title: rest.join(' ') });
+      return { replies: [{ type: 'text', text: `Incident ${id} is open: ${rest.join(' ')}. The next sev1 or sev2 /draft belongs to it.` }] };
+    }
+    if (first === 'close') {
+      const id = parseIncidentId(rest[0], '/incident close <id>');
+      closeIncident(verb(ctx), { incidentId: id, reason: rest.slice(1).join(' ') || undefined });
+      return { replies: [{ type: 'text', text: `Incident ${id} is closed; its open promises no longer stand.` }] };
+    }
+    if (rest.length) throw invalidInput(`/incident takes an incident id, open <title> or close <id>, not \`${what}\`.`);
+    return { replies: [{ type: 'text', text: timelineText(ctx.tx, parseIncidentId(first, '/incident <id>'), now) }] };
+  },
+});
+
+const hold = defineCommand({
+  name: 'hold',
+  summary: 'draft the vetted holding update of an incident whose promise is due',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('incident', 'incident', true, 'incident id, like 3'), arg('values', 'vars', true, 'next_update=… (and any value to change)')],
+  run(ctx, { incident: id, values }) {
+    const incident = getIncident(ctx.tx, id);
+    if (incident.status !== INCIDENT_STATUS.open) throw conflict(`Incident ${id} is closed, so nothing is promised; /incident lists the open ones.`);
+    if (!incident.severity) throw conflict(`Incident ${id} has no statement yet to hold for; /draft its first statement instead.`);
+    const template = ctx.core.library.templates.get(`${incident.severity}/holding`);
+    if (!template) throw notFound(`There is no ${incident.severity}/holding template; ask an operator to add it (templates/${incident.severity}/holding.hbs).`);
+    const made = createDraft(verb(ctx), { template, values, holding: incident });
+    return { replies: [preview(ctx, made.draftId), ...incidentNote(ctx, made)] };
+  },
+});
+
 const whoami = defineCommand({
   name: 'whoami',
   summary: 'the roles herald gives you',
@@ -237,6 +315,6 @@ const help: CommandDef = defineCommand({
 });
 
 export const COMMANDS: Record<string, CommandDef> = Object.fromEntries(
-  [templates, draft, show, edit, approve, reject, cancel, status, retry, correct, retract, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
+  [templates, draft, show, edit, approve, reject, cancel, status, retry, correct, retract, incident, hold, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
 );
 

@@ -14,7 +14,7 @@ import { usage } from './define';
 import { COMMANDS } from './definitions';
 import { findCredential, maskCredentials } from '../credentials';
 import { telegramUpdateId } from './event-ids';
-import { parseDraftId, parseVars, splitArgs, splitCommandText } from './parse';
+import { parseDraftId, parseIncidentId, parseVars, splitArgs, splitCommandText } from './parse';
 import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } from './types';
 
 /**
@@ -146,6 +146,8 @@ function single(core: Core, kind: keyof ArgTypes, token: string, use: string): u
   switch (kind) {
     case 'draft':
       return parseDraftId(token, use);
+    case 'incident':
+      return parseIncidentId(token, use);
     case 'severity':
       if (!(SEVERITIES as readonly string[]).includes(token)) throw invalidInput(`\`${token}\` is not a severity; use one of ${SEVERITIES.join(', ')}.`);
       return token as Severity;

@@ -63,6 +63,17 @@ export function parseDraftId(token: string | undefined, usage: string): number {
   return Number(m[1]);
 }
 
+/** `3` or `#3`. */
+export function parseIncidentId(token: string | undefined, usage: string): number {
+  const m = /^#?(\d{1,9})$/.exec(token ?? '');
+  if (!m) {
+    throw invalidInput(
+      token === undefined ? `Name the incident: ${usage}; /incident lists the open ones.` : `\`${token}\` is not an incident id; incident ids are numbers, like 3 (${usage}).`,
+    );
+  }
+  return Number(m[1]);
+}
+
 /**
  * Typed arguments by the command's data: one word for each single-valued argument in the order
  * declared, the rest of the line for variables or free text. What is left over is returned for

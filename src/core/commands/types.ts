@@ -51,6 +51,7 @@ export interface ArgTypes {
   severity: Severity;
   template: Template;
   draft: number;
+  incident: number;
   vars: Record<string, string>;
   text: string;
   topic: string;

@@ -1,13 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { approvals, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
-import type { Severity } from '../../config/types';
 import { conflict, forbidden, HeraldError } from '../errors';
 import { startBroadcast, type BroadcastKind } from '../broadcast/start';
 import { StalePreview } from '../previews/stale';
 import { auditBase, type VerbContext } from './context';
 import { approversOf, getDraft, pendingRevision, type DraftRow, type RevisionRow } from './load';
 import { lastShown, revisionLabel } from './shown';
+import { approvalsNeeded } from './policy';
+import { checkBreakGlass, recordBreakGlass } from '../breakglass/use';
+import { ratifyBreakGlass, unratified } from '../breakglass/ratify';
 
 export interface ApproveResult {
   have: number;
@@ -15,6 +17,10 @@ export interface ApproveResult {
   broadcastId?: number;
   /** What the broadcast does, once one started. */
   kind?: BroadcastKind;
+  /** Published on one approval by break glass: a second approver must ratify it by then. */
+  breakGlass?: { ratifyBy: Date };
+  /** The approval ratified a break-glass publication. */
+  ratified?: true;
 }
 
 /** What the approver says they read: the button's revision, or `r3` / the short hash typed after the draft id. */
@@ -26,6 +32,8 @@ export interface ApproveInput {
   named?: { number: number } | { hash: string };
   /** A typed /approve naming no revision: bound to what this chat was last shown. */
   typed?: boolean;
+  /** `/approve #12 break-glass "<reason>"`: publish on this one approval, where the policy allows it. */
+  breakGlass?: { reason: string };
 }
 
 const conflictShowing = (draftId: number, message: string) => new HeraldError('conflict', message, { showDraft: draftId });
@@ -37,6 +45,11 @@ const conflictShowing = (draftId: number, message: string) => new HeraldError('c
  */
 export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult {
   const draft = getDraft(v.tx, input.draftId);
+  const glass = draft.pendingRevisionId == null && !input.breakGlass ? unratified(v, draft.id) : undefined;
+  if (glass) {
+    ratifyBreakGlass(v, draft, glass);
+    return { have: 2, need: 2, ratified: true };
+  }
   const rev = pendingRevision(v.tx, draft, 'approve');
   const label = revisionLabel(rev.number, rev.contentHash).toLowerCase();
   if (input.revision !== undefined && input.revision !== rev.number) {
@@ -49,7 +62,7 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
   }
   refuseWriters(v, draft, rev);
   const existing = approversOf(v.tx, rev.id, rev.contentHash);
-  const need = v.core.config.policies[draft.severity as Severity].approvals;
+  const need = approvalsNeeded(v.core.config, draft);
   if (existing.some((a) => a.approver === v.who.key)) {
     const left = need - existing.length;
     throw conflict(`You already approved revision ${rev.number} of #${draft.id}; it needs ${left} more approval${left === 1 ? '' : 's'} from other approvers.`);
@@ -65,6 +78,8 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
       );
     }
   }
+  const breaking = input.breakGlass && existing.length + 1 < need ? input.breakGlass : undefined;
+  if (breaking) checkBreakGlass(v, draft, rev, breaking.reason);
   v.tx
     .insert(approvals)
     .values({ draftId: draft.id, revisionId: rev.id, contentHash: rev.contentHash, approver: v.who.key, approverName: v.who.name, platform: v.actor.platform })
@@ -73,8 +88,12 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
   appendAudit(v.tx, {
     type: 'draft.approved',
     ...auditBase(v, draft.id),
-    data: { revision: rev.number, kind: rev.kind, contentHash: rev.contentHash, approvals: have, needed: need },
+    data: { revision: rev.number, kind: rev.kind, contentHash: rev.contentHash, approvals: have, needed: need, ...(breaking ? { breakGlass: true } : {}) },
   });
+  if (breaking) {
+    const { ratifyBy } = recordBreakGlass(v, draft, rev, breaking.reason);
+    return { have, need, breakGlass: { ratifyBy }, broadcastId: startBroadcast(v, draft, rev).broadcastId };
+  }
   if (have < need) return { have, need };
   const started = startBroadcast(v, draft, rev);
   return { have, need, broadcastId: started.broadcastId, kind: started.kind };

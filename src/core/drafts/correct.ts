@@ -18,6 +18,6 @@ export function correctDraft(v: VerbContext, input: { draftId: number; values: R
   }
   const published = getRevision(v.tx, draft.publishedRevisionId);
   const template = templateOf(v, draft);
-  const prepared = prepare(v, template, { ...valuesOf(published), ...input.values }, { published: valuesOf(published) });
+  const prepared = prepare(v, template, { ...valuesOf(published), ...input.values }, { published: valuesOf(published) }, published);
   return addRevision(v, draft, { kind: 'correction', status: DRAFT_STATUS.correctionPending, ...prepared, templateHash: template.hash, auditType: 'draft.correction_proposed' }).number;
 }

@@ -1,23 +1,43 @@
 import { drafts } from '../../store/schema';
 import { invalidInput } from '../errors';
+import { currentIncident, OPENING_SEVERITIES, sharedValues, type IncidentRow } from '../incidents/load';
+import { joinIncident, openIncident } from '../incidents/open';
 import type { Template } from '../templates/library';
 import type { VerbContext } from './context';
 import { addRevision, prepare } from './revise';
 import { DRAFT_STATUS } from './states';
 
-/** `/draft`: a new draft from a template, rendered for every platform, awaiting approval. */
-export function createDraft(v: VerbContext, input: { template: Template; values: Record<string, string> }): number {
+export interface CreateInput {
+  template: Template;
+  values: Record<string, string>;
+  /** `/hold`: the holding update of this incident. */
+  holding?: IncidentRow;
+}
+
+/**
+ * `/draft`: a new draft from a template, rendered for every platform, awaiting approval. A sev1 or
+ * sev2 statement belongs to the newest open incident, or opens one (its start is this draft's
+ * time: when the team began to communicate), and starts with the incident's shared values; the
+ * drafter's own values win.
+ */
+export function createDraft(v: VerbContext, input: CreateInput): { draftId: number; incidentId: number | null; carried: string[]; opened: boolean } {
   const { template } = input;
   if (template.kind !== 'template' || !template.severity) {
     throw invalidInput(`${template.id} is an FAQ entry, not a statement template; /templates lists the templates.`);
   }
-  const prepared = prepare(v, template, input.values);
+  const incident = input.holding ?? (OPENING_SEVERITIES.has(template.severity) ? currentIncident(v.tx) : undefined);
+  const shared = incident ? sharedValues(v.tx, incident.id, template) : {};
+  const carried = Object.keys(shared).filter((n) => !input.values[n]);
+  const prepared = prepare(v, template, { ...shared, ...input.values });
 
+  const incidentId = incident?.id ?? (OPENING_SEVERITIES.has(template.severity) ? openIncident(v, { title: template.title, severity: template.severity }) : null);
   const draft = v.tx
     .insert(drafts)
     .values({
       templateId: template.id,
       severity: template.severity,
+      incidentId,
+      holding: !!input.holding,
       author: v.who.key,
       authorName: v.who.name,
       platform: v.actor.platform,
@@ -26,6 +46,7 @@ export function createDraft(v: VerbContext, input: { template: Template; values:
     })
     .returning()
     .get();
+  if (incident) joinIncident(v, incident, draft.id, template.severity);
   addRevision(v, draft, { kind: 'statement', status: DRAFT_STATUS.awaitingApproval, ...prepared, templateHash: template.hash, auditType: 'draft.created' });
-  return draft.id;
+  return { draftId: draft.id, incidentId, carried, opened: !incident && incidentId !== null };
 }

@@ -34,7 +34,7 @@ export function editDraft(v: VerbContext, input: { draftId: number; values: Reco
   const template = templateOf(v, draft);
   // A correction is compared with what is published, not with its own earlier revision.
   const published = rev.kind === 'correction' && draft.publishedRevisionId != null ? { published: valuesOf(getRevision(v.tx, draft.publishedRevisionId)) } : undefined;
-  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, published);
+  const prepared = prepare(v, template, { ...valuesOf(rev), ...input.values }, published, rev);
   return addRevision(v, draft, {
     kind: rev.kind as 'statement' | 'correction',
     status: draft.status as typeof DRAFT_STATUS.awaitingApproval,

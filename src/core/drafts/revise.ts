@@ -7,9 +7,10 @@ import { validateValues } from '../statement/values';
 import { notFound } from '../errors';
 import type { Template } from '../templates/library';
 import { auditBase, type VerbContext } from './context';
-import { latestRevisionNumber, type DraftRow } from './load';
+import { latestRevisionNumber, valuesOf, type DraftRow, type RevisionRow } from './load';
 import { correctionNotice, drillMarks } from './notice';
 import { fitPost, xCorrection } from './x-correction';
+import { readNextUpdate } from '../incidents/next-update';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -23,8 +24,9 @@ export function templateOf(v: VerbContext, draft: DraftRow): Template {
  * A correction carries a visible notice; on X, where it is a new post, it says what changed
  * compared with the published values (`correction.published`), or posts nothing.
  */
-export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction?: { published: Record<string, string> }) {
-  const checked = validateValues(template, values, v.core.config);
+export function prepare(v: VerbContext, template: Template, values: Record<string, string>, correction?: { published: Record<string, string> }, previous?: RevisionRow) {
+  const promised = readNextUpdate(v.core, template, validateValues(template, values, v.core.config), previous && { value: valuesOf(previous).next_update, at: previous.nextUpdateAt });
+  const checked = promised.values;
   const drill = v.core.config.drill?.label;
   const options = renderOptions(drill, correction !== undefined);
   let rendered = renderTemplate(template, checked, v.core.config, options);
@@ -38,7 +40,7 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
   } else if (rendered.x.some((post) => recent.has(post))) {
     rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
   }
-  return { values: checked, rendered, hash: contentHash(rendered) };
+  return { values: checked, rendered, hash: contentHash(rendered), nextUpdateAt: promised.nextUpdateAt };
 }
 
 /** What herald posted on X in the last 24 hours: X's window for refusing duplicate text. */
@@ -68,7 +70,7 @@ export function renderOptions(drill: string | undefined, correction: boolean): R
 export function addRevision(
   v: VerbContext,
   draft: DraftRow,
-  r: { kind: RevisionKind; status: DraftStatus; values: Record<string, string>; rendered: Rendered; hash: string; templateHash: string; reason?: string; auditType: string },
+  r: { kind: RevisionKind; status: DraftStatus; values: Record<string, string>; rendered: Rendered; hash: string; templateHash: string; reason?: string; auditType: string; nextUpdateAt?: string | null },
 ): { id: number; number: number } {
   const number = latestRevisionNumber(v.tx, draft.id) + 1;
   const rev = v.tx
@@ -82,6 +84,7 @@ export function addRevision(
       contentHash: r.hash,
       renderedJson: JSON.stringify(r.rendered),
       reason: r.reason ?? null,
+      nextUpdateAt: r.nextUpdateAt ?? null,
       createdBy: v.who.key,
     })
     .returning({ id: revisions.id })
@@ -94,7 +97,7 @@ export function addRevision(
   appendAudit(v.tx, {
     type: r.auditType,
     ...auditBase(v, draft.id),
-    data: { template: draft.templateId, revision: number, kind: r.kind, values: r.values, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
+    data: { template: draft.templateId, revision: number, kind: r.kind, values: r.values, nextUpdateAt: r.nextUpdateAt ?? undefined, contentHash: r.hash, templateHash: r.templateHash, reason: r.reason, text: r.rendered.plain },
   });
   return { id: rev.id, number };
 }

@@ -6,6 +6,7 @@ import type { Core } from '../core';
 import type { Actor } from '../people';
 import type { PreviewKeeper, PreviewSubscription, PreviewSurface } from '../previews/keeper';
 import { suggestions, type SuggestRequest, type Suggestion } from '../read/suggestions';
+import type { NoticeBoard } from '../notices/board';
 import { recordSent, type SentRecord, type SentExtra } from '../sent';
 
 /**
@@ -27,13 +28,18 @@ export interface ChatPort {
   recordSent(sent: SentRecord, extra?: SentExtra): Promise<void>;
 }
 
-export function createChatPort(core: Core, keeper: PreviewKeeper, handle: (event: ChatEvent) => CommandOutcome): ChatPort {
+export function createChatPort(core: Core, keeper: PreviewKeeper, handle: (event: ChatEvent) => CommandOutcome, board: NoticeBoard): ChatPort {
   return {
     handle,
     mayRun: (command, actor, chatId) => mayRun(core.config, command, actor, chatId),
     suggest: (request) => suggestions(core, request),
     draftForm: (template, varsText) => draftForm(core.library, template, varsText),
-    previews: (surface, log) => keeper.attach(surface, log),
+    // The surface that keeps previews also carries herald's notices (reminders, break glass) to the comms chat.
+    previews: (surface, log) => {
+      const subscription = keeper.attach(surface, log);
+      const off = board.attach(surface, log);
+      return { ...subscription, detach: () => (off(), subscription.detach()) };
+    },
     recordSent: (sent, extra) => recordSent(core, sent, extra),
   };
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
+import { approvalsNeeded } from '../drafts/policy';
 import { platformName } from '../../config/schema';
 import twitterText from 'twitter-text';
 import { broadcasts, deliveries } from '../../store/schema';
@@ -86,7 +87,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     statusText: publishing(latest?.kind, rows) ?? describeDraft(draft),
     author: draft.authorName,
     revision: { number: rev.number, kind: rev.kind, reason: rev.reason, createdBy: rev.createdBy, contentHash: rev.contentHash },
-    approvals: { names: pending ? approversOf(db, rev.id, rev.contentHash).map((a) => a.approverName) : [], need: core.config.policies[draft.severity as Severity].approvals },
+    approvals: { names: pending ? approversOf(db, rev.id, rev.contentHash).map((a) => a.approverName) : [], need: approvalsNeeded(core.config, draft) },
     awaitingApproval: pending,
     nextUpdate: valuesOf(rev).next_update || null,
     rendered,

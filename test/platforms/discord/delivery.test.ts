@@ -120,19 +120,19 @@ describe('Discord: limits and failures', () => {
   it('pings nobody and links nothing from inside a variable', async () => {
     s = await startDiscord();
     const sneaky = `@everyone <@&${ROLE.holders}> <@${USER.bob}> @here`;
-    await publish(s, 'sev2/degraded-service', `affected="${sneaky}" impact="Slow." funds_status="Not affected." next_update="soon"`, ['bob']);
+    await publish(s, 'sev2/degraded-service', `affected="${sneaky}" impact="Slow." funds_status="Not affected." next_update="in 2 hours"`, ['bob']);
     const [quiet] = visible(s, CH.news);
     expect(quiet).toMatchObject({ mention_everyone: false, mention_roles: [], mentions: [], allowed_mentions: { parse: [] } });
     expect(quiet?.content).toContain('@\u200beveryone <\u200b@&');
 
     // sev1 pings @everyone by policy, and still nothing a variable names.
-    await publish(s, 'sev1/exploit-investigating', `affected="${sneaky}" next_update="soon"`, ['bob', 'carol']);
+    await publish(s, 'sev1/exploit-investigating', `affected="${sneaky}" next_update="in 2 hours"`, ['bob', 'carol']);
     const loud = visible(s, CH.news).at(-1);
     expect(loud).toMatchObject({ mention_everyone: true, mention_roles: [], mentions: [], allowed_mentions: { parse: ['everyone'] } });
     expect(loud?.content.match(/@everyone/g)).toHaveLength(1);
 
     // A masked link to a foreign domain never becomes a draft: the drafter is told which link.
-    const masked = await slash(s, 'alice', 'draft', { template: 'sev1/exploit-investigating', vars: 'affected="[Official](https://evil.example)" next_update="soon"' });
+    const masked = await slash(s, 'alice', 'draft', { template: 'sev1/exploit-investigating', vars: 'affected="[Official](https://evil.example)" next_update="in 2 hours"' });
     expect(privateTexts(s, masked)).toEqual(['The statement links to https://evil.example, which is not on an official domain (acme.finance); use an official link instead.']);
     expect(s.herald.core.db.select().from(drafts).all()).toHaveLength(2);
     expect(texts(s, CH.comms).some((t) => t.includes('evil.example'))).toBe(false);
@@ -147,7 +147,7 @@ describe('Discord: limits and failures', () => {
     expect(total).toBeGreaterThan(2500);
     expect(parts.every((m) => [...m.content].length <= 2000)).toBe(true);
     expect(parts[0]?.content.startsWith('@everyone\n🚨')).toBe(true);
-    expect(parts[1]?.content).toContain('**Next update:** in 1 hour');
+    expect(parts[1]?.content).toContain('**Next update:** 15:00 UTC');
     expect(parts.map((m) => m.mention_everyone)).toEqual([true, false]);
     expect(parts.map((m) => m.crossposted)).toEqual([true, true]);
     expect(parts.map((m) => m.pinned)).toEqual([true, false]);
@@ -157,7 +157,7 @@ describe('Discord: limits and failures', () => {
   it('leaves the post up, and says so, when crossposting would wait past the bound (the hourly limit)', async () => {
     s = await startDiscord();
     s.emu.injectFault({ method: 'POST', path: /\/crosspost$/ }, { kind: 'ratelimit', retryAfterSec: 3000 });
-    const id = await publish(s, 'sev2/degraded-service', 'affected="the app" impact="Slow." funds_status="Not affected." next_update="soon"', ['bob']);
+    const id = await publish(s, 'sev2/degraded-service', 'affected="the app" impact="Slow." funds_status="Not affected." next_update="in 2 hours"', ['bob']);
     const [post] = visible(s, CH.news);
     expect(post).toMatchObject({ crossposted: false, pinned: true });
     const d = deliveryTo(s.herald.core.db, 'discord-news');

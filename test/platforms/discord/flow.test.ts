@@ -165,7 +165,7 @@ describe('Discord: draft → approve → broadcast', () => {
     const id = lastDraftId(s);
     const comms = texts(s, CH.comms).join('\n');
     expect(comms).toContain('the ETH pool');
-    expect(comms).toContain('by 16:00 UTC, "sharp"');
+    expect(comms).toContain('Next update: 16:00 UTC');
     const raw = audited(s.herald.core.db, 'command.received').map((e) => e.data.raw);
     expect(raw).toEqual([`/draft template:sev1/exploit-investigating vars:affected="the ETH pool" [form] next_update='by 16:00 UTC, "sharp"'`]);
     expect(id).toBe(1);

@@ -21,7 +21,7 @@ describe('draft → approve → broadcast from the private group', () => {
     const header = await w.emu.waitFor(() => w.header(1));
     expect(header.reply_to_message_id).toBe(draft.message!.message_id);
     expect(header.text).toContain('Approvals: 0 of 2');
-    expect(header.text).toContain('Next update: within 60 minutes (by 15:00 UTC)');
+    expect(header.text).toContain('Next update: 15:00 UTC');
     expect(buttons(header)).toEqual(['approve:1:1', 'reject:1:1']);
     // The statement follows the header, the Telegram part with its formatting as it will be posted.
     const statement = await w.emu.waitFor(() => containing(w.shown(COMMS_ID), 'Telegram, as posted:')[0]);

@@ -1,4 +1,5 @@
 import type { Herald } from '../../../src/app';
+import type { FakeClock } from '../../support/clock';
 import type { Config } from '../../../src/config/types';
 import type { StoredMessage, TelegramEmulator, TelegramEmulatorOptions } from '@herald/emulators/telegram';
 import type { TelegramAdapter } from '../../../src/platforms/telegram';
@@ -15,6 +16,7 @@ export interface World {
   config: Config;
   adapter: TelegramAdapter;
   herald: Herald;
+  clock: FakeClock;
   pubs: Scripted;
   /** Every log line herald wrote, as JSON text. */
   logs: string[];
@@ -32,6 +34,8 @@ export interface WorldOptions {
   emulator?: TelegramEmulatorOptions;
   env?: Record<string, string>;
   configure?: (config: Config) => void;
+  /** herald's clock and the reminders' scheduler; a FakeClock at 14:00 UTC unless given. */
+  clock?: FakeClock;
   /** Skip attach (publisher-only tests). */
   detached?: boolean;
   webhookHost?: string;
@@ -46,6 +50,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     ...(opts.configure ? { configure: opts.configure } : {}),
     ...(opts.detached ? { attach: false } : {}),
     ...(opts.webhookHost ? { telegram: { webhookHost: opts.webhookHost } } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const emu = h.emus.telegram!;
   const shown = (chatId: number) => emu.messages(chatId).filter((m) => !m.deleted);
@@ -53,6 +58,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     emu,
     config: h.config,
     adapter: h.adapters.telegram!,
+    clock: h.clock,
     herald: h.herald,
     pubs: h.pubs,
     logs: h.logs,

@@ -31,7 +31,7 @@ describe('corrections and retractions on X', () => {
     expect(correction.map((p) => p.in_reply_to_tweet_id)).toEqual([original[0]!.id, ...correction.slice(0, -1).map((p) => p.id)]);
     expect(correction.map((p) => p.conversation_id)).toEqual(correction.map(() => original[0]!.id));
     expect(correction.at(-1)!.text).toMatch(/Corrected \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-    expect(correction.some((p) => p.text.includes('30分钟内'))).toBe(true);
+    expect(correction.some((p) => p.text.includes('14:30 UTC'))).toBe(true);
     expect(postRequests(h.emu).map((r) => r.status)).toEqual(postRequests(h.emu).map(() => 201));
     const rows = deliveriesTo(h.db, 'x');
     expect(rows.map((d) => d.status)).toEqual(['sent', 'sent']);
@@ -55,7 +55,7 @@ describe('corrections and retractions on X', () => {
     expect(new Set(posts.map((p) => p.text)).size).toBe(posts.length);
     expect(correction[0]!.text).toMatch(/^Correction: we changed next update in the update above\.\nNext update: 30分钟内 \(by 14:30 UTC\)\n/);
     expect(correction[0]!.in_reply_to_tweet_id).toBe(original[0]!.id);
-    expect(correction.map((p) => p.text).join('\n')).toMatch(/30分钟内[\s\S]*Corrected/);
+    expect(correction.map((p) => p.text).join('\n')).toMatch(/14:30 UTC[\s\S]*Corrected/);
     const rows = deliveriesTo(h.db, 'x');
     expect(rows.map((d) => d.status)).toEqual(['sent', 'sent']);
   });
