@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Stage, SANDBOX_IDS } from '../e2e/support/stage';
 import { spawnHerald } from '../e2e/support/herald-process';
 import { ROOT, tempDir } from '../support/config';
-import { EXPLOIT_VARS } from '../support/vars';
+import { LIVE_EXPLOIT_VARS } from '../support/vars';
 import { get } from './scrape';
 
 // Operating herald: every check before any login, and a start that survives a platform outage.
@@ -43,7 +43,7 @@ describe('herald start with a platform down', () => {
       'the Discord comms channel to be told that Telegram is down',
     );
 
-    const id = await stage.draft('discord', 'sev1/exploit-investigating', EXPLOIT_VARS);
+    const id = await stage.draft('discord', 'sev1/exploit-investigating', LIVE_EXPLOIT_VARS);
     await stage.approve('discord', 'bob', id);
     await stage.approve('discord', 'carol', id);
     await stage.until(() => stage!.delivery(id, 'discord-announcements')?.status === 'sent' && stage!.delivery(id, 'x')?.status === 'sent', 'Discord and X to be delivered');

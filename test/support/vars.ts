@@ -33,3 +33,6 @@ export const DEGRADED_VARS =
 
 /** sev2/degraded-service in a few words: one message per platform, published on one approval. */
 export const WEB_APP_VARS = 'affected="our web app" impact="Pages load slowly." funds_status="Your funds are not affected." next_update="by 16:00 UTC"';
+
+/** sev1/exploit-investigating for a herald on the real clock (a `herald start` process): a promise that is always ahead. */
+export const LIVE_EXPLOIT_VARS = 'affected="the USDC lending pool on Ethereum" next_update="in 2 hours"';
