@@ -121,12 +121,12 @@ describe('approvals and policies', () => {
     h.chat.say('alice', `/draft sev2/degraded-service ${DEGRADED_VARS}`);
     h.chat.say('bob', '/reject #1 wrong severity, use sev1');
     expect(h.chat.say('carol', '/approve #1').text).toBe('Draft #1 is rejected (wrong severity, use sev1), so there is nothing to approve.');
-    const edit = h.chat.say('alice', '/edit #1 next_update=soon').text;
-    expect(edit).toMatch(/^Draft #1 is rejected \(wrong severity, use sev1\), so there is nothing to edit\. To start again with the same values, send: \/draft sev2\/degraded-service .*next_update="soon"/);
+    const edit = h.chat.say('alice', '/edit #1 next_update="in 3 hours"').text;
+    expect(edit).toMatch(/^Draft #1 is rejected \(wrong severity, use sev1\), so there is nothing to edit\. To start again with the same values, send: \/draft sev2\/degraded-service .*next_update="in 3 hours"/);
     // The line it names starts a new draft with those values.
     const again = h.chat.say('alice', edit.slice(edit.indexOf('/draft ')));
-    expect(again.text).toMatch(/^#2 · sev2\/degraded-service — [^\n]*\n[^\n]* · awaiting approval\n[\s\S]*Next update: soon/);
-    expect(h.chat.say('alice', '/correct #1 next_update=soon').text).toMatch(/^Draft #1 is rejected.*; only a published statement can be corrected\.$/);
+    expect(again.text).toMatch(/^#2 · sev2\/degraded-service — [^\n]*\n[^\n]* · awaiting approval\n[\s\S]*Next update: [^\n]*17:00 UTC/);
+    expect(h.chat.say('alice', '/correct #1 next_update="in 3 hours"').text).toMatch(/^Draft #1 is rejected.*; only a published statement can be corrected\.$/);
     expect(h.chat.say('bob', '/reject #1').text).toBe('/reject needs why it is rejected: /reject <draft> <reason>.');
   });
 

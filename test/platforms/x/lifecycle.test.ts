@@ -53,7 +53,7 @@ describe('corrections and retractions on X', () => {
     // Not the thread again: one post that says what changed.
     expect(correction).toHaveLength(1);
     expect(new Set(posts.map((p) => p.text)).size).toBe(posts.length);
-    expect(correction[0]!.text).toMatch(/^Correction: we changed next update in the update above\.\nNext update: 30分钟内 \(by 14:30 UTC\)\n/);
+    expect(correction[0]!.text).toMatch(/^Correction: we changed next update in the update above\.\nNext update: 14:30 UTC\n/);
     expect(correction[0]!.in_reply_to_tweet_id).toBe(original[0]!.id);
     expect(correction.map((p) => p.text).join('\n')).toMatch(/14:30 UTC[\s\S]*Corrected/);
     const rows = deliveriesTo(h.db, 'x');
