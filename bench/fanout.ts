@@ -57,7 +57,8 @@ export async function benchFanout(opts: { runs: number; warmup: number; nodeArgs
       await sleep(Math.max(0, last + SPACING_MS - performance.now()));
       const t0 = performance.now();
       last = t0;
-      s.telegramCommand('bob', `/approve ${id}`);
+      // bob read revision 1 in the Discord comms channel; in the Telegram group he names it (a typed approval counts only for what that chat was shown).
+      s.telegramCommand('bob', `/approve ${id} r1`);
       const done = await s.until(() => {
         const at = (['discord', 'telegram', 'x'] as const).map((p) => seen.get(`${p}:${n}`));
         return at.every((t) => t !== undefined) && (at as number[]);
