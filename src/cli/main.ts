@@ -9,7 +9,7 @@ const templatesCommands = () => import('./templates');
 const auditCommands = () => import('./audit');
 
 /** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
-const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ');
+const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ').replace(/\.$/, '');
 
 /** Exit codes (src/cli/failure.ts, README): 0 fine, 1 a problem or bad setting, 2 usage, 3 a platform at start, 4 a bad file, 70 a fault. */
 const program = new Command('herald')

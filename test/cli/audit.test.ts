@@ -78,6 +78,6 @@ describe('herald audit', () => {
     expect(JSON.parse(herald(['audit', 'export', '--format', 'json', '--since', '2999-01-01'], { HERALD_DB_PATH: db }).stdout)).toEqual([]);
     const bad = herald(['audit', 'export', '--draft', 'twelve'], { HERALD_DB_PATH: db });
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toContain("option '--draft <id>' argument 'twelve' is invalid. expected a draft id such as 12 or #12.");
+    expect(bad.stderr).toContain("option '--draft <id>' argument 'twelve' is invalid. expected a draft id such as 12 or #12; herald --help lists the commands");
   });
 });

@@ -177,7 +177,7 @@ describe('cli: herald audit on files that are not what they should be', () => {
 
   it('audit export --draft with something that is not a draft id', () => {
     const r = herald(['audit', 'export', '--draft', 'abc'], { HERALD_DB_PATH: databaseWithEvents() });
-    expect(r.stderr).toBe("herald: option '--draft <id>' argument 'abc' is invalid. expected a draft id such as 12 or #12.; herald --help lists the commands\n");
+    expect(r.stderr).toBe("herald: option '--draft <id>' argument 'abc' is invalid. expected a draft id such as 12 or #12; herald --help lists the commands\n");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(2);
   });

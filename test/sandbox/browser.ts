@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { ROOT, tempDir } from '../support/config';
+import { WAIT_MS } from './flow';
 
 /** Off on this closed network: nothing the browser would fetch for itself can arrive, and waiting for it slows every page. */
 const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -28,4 +31,30 @@ async function browserToLaunch(): Promise<{ executablePath: string; args: string
 export async function launchChromium(): Promise<Browser> {
   // playwright gives every launch a fresh, temporary profile (user data dir) of its own.
   return chromium.launch({ ...(await browserToLaunch()), headless: true, timeout: 30_000 });
+}
+
+export interface OpenConsole {
+  sandbox: Sandbox;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A fresh sandbox and its console open in Chromium at `viewport`, connected live; page errors go to `onPageError`. */
+export async function openConsole(viewport: { width: number; height: number }, onPageError?: (message: string) => void): Promise<OpenConsole> {
+  const [sandbox, browser] = await Promise.all([startSandbox({ dir: tempDir('herald-sandbox-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } }), launchChromium()]);
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(WAIT_MS);
+  if (onPageError) page.on('pageerror', (e) => onPageError(e.message));
+  await page.goto(sandbox.url);
+  await page.locator('#conn.live').waitFor();
+  return {
+    sandbox,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await sandbox.close();
+    },
+  };
 }

@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ROOT, tempDir } from '../support/config';
-import { launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { openConsole, type OpenConsole } from './browser';
 import { until } from '../support/until';
 import { EXPLOIT, actAs, column, deliveries, discordButton, discordSay, firstStatement, statementWhileXIsDown, telegramButton, telegramSay, WAIT_MS } from './flow';
 
 describe('the sandbox console, driven in a real browser', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
+  let opened: OpenConsole;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox({ dir: tempDir('herald-sandbox-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } }), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(WAIT_MS);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(sandbox.url);
-    await page.locator('#conn.live').waitFor();
+    opened = await openConsole({ width: 1600, height: 1000 }, (m) => pageErrors.push(m));
+    page = opened.page;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
+  afterAll(async () => opened?.close());
 
   it('drafts as alice, approves as bob and carol with the buttons, and shows the statement on Discord, Telegram and X with ✅ for every delivery', async () => {
     await firstStatement(page, async () => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
-import { ROOT, tempDir } from '../support/config';
-import { launchChromium } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { openConsole, type OpenConsole } from './browser';
 import { actAs, DEGRADED, discordButton, discordSay, WAIT_MS } from './flow';
 
 // A console that stays usable as drafts pile up: at a laptop's 1366×768, after 20 drafts, the
@@ -20,22 +18,15 @@ async function onScreen(page: Page, what: Locator): Promise<void> {
 }
 
 describe('the sandbox console at 1366×768', () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
+  let opened: OpenConsole;
   let page: Page;
 
   beforeAll(async () => {
-    [sandbox, browser] = await Promise.all([startSandbox({ dir: tempDir('herald-sandbox-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } }), launchChromium()]);
-    page = await browser.newPage({ viewport: VIEWPORT });
-    page.setDefaultTimeout(WAIT_MS);
-    await page.goto(sandbox.url);
-    await page.locator('#conn.live').waitFor();
+    opened = await openConsole(VIEWPORT);
+    page = opened.page;
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
+  afterAll(async () => opened?.close());
 
   it('after 20 drafts the fault panel and the newest preview with its buttons are visible, and the page is no wider than the window', async () => {
     await actAs(page, 'alice');
