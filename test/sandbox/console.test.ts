@@ -101,11 +101,13 @@ describe('the sandbox console, driven in a real browser', () => {
     const feed = column(page, 'discord-comms');
     // The whole preview is in: its X section is the last of its messages.
     await until(async () => (await feed.locator('.dmsg', { hasText: 'thread of 2 posts' }).count()) >= 2, { what: 'the second sev1 preview', timeoutMs: WAIT_MS, everyMs: 100 });
-    const approve = discordButton(page, 'Approve #5');
-    await approve.waitFor();
-    const inView = await approve.evaluate((button) => {
-      const box = button.getBoundingClientRect();
-      const container = button.closest('[data-feed]')!.getBoundingClientRect();
+    await discordButton(page, 'Approve #5').waitFor();
+    // Measured in one turn of the page's script: the feed re-renders as deliveries and previews
+    // change, so a button found in one round trip may be detached by the next.
+    const inView = await feed.evaluate((list) => {
+      const buttons = [...list.querySelectorAll('button.dbtn')].filter((b) => b.textContent?.includes('Approve #5'));
+      const box = buttons[buttons.length - 1]!.getBoundingClientRect();
+      const container = list.getBoundingClientRect();
       return box.top >= container.top && box.bottom <= container.bottom;
     });
     expect(inView).toBe(true);
