@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../util/log';
 import { startConsole, type ConsoleServer } from './console/server';
 import type { Ops } from '../ops';
 import { startWorld, type World } from './world';
+import { fastClock, REAL_CLOCK, type Clock, type FastClock } from './clock';
 
 export const DEFAULT_CONSOLE_PORT = 8787;
 
@@ -22,6 +23,10 @@ export interface SandboxOptions {
   cwd?: string;
   /** Rehearse a drill: every post marked, timings in the audit log. */
   drill?: boolean;
+  /** Sandbox time runs this many times faster (promises, reminders), so a reminder comes within a minute. */
+  fastClock?: number;
+  /** The time the sandbox's clock runs from: a test's fake clock, else the real one. */
+  clock?: Clock;
   log?: Logger;
 }
 
@@ -34,6 +39,8 @@ export interface Sandbox {
   console: ConsoleServer;
   /** /healthz, /readyz and /metrics, served when HERALD_HTTP_PORT is set. */
   ops: Ops;
+  /** The fast clock herald runs on, when asked for one. */
+  fast: FastClock | null;
   /** Stops the console, the worker, the adapters, the database and the emulators, in that order. */
   close(): Promise<void>;
 }
@@ -76,10 +83,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const env = sandboxEnv({ ...options, dir }, cwd, world);
     const config = loadConfig({ env, cwd, readDotenv: false, drill: options.drill ?? false });
     const log = options.log ?? createLogger(env.HERALD_LOG_LEVEL ?? 'warn');
-    const app = await startApp(config, log);
+    const base = options.clock ?? REAL_CLOCK;
+    const fast = options.fastClock ? fastClock(options.fastClock, base) : null;
+    const clock = fast ?? base;
+    const app = await startApp(config, log, { now: () => clock.now(), scheduler: clock });
     started.push(() => app.stop());
     const { herald, adapters } = app;
-    const server = await startConsole({ world, herald, port: consolePort(options, cwd), log });
+    const server = await startConsole({ world, herald, port: consolePort(options, cwd), log, fast });
     // Deliveries in flight still need the adapters (and a drill still times them); the emulators go last.
     app.onStopped(() => world.close());
     return {
@@ -90,6 +100,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       adapters,
       console: server,
       ops: app.ops,
+      fast,
       async close() {
         await server.close();
         await app.stop();

@@ -8,8 +8,9 @@ import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator } from '@herald/e
 /**
  * A complete loopback world for herald: Discord, Telegram and X emulators seeded with a team
  * (a drafter, two approvers, a moderator, an outsider), a private comms channel on each chat
- * platform, announcement targets, and the environment and config file that point herald at
- * them. The sandbox, the cross-platform tests and the benchmark all start from here.
+ * platform, announcement targets, a public community chat on each (where the moderator answers
+ * members with the FAQ: herald answers /faq in any chat it is in, so it needs no setting), and the
+ * environment and config file that point herald at them. The sandbox, the cross-platform tests and the benchmark all start from here.
  */
 export const SANDBOX_PEOPLE = {
   alice: { role: 'drafter', discord: '1400000000000000101', telegram: 5101 },
@@ -76,7 +77,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         name: 'Acme Finance',
         channels: [
           { id: SANDBOX_IDS.discordComms, name: 'comms-private', type: 0 },
-          { id: SANDBOX_IDS.discordCommunity, name: 'general', type: 0 },
+          { id: SANDBOX_IDS.discordCommunity, name: 'community', type: 0 },
           ...discordTargets.map((id, i) => ({ id, name: i === 0 ? 'announcements' : `announcements-${i + 1}`, type: 5 as const })),
         ],
         members: people.map(([name, p]) => ({ user: { id: p.discord, username: name }, roles: [] })),

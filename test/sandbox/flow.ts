@@ -11,8 +11,14 @@ export const DEGRADED = `/draft sev2/degraded-service ${DEGRADED_VARS}`;
 /** Bounded waits: a delivery retried after X comes back is caught up within the sandbox's 4 s backoff cap. */
 export const WAIT_MS = 20_000;
 
-export const column = (page: Page, name: 'discord-comms' | 'telegram-comms' | 'discord-announcements' | 'telegram-channel' | 'x'): Locator =>
-  page.locator(`[data-feed="${name}"]`);
+export type Feed = 'discord-comms' | 'telegram-comms' | 'discord-announcements' | 'discord-community' | 'telegram-channel' | 'telegram-community' | 'x';
+export const column = (page: Page, name: Feed): Locator => page.locator(`[data-feed="${name}"]`);
+
+/** Opens a public column's tab: its announcements, or its community chat. */
+export async function showTab(page: Page, platform: 'discord' | 'telegram', tab: 'announcements' | 'channel' | 'community'): Promise<void> {
+  await page.click(`[data-tab="${platform}:${tab}"]`);
+  await page.locator(`[data-pane="${platform}-${tab}"]:not([hidden])`).waitFor({ timeout: WAIT_MS });
+}
 
 export const deliveries = (page: Page, draftId: number): Locator => page.locator(`[data-draft="${draftId}"] [data-testid="delivery"]`);
 
@@ -21,7 +27,9 @@ export async function actAs(page: Page, user: string): Promise<void> {
   await page.locator(`[data-user="${user}"][aria-checked="true"]`).waitFor({ timeout: WAIT_MS });
 }
 
-async function send(page: Page, composer: 'discord' | 'telegram', text: string): Promise<void> {
+type Composer = 'discord' | 'telegram' | 'discord-community' | 'telegram-community';
+
+async function send(page: Page, composer: Composer, text: string): Promise<void> {
   const input = page.locator(`[data-composer="${composer}"] input`);
   await input.fill(text);
   await input.press('Enter');
@@ -34,6 +42,7 @@ const PAGE_WAIT = { timeoutMs: WAIT_MS, everyMs: 100 };
 
 export const discordSay = (page: Page, text: string) => send(page, 'discord', text);
 export const telegramSay = (page: Page, text: string) => send(page, 'telegram', text);
+export const communitySay = (page: Page, platform: 'discord' | 'telegram', text: string) => send(page, `${platform}-community`, text);
 
 export function discordButton(page: Page, label: string): Locator {
   return column(page, 'discord-comms').locator('button.dbtn', { hasText: label }).last();

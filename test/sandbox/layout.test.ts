@@ -3,21 +3,25 @@ import type { Locator, Page } from 'playwright-core';
 import { openConsole, type OpenConsole } from './browser';
 import { actAs, DEGRADED, discordButton, discordSay, WAIT_MS } from './flow';
 
-// A console that stays usable as drafts pile up: at a laptop's 1366×768, after 20 drafts, the
-// fault panel and the newest preview's buttons are on screen, and nothing widens the page.
+// A console that stays usable as drafts pile up: at a laptop's 1366×768 and a desktop's
+// 1920×1080, after 20 drafts, the fault panel and the newest preview's buttons are on screen,
+// and nothing widens the page.
 
-const VIEWPORT = { width: 1366, height: 768 };
+const VIEWPORTS = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+];
 
-async function onScreen(page: Page, what: Locator): Promise<void> {
+async function onScreen(page: Page, what: Locator, viewport: { width: number; height: number }): Promise<void> {
   const box = await what.boundingBox();
   expect(box, 'the element has a box').not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.y).toBeGreaterThanOrEqual(0);
-  expect(box!.x + box!.width).toBeLessThanOrEqual(VIEWPORT.width);
-  expect(box!.y + box!.height).toBeLessThanOrEqual(VIEWPORT.height);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
 }
 
-describe('the sandbox console at 1366×768', () => {
+describe.each(VIEWPORTS)('the sandbox console at $width×$height', (VIEWPORT) => {
   let opened: OpenConsole;
   let page: Page;
 
@@ -34,8 +38,8 @@ describe('the sandbox console at 1366×768', () => {
       await discordSay(page, DEGRADED);
       await discordButton(page, `Approve #${i}`).waitFor();
     }
-    await onScreen(page, page.locator('#faults'));
-    await onScreen(page, discordButton(page, 'Approve #20'));
+    await onScreen(page, page.locator('#faults'), VIEWPORT);
+    await onScreen(page, discordButton(page, 'Approve #20'), VIEWPORT);
     const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(VIEWPORT.width);
   }, 120_000);

@@ -4,7 +4,8 @@ import type { Platform } from '../../config/types';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, type SandboxPerson, type World } from '../world';
 import { discordInput, shownCommand } from './commands';
 import { FaultPanel, type FaultMode } from './faults';
-import { snapshot, type OpenModal, type UsedCommand } from './state';
+import { snapshot, type ChatPlace, type OpenModal, type UsedCommand } from './state';
+import type { FastClock } from '../clock';
 
 type Raw = Record<string, any>;
 
@@ -12,6 +13,8 @@ type Raw = Record<string, any>;
 export class ActionRefused extends Error {}
 
 const USED_KEPT = 200;
+const DISCORD_CHANNEL: Record<ChatPlace, string> = { comms: SANDBOX_IDS.discordComms, community: SANDBOX_IDS.discordCommunity };
+const TELEGRAM_CHAT: Record<ChatPlace, number> = { comms: SANDBOX_IDS.telegramComms, community: SANDBOX_IDS.telegramCommunity };
 
 function personOf(user: string): (typeof SANDBOX_PEOPLE)[SandboxPerson] {
   const p = (SANDBOX_PEOPLE as Record<string, (typeof SANDBOX_PEOPLE)[SandboxPerson]>)[user];
@@ -64,6 +67,7 @@ export class ConsoleActions extends EventEmitter<{ change: [] }> {
   constructor(
     private readonly world: World,
     private readonly herald: Herald,
+    private readonly fast: FastClock | null = null,
   ) {
     super();
     this.faults = new FaultPanel(world);
@@ -80,7 +84,8 @@ export class ConsoleActions extends EventEmitter<{ change: [] }> {
   }
 
   state() {
-    return snapshot(this.world, this.herald, this.faults, this.used, this.modals);
+    const clock = this.fast && { factor: this.fast.factor, now: this.fast.now(), at: Date.now() };
+    return snapshot(this.world, this.herald, this.faults, this.used, this.modals, clock);
   }
 
   close(): void {
@@ -96,24 +101,37 @@ export class ConsoleActions extends EventEmitter<{ change: [] }> {
     this.emit('change');
   }
 
-  async discordCommand(user: string, text: string): Promise<void> {
+  async discordCommand(user: string, text: string, where: ChatPlace = 'comms'): Promise<void> {
     const person = personOf(user);
+    const channelId = DISCORD_CHANNEL[where];
     const input = discordInput(text);
     if (input.kind === 'refused') throw new ActionRefused(input.message);
     if (input.kind === 'chat') {
-      await asRefusal(() => this.world.discord.postMessage({ channelId: SANDBOX_IDS.discordComms, userId: person.discord, content: input.text }));
+      await asRefusal(() => this.world.discord.postMessage({ channelId, userId: person.discord, content: input.text }));
     } else {
-      const shown: UsedCommand = { at: Date.now(), user, text: shownCommand(input) };
-      await asRefusal(() => this.world.discord.sendInteraction({ kind: 'command', channelId: SANDBOX_IDS.discordComms, userId: person.discord, name: input.name, options: input.options }));
+      const shown: UsedCommand = { at: Date.now(), user, text: shownCommand(input), where };
+      await asRefusal(() => this.world.discord.sendInteraction({ kind: 'command', channelId, userId: person.discord, name: input.name, options: input.options }));
       this.used.push(shown);
       if (this.used.length > USED_KEPT) this.used.shift();
     }
     this.emit('change');
   }
 
-  async discordButton(user: string, messageId: string, customId: string): Promise<void> {
+  async discordButton(user: string, messageId: string, customId: string, where: ChatPlace = 'comms'): Promise<void> {
     const person = personOf(user);
-    await asRefusal(() => this.world.discord.sendInteraction({ kind: 'button', channelId: SANDBOX_IDS.discordComms, userId: person.discord, messageId, customId }));
+    await asRefusal(() => this.world.discord.sendInteraction({ kind: 'button', channelId: DISCORD_CHANNEL[where], userId: person.discord, messageId, customId }));
+  }
+
+  /** A message's context menu (Apps → "Answer with FAQ"), as Discord's client sends it. */
+  async discordMessageMenu(user: string, messageId: string, name: string, where: ChatPlace): Promise<void> {
+    const person = personOf(user);
+    await asRefusal(() => this.world.discord.sendInteraction({ kind: 'messageCommand', channelId: DISCORD_CHANNEL[where], userId: person.discord, name, targetMessageId: messageId }));
+  }
+
+  /** A choice in a select menu herald sent (the FAQ entry picker). */
+  async discordSelect(user: string, messageId: string, customId: string, values: string[], where: ChatPlace): Promise<void> {
+    const person = personOf(user);
+    await asRefusal(() => this.world.discord.sendInteraction({ kind: 'select', channelId: DISCORD_CHANNEL[where], userId: person.discord, messageId, customId, values }));
   }
 
   async discordModal(interactionId: string, fields: Record<string, string> | null): Promise<void> {
@@ -128,11 +146,11 @@ export class ConsoleActions extends EventEmitter<{ change: [] }> {
     );
   }
 
-  async telegramMessage(user: string, text: string, replyTo?: number): Promise<void> {
+  async telegramMessage(user: string, text: string, replyTo?: number, where: ChatPlace = 'comms'): Promise<void> {
     const person = personOf(user);
     if (!text.trim()) throw new ActionRefused('Telegram does not send an empty message.');
     await asRefusal(() =>
-      this.world.telegram.sendUserMessage({ chatId: SANDBOX_IDS.telegramComms, from: person.telegram, text, ...(replyTo !== undefined ? { replyToMessageId: replyTo } : {}) }),
+      this.world.telegram.sendUserMessage({ chatId: TELEGRAM_CHAT[where], from: person.telegram, text, ...(replyTo !== undefined ? { replyToMessageId: replyTo } : {}) }),
     );
     this.emit('change');
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../../util/log';
 import type { World } from '../world';
 import { ActionRefused, ConsoleActions } from './actions';
 import { FAULT_MODES } from './faults';
+import type { FastClock } from '../clock';
 
 export interface ConsoleServer {
   url: string;
@@ -22,6 +23,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
   '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
+  '/messages.js': { file: 'messages.js', type: 'text/javascript; charset=utf-8' },
 };
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -35,11 +37,16 @@ const PUSH_AFTER_MS = 40;
 const KEEPALIVE_MS = 15_000;
 
 const user = z.string().min(1).max(40);
+const snowflake = z.string().regex(/^\d+$/);
+/** Which chat of the platform: the team's private one (the default) or the public community. */
+const where = z.enum(['comms', 'community']).default('comms');
 const BODIES = {
-  '/api/discord/command': z.object({ user, text: z.string().max(4000) }),
-  '/api/discord/button': z.object({ user, messageId: z.string().regex(/^\d+$/), customId: z.string().max(100) }),
-  '/api/discord/modal': z.object({ interactionId: z.string().regex(/^\d+$/), fields: z.record(z.string(), z.string().max(4000)).nullable() }),
-  '/api/telegram/message': z.object({ user, text: z.string().max(4096), replyTo: z.number().int().optional() }),
+  '/api/discord/command': z.object({ user, text: z.string().max(4000), where }),
+  '/api/discord/button': z.object({ user, messageId: snowflake, customId: z.string().max(100), where }),
+  '/api/discord/menu': z.object({ user, messageId: snowflake, name: z.string().min(1).max(32), where }),
+  '/api/discord/select': z.object({ user, messageId: snowflake, customId: z.string().max(100), values: z.array(z.string().max(100)).min(1).max(25), where }),
+  '/api/discord/modal': z.object({ interactionId: snowflake, fields: z.record(z.string(), z.string().max(4000)).nullable() }),
+  '/api/telegram/message': z.object({ user, text: z.string().max(4096), replyTo: z.number().int().optional(), where }),
   '/api/telegram/button': z.object({ user, messageId: z.number().int(), data: z.string().max(64) }),
   '/api/faults': z.object({ platform: z.enum(PLATFORMS), mode: z.enum(FAULT_MODES) }),
 } as const;
@@ -83,9 +90,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * per thing a person can do. Only this page may call it: other sites cannot post JSON here
  * (no CORS), and a foreign Host header (DNS rebinding) is refused.
  */
-export async function startConsole(options: { world: World; herald: Herald; port: number; log: Logger }): Promise<ConsoleServer> {
+export async function startConsole(options: { world: World; herald: Herald; port: number; log: Logger; fast?: FastClock | null }): Promise<ConsoleServer> {
   const files = staticFiles();
-  const actions = new ConsoleActions(options.world, options.herald);
+  const actions = new ConsoleActions(options.world, options.herald, options.fast ?? null);
   const clients = new Set<ServerResponse>();
   let port = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -114,13 +121,17 @@ export async function startConsole(options: { world: World; herald: Herald; port
     const b = parsed.data as any;
     switch (route) {
       case '/api/discord/command':
-        return actions.discordCommand(b.user, b.text);
+        return actions.discordCommand(b.user, b.text, b.where);
       case '/api/discord/button':
-        return actions.discordButton(b.user, b.messageId, b.customId);
+        return actions.discordButton(b.user, b.messageId, b.customId, b.where);
+      case '/api/discord/menu':
+        return actions.discordMessageMenu(b.user, b.messageId, b.name, b.where);
+      case '/api/discord/select':
+        return actions.discordSelect(b.user, b.messageId, b.customId, b.values, b.where);
       case '/api/discord/modal':
         return actions.discordModal(b.interactionId, b.fields);
       case '/api/telegram/message':
-        return actions.telegramMessage(b.user, b.text, b.replyTo);
+        return actions.telegramMessage(b.user, b.text, b.replyTo, b.where);
       case '/api/telegram/button':
         return actions.telegramButton(b.user, b.messageId, b.data);
       case '/api/faults':

@@ -3,6 +3,7 @@ import type { StoredMessage as DiscordMessage } from '@herald/emulators/discord'
 import type { StoredMessage as TelegramMessage } from '@herald/emulators/telegram';
 import type { ThreadNode } from '@herald/emulators/x';
 import { deliveryLine } from '../../core/previews/view';
+import { FAQ_MENU } from '../../platforms/discord/commands';
 import { recentDraftViews } from '../../core/read/drafts';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, type World } from '../world';
 import type { FaultPanel } from './faults';
@@ -12,7 +13,11 @@ export interface UsedCommand {
   at: number;
   user: string;
   text: string;
+  where: ChatPlace;
 }
+
+/** The two chats a person can write in on each platform: the team's private one and the public community. */
+export type ChatPlace = 'comms' | 'community';
 
 /** A form (modal) herald opened for a member, waiting to be filled in. */
 export interface OpenModal {
@@ -29,17 +34,26 @@ const PEOPLE = Object.entries(SANDBOX_PEOPLE);
 const nameOfDiscord = (id: string) => PEOPLE.find(([, p]) => p.discord === id)?.[0];
 const nameOfTelegram = (id: number) => PEOPLE.find(([, p]) => p.telegram === id)?.[0];
 
-function discordButtons(components: unknown): Array<{ customId: string; label: string; style: number; disabled: boolean }> {
-  const out: Array<{ customId: string; label: string; style: number; disabled: boolean }> = [];
+type Button = { customId: string; label: string; style: number; disabled: boolean };
+/** A string select menu (type 3), as herald's "Answer with FAQ" picker sends it. */
+type Select = { customId: string; placeholder: string; options: Array<{ label: string; value: string; description: string }> };
+
+function discordComponents(components: unknown): { buttons: Button[]; selects: Select[] } {
+  const buttons: Button[] = [];
+  const selects: Select[] = [];
   const walk = (list: unknown) => {
     if (!Array.isArray(list)) return;
     for (const c of list as Raw[]) {
-      if (c?.type === 2 && typeof c.custom_id === 'string') out.push({ customId: c.custom_id, label: String(c.label ?? ''), style: Number(c.style ?? 2), disabled: !!c.disabled });
+      if (c?.type === 2 && typeof c.custom_id === 'string') buttons.push({ customId: c.custom_id, label: String(c.label ?? ''), style: Number(c.style ?? 2), disabled: !!c.disabled });
+      if (c?.type === 3 && typeof c.custom_id === 'string') {
+        const options = ((c.options ?? []) as Raw[]).map((o) => ({ label: String(o.label ?? o.value), value: String(o.value), description: String(o.description ?? '') }));
+        selects.push({ customId: c.custom_id, placeholder: String(c.placeholder ?? ''), options });
+      }
       walk(c?.components);
     }
   };
   walk(components);
-  return out;
+  return { buttons, selects };
 }
 
 function discordMessage(m: DiscordMessage) {
@@ -56,7 +70,9 @@ function discordMessage(m: DiscordMessage) {
     // Discord's "herald is thinking…": a deferred answer not filled in yet.
     loading: (m.flags & 128) !== 0 && !m.content,
     ephemeralFor: ephemeralFor ? (nameOfDiscord(String(ephemeralFor)) ?? String(ephemeralFor)) : null,
-    buttons: discordButtons(m.components),
+    ...discordComponents(m.components),
+    /** The message this one replies to (Discord's message_reference), as the client quotes it. */
+    replyTo: typeof m.message_reference?.message_id === 'string' ? m.message_reference.message_id : null,
     edited: !!m.edited_timestamp,
     deleted: m.deleted,
     pinned: m.pinned,
@@ -94,6 +110,13 @@ function xPost(node: ThreadNode): Raw {
 
 const OPEN_DRAFTS_SHOWN = 8;
 
+/** The sandbox's own time when it runs fast: the page ticks it on from `now`, taken at `at`. */
+export interface ClockView {
+  factor: number;
+  now: number;
+  at: number;
+}
+
 /** Every draft's state and each delivery's, newest first: the console's deliveries panel. */
 function deliveryPanel(herald: Herald) {
   return recentDraftViews(herald.core, OPEN_DRAFTS_SHOWN).map((v) => {
@@ -114,11 +137,12 @@ function deliveryPanel(herald: Herald) {
 }
 
 /** Everything the console page draws, as one JSON-able object. */
-export function snapshot(world: World, herald: Herald, faults: FaultPanel, used: UsedCommand[], modals: OpenModal[]) {
+export function snapshot(world: World, herald: Herald, faults: FaultPanel, used: UsedCommand[], modals: OpenModal[], clock: ClockView | null) {
   const config = herald.core.config;
   const botName = world.telegram.bot.first_name;
   const people = PEOPLE.map(([name, p]) => ({ name, role: p.role ?? 'no role', discord: p.discord, telegram: p.telegram }));
-  const discordComms = world.discord.messages(SANDBOX_IDS.discordComms).filter((m) => !m.deleted).map(discordMessage);
+  const discordChat = (id: string) => world.discord.messages(id).filter((m) => !m.deleted).map(discordMessage);
+  const telegramChat = (id: number) => world.telegram.history(id).map((m) => telegramMessage(m, botName));
   return {
     org: config.org.name,
     drill: config.drill?.label ?? null,
@@ -126,13 +150,17 @@ export function snapshot(world: World, herald: Herald, faults: FaultPanel, used:
     people,
     faults: { ...faults.modes },
     modals,
+    clock,
     discord: {
-      comms: { name: 'comms-private', messages: discordComms, used },
+      comms: { name: 'comms-private', messages: discordChat(SANDBOX_IDS.discordComms), used: used.filter((u) => u.where === 'comms') },
       announcements: { name: 'announcements', messages: world.discord.messages(world.discordTargets[0]!).map(discordMessage) },
+      // menus: the message-menu commands herald registers, offered on members' messages.
+      community: { name: 'community', messages: discordChat(SANDBOX_IDS.discordCommunity), used: used.filter((u) => u.where === 'community'), menus: [FAQ_MENU] },
     },
     telegram: {
-      comms: { name: 'Acme comms (private)', messages: world.telegram.history(SANDBOX_IDS.telegramComms).map((m) => telegramMessage(m, botName)) },
-      channel: { name: 'Acme announcements', username: 'acme_announcements', messages: world.telegram.history(world.telegramTargets[0]!).map((m) => telegramMessage(m, botName)) },
+      comms: { name: 'Acme comms (private)', messages: telegramChat(SANDBOX_IDS.telegramComms) },
+      channel: { name: 'Acme announcements', username: 'acme_announcements', messages: telegramChat(world.telegramTargets[0]!) },
+      community: { name: 'Acme community', username: 'acme_community', messages: telegramChat(SANDBOX_IDS.telegramCommunity) },
     },
     x: { handle: 'acmefinance', name: config.org.name, timeline: world.x.timeline().map(xPost) },
     drafts: deliveryPanel(herald),

@@ -1,4 +1,5 @@
-import { avatar, discordMarkdown, el, linkify, telegramText, time } from './render.js';
+import { avatar, el, linkify, time } from './render.js';
+import { discordMessage, telegramMessage } from './messages.js';
 
 const TRY_FIRST = '/draft sev1/exploit-investigating affected="the USDC pool" next_update="in 30 minutes"';
 const PLATFORM_NAME = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
@@ -13,8 +14,10 @@ const MODE_HINT = {
 const $ = (selector, root = document) => root.querySelector(selector);
 let state = null;
 let acting = 'alice';
-/** Telegram message the next Telegram message replies to (a ForceReply prompt, or one picked). */
-let replyTo = null;
+/** Per Telegram chat, the message the next message there replies to (a ForceReply prompt, or one picked). */
+const replyTo = { comms: null, community: null };
+/** The public column's tab shown per platform: its announcements, or its community chat. */
+const tabs = { discord: 'announcements', telegram: 'channel' };
 const promptsSeen = new Set();
 const lastKeys = new Map();
 
@@ -91,7 +94,11 @@ function render() {
   update('dc', $('[data-feed="discord-comms"]'), [state.discord.comms, acting], discordComms);
   update('tc', $('[data-feed="telegram-comms"]'), [state.telegram.comms, acting], telegramComms);
   update('da', $('[data-feed="discord-announcements"]'), state.discord.announcements, () => discordFeed(state.discord.announcements.messages, 'Statements herald broadcasts appear here.'));
+  update('dcm', $('[data-feed="discord-community"]'), [state.discord.community, acting], discordCommunity);
   update('tch', $('[data-feed="telegram-channel"]'), state.telegram.channel, telegramChannel);
+  update('tcm', $('[data-feed="telegram-community"]'), [state.telegram.community, acting], telegramCommunity);
+  renderTabs();
+  renderClock();
   update('x', $('[data-feed="x"]'), state.x, xTimeline);
   update('drafts', $('#drafts'), state.drafts, drafts);
   update('faults', $('#faults'), state.faults, faults);
@@ -99,6 +106,53 @@ function render() {
   renderReplying();
   $('[data-composer="discord"] input').placeholder = `Message #comms-private as ${acting} — try /help`;
   $('[data-composer="telegram"] input').placeholder = `Write as ${acting} — try /help`;
+  $('[data-composer="discord-community"] input').placeholder = `Message #community as ${acting}`;
+  $('[data-composer="telegram-community"] input').placeholder = `Write as ${acting}; a moderator replies /faq funds-safe`;
+}
+
+/** What the message renderers may do: act as the person picked, post, open a Telegram reply. */
+const ctx = {
+  acting: () => acting,
+  post,
+  replyTo(chat, m) {
+    replyTo[chat] = { id: m.id, text: m.text };
+    renderReplying();
+    $(`[data-composer="${chat === 'comms' ? 'telegram' : 'telegram-community'}"] input`).focus();
+  },
+};
+
+/** A tab with news the reader has not seen shows how many messages came since they last looked. */
+const seenCount = new Map();
+function renderTabs() {
+  const counts = { 'discord-announcements': state.discord.announcements.messages.length, 'discord-community': state.discord.community.messages.length, 'telegram-channel': state.telegram.channel.messages.length, 'telegram-community': state.telegram.community.messages.length };
+  for (const button of document.querySelectorAll('[data-tab]')) {
+    const [platform, tab] = button.dataset.tab.split(':');
+    const key = `${platform}-${tab}`;
+    const on = tabs[platform] === tab;
+    if (on || !seenCount.has(key)) seenCount.set(key, counts[key]);
+    button.setAttribute('aria-selected', on ? 'true' : 'false');
+    const unread = counts[key] - seenCount.get(key);
+    button.querySelector('.unread').textContent = unread > 0 ? String(unread) : '';
+    $(`[data-pane="${key}"]`).hidden = !on;
+  }
+}
+
+function showTab(platform, tab) {
+  tabs[platform] = tab;
+  renderTabs();
+  const feed = $(`[data-feed="${platform}-${tab}"]`);
+  feed.scrollTop = feed.scrollHeight;
+}
+
+/** Sandbox time when it runs fast, ticking on in the page between updates. */
+function renderClock() {
+  const box = $('#clock');
+  box.hidden = !state.clock;
+  if (!state.clock) return;
+  const { factor, now, at } = state.clock;
+  const t = new Date(now + (Date.now() - at) * factor);
+  box.textContent = `⏩ ${factor}× · ${t.toISOString().slice(11, 19)} UTC`;
+  box.title = `Sandbox time runs ${factor} times faster: promises come due and reminders arrive ${factor} times sooner.`;
 }
 
 function renderPeople() {
@@ -138,74 +192,36 @@ function renderFaultStates() {
   }
 }
 
-function discordMessage(m, options = {}) {
-  if (m.system) {
-    return el('div', { class: 'dsys' }, '📌 ', el('strong', {}, m.author), ` ${m.system}`, el('time', {}, time(m.at)));
-  }
-  const badges = [
-    m.bot && el('span', { class: 'tag' }, 'APP'),
-    el('time', {}, time(m.at)),
-    m.pinned && el('span', { class: 'flag' }, '📌 pinned'),
-    m.crossposted && el('span', { class: 'flag' }, 'published to followers'),
-    m.edited && !m.deleted && el('span', { class: 'flag muted' }, '(edited)'),
-  ];
-  const body = m.deleted
-    ? el('div', { class: 'deleted' }, 'This message was deleted.')
-    : m.loading
-      ? el('div', { class: 'thinking' }, 'herald is thinking…')
-      : discordMarkdown(m.content);
-  const buttons =
-    options.buttons && m.buttons.length && !m.deleted
-      ? el(
-          'div',
-          { class: 'dbuttons' },
-          ...m.buttons.map((b) =>
-            el(
-              'button',
-              {
-                type: 'button',
-                class: `dbtn s${b.style}`,
-                disabled: b.disabled,
-                dataset: { customId: b.customId },
-                onclick: () => post('/api/discord/button', { user: acting, messageId: m.id, customId: b.customId }, 'discord-comms'),
-              },
-              b.label,
-            ),
-          ),
-        )
-      : null;
-  return el(
-    'article',
-    { class: `dmsg${m.ephemeralFor ? ' ephemeral' : ''}${m.mentionsEveryone ? ' everyone' : ''}`, dataset: { id: m.id } },
-    avatar(m.author),
-    el(
-      'div',
-      { class: 'body' },
-      el('div', { class: 'meta' }, el('span', { class: `author${m.bot ? ' bot' : ''}` }, m.author), ...badges),
-      body,
-      buttons,
-      m.ephemeralFor && el('div', { class: 'only' }, `👁 Only ${m.ephemeralFor} can see this`),
-    ),
-  );
-}
-
 function empty(text) {
   return [el('div', { class: 'empty' }, text)];
 }
 
 function discordFeed(messages, emptyText) {
-  return messages.length ? messages.map((m) => discordMessage(m)) : empty(emptyText);
+  return messages.length ? messages.map((m) => discordMessage(m, ctx)) : empty(emptyText);
 }
 
-function discordComms() {
-  const { messages, used } = state.discord.comms;
-  if (!messages.length && !used.length) return [welcome()];
+/** A chat people write in: their messages, herald's answers, and the slash commands used, in order. */
+function discordChat(chat, where, menus = []) {
+  const { messages, used } = chat;
+  const byId = new Map(messages.map((m) => [m.id, m]));
   const items = [...used.map((u) => ({ at: u.at, used: u })), ...messages.map((m) => ({ at: m.at, m }))].sort((a, b) => a.at - b.at || (a.used ? -1 : 1));
   return items.map((i) =>
     i.used
       ? el('div', { class: 'used' }, '↳ ', el('strong', {}, i.used.user), ' used ', el('code', {}, i.used.text))
-      : discordMessage(i.m, { buttons: true }),
+      : discordMessage(i.m, ctx, { where, byId, menus }),
   );
+}
+
+function discordComms() {
+  const chat = state.discord.comms;
+  if (!chat.messages.length && !chat.used.length) return [welcome()];
+  return discordChat(chat, 'comms');
+}
+
+function discordCommunity() {
+  const chat = state.discord.community;
+  if (!chat.messages.length && !chat.used.length) return empty('The public #community channel. As mallory, ask “are my funds safe?”; then as dave (moderator) use Apps ▸ Answer with FAQ on her message.');
+  return discordChat(chat, 'community', chat.menus);
 }
 
 function welcome() {
@@ -233,57 +249,19 @@ function telegramComms() {
   for (const m of messages) {
     if (m.forceReply && !promptsSeen.has(m.id)) {
       promptsSeen.add(m.id);
-      if (!m.deleted) replyTo = { id: m.id, text: m.text };
+      if (!m.deleted) replyTo.comms = { id: m.id, text: m.text };
     }
   }
   if (!messages.length) return empty('Telegram commands work here too: /help, /templates, /draft …');
   const byId = new Map(messages.map((m) => [m.id, m]));
-  return messages.filter((m) => !m.deleted).map((m) => telegramMessage(m, byId, true));
+  return messages.filter((m) => !m.deleted).map((m) => telegramMessage(m, byId, ctx, 'comms'));
 }
 
-function telegramMessage(m, byId, interactive, pinnedBy = 'herald') {
-  if (m.service) {
-    const pinned = byId.get(m.pinnedMessageId);
-    const what = pinned ? `“${pinned.text.slice(0, 40)}${pinned.text.length > 40 ? '…' : ''}”` : 'a message';
-    return el('div', { class: 'tsys' }, el('span', {}, `${pinnedBy} pinned ${what}`));
-  }
-  const mine = interactive && m.from === acting;
-  const quoted = m.replyTo !== null ? byId.get(m.replyTo) : undefined;
-  const keyboard =
-    interactive && m.buttons.length
-      ? el(
-          'div',
-          { class: 'keyboard' },
-          ...m.buttons.map((b) =>
-            el(
-              'button',
-              { type: 'button', dataset: { data: b.data }, onclick: () => post('/api/telegram/button', { user: acting, messageId: m.id, data: b.data }, 'telegram-comms') },
-              b.text,
-            ),
-          ),
-        )
-      : null;
-  return el(
-    'article',
-    { class: `tmsg${m.bot ? ' bot' : ''}${mine ? ' mine' : ''}`, dataset: { id: String(m.id) } },
-    el(
-      'div',
-      { class: 'bubble' },
-      !mine && el('div', { class: `from${m.bot ? ' bot' : ''}` }, m.from),
-      quoted && el('div', { class: 'quote' }, el('strong', {}, quoted.from), el('span', {}, quoted.text.slice(0, 90))),
-      telegramText(m.text, m.entities),
-      el(
-        'div',
-        { class: 'meta' },
-        m.pinned && '📌 ',
-        m.edited && 'edited ',
-        time(m.at),
-        interactive &&
-          el('button', { type: 'button', class: `reply${m.forceReply ? ' prompt' : ''}`, onclick: () => ((replyTo = { id: m.id, text: m.text }), renderReplying(), $('[data-composer="telegram"] input').focus()) }, 'Reply'),
-      ),
-    ),
-    keyboard,
-  );
+function telegramCommunity() {
+  const messages = state.telegram.community.messages;
+  if (!messages.length) return empty('The public Acme community group. As mallory, ask “are my funds safe?”; then as dave (moderator) Reply to her with /faq funds-safe.');
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  return messages.filter((m) => !m.deleted).map((m) => telegramMessage(m, byId, ctx, 'community'));
 }
 
 function telegramChannel() {
@@ -292,7 +270,7 @@ function telegramChannel() {
   const byId = new Map(messages.map((m) => [m.id, m]));
   return messages.map((m) => {
     if (m.deleted && !m.service) return el('div', { class: 'tsys' }, el('span', {}, 'A post was deleted'));
-    const node = telegramMessage({ ...m, from: state.telegram.channel.name }, byId, false, state.telegram.channel.name);
+    const node = telegramMessage({ ...m, from: state.telegram.channel.name }, byId, ctx, null, state.telegram.channel.name);
     node.classList.add('channel-post');
     return node;
   });
@@ -416,9 +394,11 @@ function renderModal() {
 }
 
 function renderReplying() {
-  const box = $('#replying');
-  box.hidden = !replyTo;
-  if (replyTo) $('#replying-text').textContent = `Replying to: ${replyTo.text.slice(0, 80)}`;
+  for (const box of document.querySelectorAll('[data-replying]')) {
+    const r = replyTo[box.dataset.replying];
+    box.hidden = !r;
+    if (r) box.querySelector('.replying-text').textContent = `Replying to: ${r.text.slice(0, 80)}`;
+  }
 }
 
 // ---- wiring ----
@@ -426,29 +406,40 @@ function renderReplying() {
 document.addEventListener('DOMContentLoaded', () => {
   $('#try-text').textContent = TRY_FIRST;
   $('#try').addEventListener('click', tryFirst);
-  $('[data-composer="discord"]').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const input = e.target.elements.text;
-    const text = input.value.trim();
-    if (!text) return;
-    if (await post('/api/discord/command', { user: acting, text }, 'discord-comms')) input.value = '';
-  });
-  $('[data-composer="telegram"]').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const input = e.target.elements.text;
-    const text = input.value.trim();
-    if (!text) return;
-    const body = { user: acting, text, ...(replyTo ? { replyTo: replyTo.id } : {}) };
-    if (await post('/api/telegram/message', body, 'telegram-comms')) {
-      input.value = '';
-      replyTo = null;
+  for (const [composer, where] of [['discord', 'comms'], ['discord-community', 'community']]) {
+    $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const input = e.target.elements.text;
+      const text = input.value.trim();
+      if (!text) return;
+      if (await post('/api/discord/command', { user: acting, text, where }, `discord-${where}`)) input.value = '';
+    });
+  }
+  for (const [composer, where] of [['telegram', 'comms'], ['telegram-community', 'community']]) {
+    $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const input = e.target.elements.text;
+      const text = input.value.trim();
+      if (!text) return;
+      const body = { user: acting, text, where, ...(replyTo[where] ? { replyTo: replyTo[where].id } : {}) };
+      if (await post('/api/telegram/message', body, `telegram-${where}`)) {
+        input.value = '';
+        replyTo[where] = null;
+        renderReplying();
+      }
+    });
+  }
+  for (const box of document.querySelectorAll('[data-replying]')) {
+    box.querySelector('.replying-cancel').addEventListener('click', () => {
+      replyTo[box.dataset.replying] = null;
       renderReplying();
-    }
-  });
-  $('#replying-cancel').addEventListener('click', () => {
-    replyTo = null;
-    renderReplying();
-  });
+    });
+  }
+  for (const button of document.querySelectorAll('[data-tab]')) {
+    const [platform, tab] = button.dataset.tab.split(':');
+    button.addEventListener('click', () => showTab(platform, tab));
+  }
+  setInterval(() => state?.clock && renderClock(), 1000);
   $('#modal-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const modal = state.modals[0];
