@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeFailure, EXIT, UsageError } from './failure';
 import type * as AuditCli from './audit';
+import { DEFAULT_FAST_CLOCK, MAX_FAST_CLOCK } from '../sandbox/clock';
 
 // Each command loads its own modules when it runs: `herald audit verify` or a typo answers
 // without loading the bot's whole core first.
@@ -30,7 +31,14 @@ program
   .description('run the bot server (applies pending migrations first); with no platform configured, the sandbox')
   .option('--sandbox', 'run against local Discord, Telegram and X emulators with a live web console (the default when no platform is configured)')
   .option('--drill', 'rehearse: post only to the drill targets in the config file, mark every post as a drill, log the timings')
-  .action(async (options: { sandbox?: boolean; drill?: boolean }) => (await startCommand()).start(options));
+  .option('--fast-clock [factor]', `sandbox only: sandbox time runs faster (default ${DEFAULT_FAST_CLOCK}×), so a promise's reminder comes within a minute`, fastClockFactor)
+  .action(async (options: { sandbox?: boolean; drill?: boolean; fastClock?: number | true }) => (await startCommand()).start(options));
+
+function fastClockFactor(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2 || n > MAX_FAST_CLOCK) throw new InvalidArgumentError(`expected a whole number from 2 to ${MAX_FAST_CLOCK}, such as ${DEFAULT_FAST_CLOCK}.`);
+  return n;
+}
 
 const templates = program.command('templates').description('the template library');
 templates

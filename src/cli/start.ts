@@ -2,12 +2,16 @@ import { checkTargetCredentials, loadConfig, sandboxSettings } from '../config/l
 import { startApp } from '../app';
 import type { Config } from '../config/types';
 import { createLogger } from '../util/log';
+import { UsageError } from './failure';
+import { DEFAULT_FAST_CLOCK } from '../sandbox/clock';
 
 export interface StartOptions {
   /** Run against local emulators with the web console, whatever is configured. */
   sandbox?: boolean;
   /** Post only to the config's drill targets, mark every post, log the timings. */
   drill?: boolean;
+  /** Sandbox only: its time runs this many times faster (true: the default factor). */
+  fastClock?: number | true;
 }
 
 /** herald runs for real when any platform's credentials are set; with none, a newcomer gets the sandbox. */
@@ -33,6 +37,8 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const configured = options.sandbox ? null : loadConfig();
   if (!configured || startMode(configured, options) === 'sandbox') return sandbox(options, configured ? 'unconfigured' : 'forced');
 
+  // Production time is the real one: a fast clock would make herald's promises and reminders lie.
+  if (options.fastClock) throw new UsageError('--fast-clock works only in the sandbox; add --sandbox, or leave it out to run the configured platforms');
   const config = options.drill ? loadConfig({ drill: true }) : configured;
   checkTargetCredentials(config);
   const log = createLogger(config.logLevel);
@@ -70,7 +76,8 @@ async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured')
   const { startSandbox } = await import('../sandbox');
   const { sandboxBanner } = await import('../sandbox/banner');
   const dir = sandboxSettings().dir ?? 'data/sandbox';
-  const box = await startSandbox({ dir, drill: options.drill ?? false });
+  const fastClock = options.fastClock === true ? DEFAULT_FAST_CLOCK : options.fastClock;
+  const box = await startSandbox({ dir, drill: options.drill ?? false, ...(fastClock ? { fastClock } : {}) });
   process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
   await signalled();
   process.stdout.write('\nStopping the sandbox…\n');

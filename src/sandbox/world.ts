@@ -125,7 +125,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     official_urls: ['https://discord.gg/acmefinance', 'https://t.me/acme_announcements'],
     people: Object.fromEntries(people.filter(([, p]) => p.role).map(([name, p]) => [name, { roles: [p.role], discord: p.discord, telegram: p.telegram }])),
     policies: {
-      sev1: { approvals: 2, ping_everyone: true, pin: true, targets: all },
+      // A holding update ("no news yet") keeps a promise on one approval: quick when the time is due.
+      sev1: { approvals: 2, holding_approvals: 1, ping_everyone: true, pin: true, targets: all },
       sev2: { approvals: 1, ping_everyone: false, pin: true, targets: all },
       sev3: { approvals: 1, ping_everyone: false, pin: false, targets: chatOnly },
       sev4: { approvals: 1, ping_everyone: false, pin: false, targets: chatOnly },

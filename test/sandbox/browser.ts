@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { ROOT, tempDir } from '../support/config';
 import { WAIT_MS } from './flow';
 
@@ -40,9 +40,12 @@ export interface OpenConsole {
   close(): Promise<void>;
 }
 
-/** A fresh sandbox and its console open in Chromium at `viewport`, connected live; page errors go to `onPageError`. */
-export async function openConsole(viewport: { width: number; height: number }, onPageError?: (message: string) => void): Promise<OpenConsole> {
-  const [sandbox, browser] = await Promise.all([startSandbox({ dir: tempDir('herald-sandbox-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' } }), launchChromium()]);
+/**
+ * A fresh sandbox and its console open in Chromium at `viewport`, connected live; page errors go
+ * to `onPageError`; `options` adds sandbox settings (a fast clock on a test's fake clock).
+ */
+export async function openConsole(viewport: { width: number; height: number }, onPageError?: (message: string) => void, options: Pick<SandboxOptions, 'fastClock' | 'clock'> = {}): Promise<OpenConsole> {
+  const [sandbox, browser] = await Promise.all([startSandbox({ dir: tempDir('herald-sandbox-'), port: 0, cwd: ROOT, env: { HERALD_LOG_LEVEL: 'silent' }, ...options }), launchChromium()]);
   const page = await browser.newPage({ viewport });
   page.setDefaultTimeout(WAIT_MS);
   if (onPageError) page.on('pageerror', (e) => onPageError(e.message));

@@ -71,18 +71,25 @@ export async function deliveriesAre(page: Page, draftId: number, states: Record<
   await until(async () => (have = JSON.stringify(await deliveryStates(page, draftId))) === want, { what: () => `draft #${draftId}'s deliveries to be ${want} (last seen ${have || 'none'})`, ...PAGE_WAIT });
 }
 
+export const ALL_SENT = { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'sent' };
+
+/** bob and carol approve a sev1 draft with the Discord buttons; it goes out everywhere. */
+export async function approveTwice(page: Page, draftId: number): Promise<void> {
+  await actAs(page, 'bob');
+  await discordButton(page, `Approve #${draftId}`).click();
+  await page.locator(`[data-draft="${draftId}"] .sub`, { hasText: 'approvals 1 of 2 (bob)' }).waitFor({ timeout: WAIT_MS });
+  await actAs(page, 'carol');
+  await discordButton(page, `Approve #${draftId}`).click();
+  await deliveriesAre(page, draftId, ALL_SENT);
+}
+
 /** alice drafts the first statement in Discord; bob and carol approve it with the buttons. */
 export async function firstStatement(page: Page, afterPreview?: () => Promise<void>): Promise<void> {
   await actAs(page, 'alice');
   await discordSay(page, EXPLOIT);
   await discordButton(page, 'Approve #1').waitFor({ timeout: WAIT_MS });
   await afterPreview?.();
-  await actAs(page, 'bob');
-  await discordButton(page, 'Approve #1').click();
-  await page.locator('[data-draft="1"] .sub', { hasText: 'approvals 1 of 2 (bob)' }).waitFor({ timeout: WAIT_MS });
-  await actAs(page, 'carol');
-  await discordButton(page, 'Approve #1').click();
-  await deliveriesAre(page, 1, { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'sent' });
+  await approveTwice(page, 1);
 }
 
 /** With X down, alice drafts on Telegram and bob approves there; X catches up once it is back. */

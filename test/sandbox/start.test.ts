@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMode } from '../../src/cli/start';
+import { herald } from '../support/cli';
 import { ROOT, tempDir, testConfig } from '../support/config';
 
 const X_CREDENTIALS = { X_API_KEY: 'k', X_API_SECRET: 's', X_ACCESS_TOKEN: 't', X_ACCESS_SECRET: 'a' };
@@ -12,6 +13,15 @@ describe('herald start: sandbox or the real platforms', () => {
     expect(startMode(testConfig(X_CREDENTIALS), {})).toBe('platforms');
     expect(startMode(testConfig(X_CREDENTIALS), { sandbox: true })).toBe('sandbox');
     expect(startMode(testConfig(X_CREDENTIALS), { drill: true })).toBe('platforms');
+  });
+
+  it('--fast-clock takes a factor from 2 to 600, and only in the sandbox: one line and exit 2 otherwise', () => {
+    const slow = herald(['start', '--sandbox', '--fast-clock', '1'], {});
+    expect(slow.stderr).toBe("herald: option '--fast-clock [factor]' argument '1' is invalid. expected a whole number from 2 to 600, such as 30; herald --help lists the commands\n");
+    expect(slow.code).toBe(2);
+    const real = herald(['start', '--fast-clock'], X_CREDENTIALS);
+    expect(real.stderr).toBe('herald: --fast-clock works only in the sandbox; add --sandbox, or leave it out to run the configured platforms\n');
+    expect(real.code).toBe(2);
   });
 
   it('`npm start` on a fresh machine lands in the sandbox, prints the console URL and what to try, and stops cleanly on Ctrl-C', async () => {
