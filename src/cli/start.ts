@@ -78,7 +78,7 @@ async function sandbox(options: StartOptions, reason: 'forced' | 'unconfigured')
   const dir = sandboxSettings().dir ?? 'data/sandbox';
   const fastClock = options.fastClock === true ? DEFAULT_FAST_CLOCK : options.fastClock;
   const box = await startSandbox({ dir, drill: options.drill ?? false, ...(fastClock ? { fastClock } : {}) });
-  process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason }));
+  process.stdout.write(sandboxBanner({ url: box.url, config: box.config, reason, ...(box.fast ? { fastClock: box.fast.factor } : {}) }));
   await signalled();
   process.stdout.write('\nStopping the sandbox…\n');
   // A second Ctrl-C, or a stop that hangs, ends it at once.

@@ -3,7 +3,10 @@ import type { Config } from '../config/types';
 import { SEVERITIES } from '../config/schema';
 import { SANDBOX_PEOPLE } from './world';
 
+/** The incident the README's "Try first" walks: these exact lines, so the banner, the console and the tests agree. */
 export const TRY_FIRST = '/draft sev1/exploit-investigating affected="the USDC pool" next_update="in 30 minutes"';
+export const TRY_HOLD = '/hold 1 next_update="in 30 minutes"';
+export const TRY_RESOLVE = '/draft sev1/resolved incident="the security incident affecting the USDC pool" resolution="The vulnerable contract was replaced by an audited fix."';
 
 const WHERE: Record<string, (t: Config['targets'][string]) => string> = {
   discord: () => 'Discord #announcements',
@@ -16,7 +19,7 @@ const WHERE: Record<string, (t: Config['targets'][string]) => string> = {
  * sandbox config it generated (the team and its roles, the official domains, where statements
  * go), and what to try first.
  */
-export function sandboxBanner(options: { url: string; config: Config; reason: 'forced' | 'unconfigured'; cwd?: string }): string {
+export function sandboxBanner(options: { url: string; config: Config; reason: 'forced' | 'unconfigured'; cwd?: string; fastClock?: number }): string {
   const { config, url } = options;
   const shown = (path: string) => {
     const r = relative(options.cwd ?? process.cwd(), path);
@@ -36,11 +39,12 @@ export function sandboxBanner(options: { url: string; config: Config; reason: 'f
   ];
   const db = shown(config.paths.db);
   lines.push(`  Log:      ${db}, fresh on every start (HERALD_DB_PATH=${db} npx herald audit export)`);
+  if (options.fastClock) lines.push(`  Clock:    sandbox time runs ${options.fastClock}× faster (--fast-clock): a promise "in 30 minutes" is due in ${Math.round(1800 / options.fastClock)} s`);
   if (config.drill) lines.push(`  DRILL:    every post is marked [${config.drill.label}]; each broadcast's timings are written to the log`);
   lines.push('', `  The team (${file}):`);
   for (const [name, p] of Object.entries(SANDBOX_PEOPLE)) {
     const roles = config.people[name]?.roles.join(', ');
-    const ids = roles ? `Discord ${p.discord} · Telegram ${p.telegram}` : 'an outsider: herald refuses what they try';
+    const ids = roles ? `Discord ${p.discord} · Telegram ${p.telegram}` : 'a community member: herald refuses what they try in the comms chats';
     lines.push(`    ${name.padEnd(8)} ${(roles || 'no role').padEnd(10)} ${ids}`);
   }
   const urls = config.officialUrls.length ? `, and exactly ${config.officialUrls.join(', ')}` : '';
@@ -53,12 +57,20 @@ export function sandboxBanner(options: { url: string; config: Config; reason: 'f
   }
   lines.push(
     '',
-    '  Try first, in the console:',
+    '  Try first, in the console: one incident, from the exploit to its close.',
     '    1. As alice, in the Discord comms column, type',
     `       ${TRY_FIRST}`,
-    '    2. As bob, press Approve; then as carol, press Approve (sev1 needs two approvers).',
-    '    3. Watch the statement reach #announcements, the Telegram channel and X, with ✅ per delivery.',
-    '    4. Set X to "Down" in the fault panel, draft again (Telegram works too), and see X retry until it is back.',
+    '       The preview says where it goes and when the next update is due, as a time.',
+    '    2. As bob, press Approve #1; then as carol (sev1 needs two approvers).',
+    '    3. See it on #announcements, the Telegram channel and X, with ✅ per delivery.',
+    `    4. Wait for herald's reminder in both comms chats ("… is due in 15 min"): ${options.fastClock ? `in about ${Math.round(900 / options.fastClock)} s` : 'in 15 minutes (start with --fast-clock to see it in 30 s)'}.`,
+    `    5. Keep the promise: as alice, ${TRY_HOLD} (in either comms chat); bob approves (a holding update needs one).`,
+    '    6. Resolve it, as alice, then approved by bob and carol; this statement closes incident 1:',
+    `       ${TRY_RESOLVE}`,
+    '       /incident 1 shows its timeline and the promises kept (/incident close 1 ends one with nothing to announce).',
+    '    7. In the Discord and Telegram columns\' community tabs: as mallory ask "are my funds safe?"; as dave, answer',
+    '       with Apps ▸ Answer with FAQ on Discord, or Reply with /faq funds-safe on Telegram.',
+    '    8. Set X to "Down" in the fault panel, draft again, and see X retry until it is back.',
     '',
     '  Stop with Ctrl-C. To connect real platforms, fill in .env (see .env.example) and run herald start again.',
     '',

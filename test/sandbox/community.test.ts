@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openConsole, type OpenConsole } from './browser';
-import { actAs, column, communitySay, firstStatement, showTab } from './flow';
+import { column, faqOnDiscord, faqOnTelegram, firstStatement, QUESTION } from './flow';
 
 // The public side of a crisis: a member asks in the community chat, a moderator answers with the
 // FAQ the way each platform's client offers it, and the answer is a reply to the member that
 // points at the live statement.
 
-const QUESTION = 'are my funds safe?';
 const ANSWER = 'The latest confirmed information is in our most recent update';
 
 describe('the community channel and group in the console', () => {
@@ -25,21 +24,8 @@ describe('the community channel and group in the console', () => {
   afterAll(async () => opened?.close());
 
   it('on Discord, a moderator answers a member with Apps ▸ Answer with FAQ, and the answer replies to her publicly', async () => {
-    await showTab(page, 'discord', 'community');
-    await actAs(page, 'mallory');
-    await communitySay(page, 'discord', QUESTION);
-    const feed = column(page, 'discord-community');
-    const question = feed.locator('.dmsg', { hasText: QUESTION });
-    await question.waitFor();
-    const questionId = await question.getAttribute('data-id');
-
-    await actAs(page, 'dave');
-    await question.locator('button.dmenu[data-menu="Answer with FAQ"]').click();
-    // herald's picker is shown to dave alone.
-    const picker = feed.locator('.dmsg.ephemeral', { hasText: 'Answer this message with which FAQ entry?' });
-    await picker.locator('select.dselect').selectOption('funds-safe');
-
-    const answer = feed.locator(`.dmsg:not(.ephemeral):has(.dreply[data-reply-to="${questionId}"])`);
+    const questionId = await faqOnDiscord(page);
+    const answer = column(page, 'discord-community').locator(`.dmsg:not(.ephemeral):has(.dreply[data-reply-to="${questionId}"])`);
     await answer.waitFor();
     expect(await answer.locator('.author').innerText()).toBe('herald');
     expect(await answer.locator('.dreply').innerText()).toContain(`mallory ${QUESTION}`);
@@ -48,19 +34,8 @@ describe('the community channel and group in the console', () => {
   });
 
   it('on Telegram, a moderator replies /faq funds-safe to a member, and herald answers her message', async () => {
-    await showTab(page, 'telegram', 'community');
-    await actAs(page, 'mallory');
-    await communitySay(page, 'telegram', QUESTION);
+    const questionId = await faqOnTelegram(page);
     const feed = column(page, 'telegram-community');
-    const question = feed.locator('.tmsg', { hasText: QUESTION });
-    await question.waitFor();
-    const questionId = await question.getAttribute('data-id');
-
-    await actAs(page, 'dave');
-    await question.locator('button.reply').click();
-    await page.locator('[data-replying="community"]:not([hidden])', { hasText: QUESTION }).waitFor();
-    await communitySay(page, 'telegram', '/faq funds-safe');
-
     const answer = feed.locator(`.tmsg.bot[data-reply-to="${questionId}"]`);
     await answer.waitFor();
     expect(await answer.locator('.quote').innerText()).toContain('mallory');

@@ -106,3 +106,36 @@ export async function statementWhileXIsDown(page: Page, during?: () => Promise<v
   await setFault(page, 'x', 'normal');
   await deliveriesAre(page, 2, { 'discord-announcements': 'sent', 'telegram-channel': 'sent', x: 'sent' });
 }
+
+export const QUESTION = 'are my funds safe?';
+
+/** mallory asks in Discord's #community; dave answers with Apps ▸ Answer with FAQ. Returns the question's id. */
+export async function faqOnDiscord(page: Page): Promise<string> {
+  await showTab(page, 'discord', 'community');
+  await actAs(page, 'mallory');
+  await communitySay(page, 'discord', QUESTION);
+  const feed = column(page, 'discord-community');
+  const question = feed.locator('.dmsg', { hasText: QUESTION });
+  await question.waitFor({ timeout: WAIT_MS });
+  const id = (await question.getAttribute('data-id'))!;
+  await actAs(page, 'dave');
+  await question.locator('button.dmenu[data-menu="Answer with FAQ"]').click();
+  // herald's picker is shown to dave alone.
+  await feed.locator('.dmsg.ephemeral', { hasText: 'Answer this message with which FAQ entry?' }).locator('select.dselect').selectOption('funds-safe');
+  return id;
+}
+
+/** mallory asks in the Telegram community group; dave replies to her with /faq funds-safe. Returns the question's id. */
+export async function faqOnTelegram(page: Page): Promise<string> {
+  await showTab(page, 'telegram', 'community');
+  await actAs(page, 'mallory');
+  await communitySay(page, 'telegram', QUESTION);
+  const question = column(page, 'telegram-community').locator('.tmsg', { hasText: QUESTION });
+  await question.waitFor({ timeout: WAIT_MS });
+  const id = (await question.getAttribute('data-id'))!;
+  await actAs(page, 'dave');
+  await question.locator('button.reply').click();
+  await page.locator('[data-replying="community"]:not([hidden])', { hasText: QUESTION }).waitFor({ timeout: WAIT_MS });
+  await communitySay(page, 'telegram', '/faq funds-safe');
+  return id;
+}

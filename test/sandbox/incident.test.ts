@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openConsole, type OpenConsole } from './browser';
 import { FakeClock } from '../support/clock';
+import { sandboxBanner, TRY_HOLD, TRY_RESOLVE } from '../../src/sandbox/banner';
 import { ALL_SENT, actAs, approveTwice, column, deliveriesAre, discordButton, discordSay, firstStatement, telegramButton, telegramSay } from './flow';
 
-// The README's "Try first": one incident from the exploit notice to its close, with the fast
+// The README's "Try first" (the banner's lines): one incident from the exploit notice to its close, with the fast
 // clock bringing the promise's reminder. The sandbox's time runs 30× the test's fake clock, so
 // the test moves that clock instead of waiting.
 
 const FACTOR = 30;
-const RESOLVE = '/draft sev1/resolved incident="the security incident affecting the USDC pool" resolution="The vulnerable contract was replaced by an audited fix."';
 
 describe('one incident in the console, with the fast clock', () => {
   const clock = new FakeClock();
@@ -33,6 +33,10 @@ describe('one incident in the console, with the fast clock', () => {
     await column(page, 'telegram-channel').locator('.tmsg', { hasText: 'Next update: 14:30 UTC' }).waitFor();
     expect(await column(page, 'x').locator('.xthread').count()).toBe(1);
     expect(await page.locator('#clock').innerText()).toContain(`${FACTOR}×`);
+    // What `herald start --sandbox --fast-clock 30` prints says when to expect the reminder.
+    const banner = sandboxBanner({ url: opened.sandbox.url, config: opened.sandbox.config, reason: 'forced', fastClock: FACTOR });
+    expect(banner).toContain('Clock:    sandbox time runs 30× faster (--fast-clock): a promise "in 30 minutes" is due in 60 s');
+    expect(banner).toContain('("… is due in 15 min"): in about 30 s.');
   });
 
   it('reminds both comms chats 15 minutes before the promise is due, when the fast clock gets there', async () => {
@@ -46,7 +50,7 @@ describe('one incident in the console, with the fast clock', () => {
 
   it('keeps the promise with /hold on one approval, then resolves the incident, which closes it', async () => {
     await actAs(page, 'alice');
-    await telegramSay(page, '/hold 1 next_update="in 30 minutes"');
+    await telegramSay(page, TRY_HOLD);
     await telegramButton(page, 'approve', 2).waitFor();
     await actAs(page, 'bob');
     await telegramButton(page, 'approve', 2).click();
@@ -54,7 +58,7 @@ describe('one incident in the console, with the fast clock', () => {
     await column(page, 'telegram-channel').locator('.tmsg', { hasText: 'Next update: 14:45 UTC' }).waitFor();
 
     await actAs(page, 'alice');
-    await discordSay(page, RESOLVE);
+    await discordSay(page, TRY_RESOLVE);
     await discordButton(page, 'Approve #3').waitFor();
     await approveTwice(page, 3);
 

@@ -4,6 +4,7 @@ import type { StoredMessage as TelegramMessage } from '@herald/emulators/telegra
 import type { ThreadNode } from '@herald/emulators/x';
 import { deliveryLine } from '../../core/previews/view';
 import { FAQ_MENU } from '../../platforms/discord/commands';
+import { TRY_FIRST, TRY_HOLD, TRY_RESOLVE } from '../banner';
 import { recentDraftViews } from '../../core/read/drafts';
 import { SANDBOX_IDS, SANDBOX_PEOPLE, type World } from '../world';
 import type { FaultPanel } from './faults';
@@ -151,6 +152,8 @@ export function snapshot(world: World, herald: Herald, faults: FaultPanel, used:
     faults: { ...faults.modes },
     modals,
     clock,
+    // The walk the banner and the README give, so the page offers the same lines.
+    try: { first: TRY_FIRST, hold: TRY_HOLD, resolve: TRY_RESOLVE },
     discord: {
       comms: { name: 'comms-private', messages: discordChat(SANDBOX_IDS.discordComms), used: used.filter((u) => u.where === 'comms') },
       announcements: { name: 'announcements', messages: world.discord.messages(world.discordTargets[0]!).map(discordMessage) },

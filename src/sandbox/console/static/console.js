@@ -1,7 +1,6 @@
 import { avatar, el, linkify, time } from './render.js';
 import { discordMessage, telegramMessage } from './messages.js';
 
-const TRY_FIRST = '/draft sev1/exploit-investigating affected="the USDC pool" next_update="in 30 minutes"';
 const PLATFORM_NAME = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
 const MODE_LABEL = { normal: 'Normal', slow: 'Slow', 'rate-limited': 'Rate-limited', down: 'Down' };
 const MODE_HINT = {
@@ -86,7 +85,16 @@ function update(key, container, data, build) {
   if (offset < 0) container.scrollTop += offset - 8;
 }
 
+/** The walk's next line: the exploit statement, then its holding update, then the resolution. */
+function nextStep() {
+  const drafted = (template) => state.drafts.some((d) => d.templateId === template);
+  if (!drafted('sev1/exploit-investigating')) return state.try.first;
+  return drafted('sev1/holding') ? state.try.resolve : state.try.hold;
+}
+
 function render() {
+  $('#try-text').textContent = nextStep();
+  $('#try .try-label').textContent = state.drafts.length ? 'Try next' : 'Try first';
   $('#drill').hidden = !state.drill;
   if (state.drill) $('#drill').textContent = state.drill;
   renderPeople();
@@ -230,15 +238,23 @@ function welcome() {
     { class: 'welcome' },
     el('div', { class: 'h' }, 'Welcome to the herald sandbox'),
     el('p', {}, 'Local copies of Discord, Telegram and X run on this machine; herald is connected to them as it would be to the real ones.'),
-    el('ol', {}, el('li', {}, 'As alice (drafter), draft a statement:'), el('li', {}, 'As bob, then carol (approvers), press Approve.'), el('li', {}, 'Watch it go out to every channel on the right.')),
-    el('button', { type: 'button', class: 'fill', onclick: tryFirst }, TRY_FIRST),
+    el(
+      'ol',
+      {},
+      el('li', {}, 'As alice (drafter), draft the exploit statement (below).'),
+      el('li', {}, 'As bob, then carol (approvers), press Approve; watch it go out to every channel on the right.'),
+      el('li', {}, state.clock ? `Sandbox time runs ${state.clock.factor}× faster: herald’s reminder of the promised update arrives in about ${Math.round(900 / state.clock.factor)} s.` : 'herald reminds this channel 15 minutes before the promised update (start with --fast-clock to see it sooner).'),
+      el('li', {}, 'Keep the promise with /hold, then resolve the incident: the “Try next” button at the top has each line.'),
+    ),
+    el('button', { type: 'button', class: 'fill', onclick: () => fill(state.try.first) }, state.try.first),
   );
 }
 
-function tryFirst() {
+/** Puts a line of the walk in alice's Discord composer, for her to send. */
+function fill(text) {
   acting = 'alice';
   const input = $('[data-composer="discord"] input');
-  input.value = TRY_FIRST;
+  input.value = text;
   input.focus();
   render();
 }
@@ -404,8 +420,7 @@ function renderReplying() {
 // ---- wiring ----
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('#try-text').textContent = TRY_FIRST;
-  $('#try').addEventListener('click', tryFirst);
+  $('#try').addEventListener('click', () => state && fill(nextStep()));
   for (const [composer, where] of [['discord', 'comms'], ['discord-community', 'community']]) {
     $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
       e.preventDefault();
