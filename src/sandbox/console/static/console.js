@@ -419,29 +419,29 @@ function renderReplying() {
 
 // ---- wiring ----
 
+/** A composer's line goes out on Enter; it empties once the sandbox took it (a refusal keeps it, with a notice). */
+function onSend(composer, send) {
+  $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const input = e.target.elements.text;
+    const text = input.value.trim();
+    if (text && (await send(text))) input.value = '';
+  });
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('#try').addEventListener('click', () => state && fill(nextStep()));
   for (const [composer, where] of [['discord', 'comms'], ['discord-community', 'community']]) {
-    $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const input = e.target.elements.text;
-      const text = input.value.trim();
-      if (!text) return;
-      if (await post('/api/discord/command', { user: acting, text, where }, `discord-${where}`)) input.value = '';
-    });
+    onSend(composer, (text) => post('/api/discord/command', { user: acting, text, where }, `discord-${where}`));
   }
   for (const [composer, where] of [['telegram', 'comms'], ['telegram-community', 'community']]) {
-    $(`[data-composer="${composer}"]`).addEventListener('submit', async (e) => {
-      e.preventDefault();
-      const input = e.target.elements.text;
-      const text = input.value.trim();
-      if (!text) return;
-      const body = { user: acting, text, where, ...(replyTo[where] ? { replyTo: replyTo[where].id } : {}) };
-      if (await post('/api/telegram/message', body, `telegram-${where}`)) {
-        input.value = '';
+    onSend(composer, async (text) => {
+      const sent = await post('/api/telegram/message', { user: acting, text, where, ...(replyTo[where] ? { replyTo: replyTo[where].id } : {}) }, `telegram-${where}`);
+      if (sent) {
         replyTo[where] = null;
         renderReplying();
       }
+      return sent;
     });
   }
   for (const box of document.querySelectorAll('[data-replying]')) {
