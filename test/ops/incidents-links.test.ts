@@ -82,4 +82,29 @@ describe('/readyz after start', () => {
     expect(up).toEqual({ status: 200, body: expect.objectContaining({ ready: true, platforms: { telegram: { connected: true } } }) });
     expect(started.logs.some((l) => l.includes('connected to Telegram again'))).toBe(true);
   });
+
+  it('reports Discord not connected while its gateway is away, ready again once it resumes; a close it cannot recover from stays reported', async () => {
+    started = await startHerald({ platforms: ['discord'], env: { HERALD_HTTP_PORT: '0' } });
+    const url = started.app.ops!.server!.url;
+    const readyz = async () => JSON.parse((await get(`${url}/readyz`)).body) as Ready;
+    expect((await readyz()).platforms.discord).toEqual({ connected: true });
+    const emu = started.emus.discord!;
+    const logged = (part: string) => until(() => started!.logs.find((l) => l.includes(part)), { what: `a log line with "${part}"` });
+
+    emu.disconnectGateway();
+    const lost = JSON.parse(await logged('lost the connection to Discord')) as { reason: string };
+    expect(lost.reason).toBe('the Discord gateway connection dropped; discord.js is reconnecting');
+    await logged('connected to Discord again');
+    await emu.waitFor(() => emu.stats.resumes === 1);
+    expect(await readyz()).toMatchObject({ ready: true, platforms: { discord: { connected: true } } });
+
+    // 4004 (authentication failed) is a close discord.js does not come back from.
+    emu.disconnectGateway(4004);
+    const gone = await until(async () => {
+      const r = await readyz();
+      return r.platforms.discord?.connected === false && r;
+    }, { what: '/readyz to report Discord down' });
+    expect(gone.ready).toBe(false);
+    expect(gone.platforms.discord!.reason).toBe('Discord closed the gateway connection (code 4004) and it will not reconnect; restart herald once the cause is fixed');
+  });
 });
