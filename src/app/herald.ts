@@ -13,6 +13,7 @@ import { PreviewKeeper } from '../core/previews/keeper';
 import { TemplateLibraryError } from '../core/templates/library-error';
 import { NoticeBoard } from '../core/notices/board';
 import { ReminderRunner, type Scheduler } from '../core/reminders/runner';
+import type { Logger } from '../util/log';
 
 export { TemplateLibraryError };
 
@@ -41,7 +42,7 @@ export function loadLibraryOrThrow(dir: string): Library {
   return library;
 }
 
-export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler } = {}): Herald {
+export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler; log?: Logger } = {}): Herald {
   for (const s of config.secrets) registerSecret(s);
   // The templates first: a broken one stops herald before the database file is even opened.
   const library = options.library ?? loadLibraryOrThrow(config.paths.templates);
@@ -52,7 +53,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const unwatchDrill = watchDrill(core);
   const keeper = new PreviewKeeper(core);
   const board = new NoticeBoard(core);
-  const reminders = new ReminderRunner(core, board, options.scheduler);
+  const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);

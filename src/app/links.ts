@@ -4,6 +4,7 @@ import { backoffMs, formatWait, sleep } from '../core/delivery/backoff';
 import type { Publisher } from '../core/delivery/publisher';
 import type { ChatPort } from '../core/port';
 import { adapterFactory, configuredPlatforms, refusesCredentials, type PlatformAdapter } from '../platforms';
+import type { LinkHealth } from '../platforms/types';
 import type { PlatformState } from '../ops/sources';
 import type { Logger } from '../util/log';
 import { redact } from '../util/redact';
@@ -36,6 +37,7 @@ export class PlatformLinks {
   private readonly state = new Map<Platform, PlatformState>();
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
+  private readonly unwatch: Array<() => void> = [];
   private refused: (err: PlatformStartError) => void = () => undefined;
   /** Rejects when a platform refuses herald's credentials after the start (a token revoked while herald retried). */
   readonly fatal = new Promise<never>((_, reject) => (this.refused = reject));
@@ -94,8 +96,20 @@ export class PlatformLinks {
     this.adapters.push(adapter);
     publishers[platform] = adapter.publisher;
     this.state.set(platform, { platform, connected: true });
+    if (adapter.watchLink) this.unwatch.push(adapter.watchLink((h) => this.linkChanged(platform, h)));
     this.deps.connected(platform);
     return undefined;
+  }
+
+  /** A connected platform dropped or came back: the health report says so, and the log once per change. */
+  private linkChanged(platform: Platform, health: LinkHealth): void {
+    if (this.stopping.signal.aborted) return;
+    const log = this.deps.log.child({ platform });
+    this.state.set(platform, { platform, connected: health.connected, ...(health.connected ? {} : { reason: health.reason ?? 'the connection dropped' }) });
+    if (health.connected) {
+      log.info(`connected to ${platformName(platform)} again`);
+      this.deps.connected(platform);
+    } else log.warn({ reason: health.reason }, `lost the connection to ${platformName(platform)}: ${health.reason}`);
   }
 
   private async retry(platform: Platform): Promise<void> {
@@ -122,6 +136,7 @@ export class PlatformLinks {
   /** Stops the retries and every connected adapter, in the order they connected. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    for (const off of this.unwatch) off();
     await Promise.allSettled(this.loops);
     for (const a of this.adapters) await a.stop().catch((err: unknown) => this.deps.log.warn({ err, platform: a.platform }, 'a platform adapter did not stop cleanly'));
   }

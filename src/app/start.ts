@@ -54,7 +54,7 @@ export interface StartOptions {
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
   const publishers: Partial<Record<Platform, Publisher>> = { ...options.publishers };
-  const herald = createHerald(config, { publishers, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
+  const herald = createHerald(config, { publishers, log, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
     log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),

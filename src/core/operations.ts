@@ -1,5 +1,5 @@
-import { asc, count, eq, sql } from 'drizzle-orm';
-import { deliveries } from '../store/schema';
+import { and, asc, count, eq, isNull, lt, sql } from 'drizzle-orm';
+import { deliveries, incidents, promises } from '../store/schema';
 import type { Db } from '../store/db';
 
 /**
@@ -26,6 +26,18 @@ export function deliveryCounts(db: Db): DeliveryCounts {
   const total = (status: string) => byPlatform.filter((r) => r.status === status).reduce((n, r) => n + r.count, 0);
   const oldest = db.select({ at: sql<string | null>`min(${deliveries.createdAt})` }).from(deliveries).where(eq(deliveries.status, 'pending')).get();
   return { byPlatform, pending: total('pending'), failed: total('failed'), oldestPendingAt: oldest?.at ?? null };
+}
+
+/** Open incidents, and promises of theirs whose time has passed with no statement yet (`now` is the core's clock). */
+export function incidentCounts(db: Db, now: number): { open: number; overduePromises: number } {
+  const open = db.select({ n: count() }).from(incidents).where(eq(incidents.status, 'open')).get()?.n ?? 0;
+  const overdue = db
+    .select({ n: count() })
+    .from(promises)
+    .innerJoin(incidents, eq(incidents.id, promises.incidentId))
+    .where(and(isNull(promises.outcome), eq(incidents.status, 'open'), lt(promises.dueAt, new Date(now).toISOString())))
+    .get();
+  return { open, overduePromises: overdue?.n ?? 0 };
 }
 
 /**

@@ -21,7 +21,7 @@ export interface Ops {
  * worker's first kick: deliveries pending then are the ones a restart resumes.
  */
 export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number } = {}): Promise<Ops> {
-  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single' };
+  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single', incidentNow: herald.core.now };
   const stops: Array<() => void> = [];
   let alerter: Alerter | null = null;
   if (config.alerts) {

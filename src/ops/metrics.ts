@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Core } from '../core/core';
 import type { DeliveryAttempt } from '../core/delivery/observed';
 import { auditHead } from '../audit/head';
-import { deliveryCounts } from '../core/operations';
+import { deliveryCounts, incidentCounts } from '../core/operations';
 import { ageSeconds, type OpsSources } from './sources';
 
 /**
@@ -46,6 +46,23 @@ export class HeraldMetrics {
       registers,
       collect() {
         this.set(ageSeconds(deliveryCounts(store.db).oldestPendingAt, store.now) ?? 0);
+      },
+    });
+    const incidentsNow = () => incidentCounts(store.db, (store.incidentNow ?? Date.now)());
+    new Gauge({
+      name: 'herald_open_incidents',
+      help: 'Incidents open now (opened by a sev1/sev2 statement or /incident open, not yet resolved or closed).',
+      registers,
+      collect() {
+        this.set(incidentsNow().open);
+      },
+    });
+    new Gauge({
+      name: 'herald_overdue_promises',
+      help: 'Promised next updates of open incidents whose time has passed with no statement yet.',
+      registers,
+      collect() {
+        this.set(incidentsNow().overduePromises);
       },
     });
     new Gauge({

@@ -21,6 +21,8 @@ export interface OpsSources {
   role: () => string;
   /** Milliseconds since the epoch; a parameter so tests can hold time still. */
   now?: () => number;
+  /** The clock promises are kept on (the core's, which tests drive); Date.now when not given. */
+  incidentNow?: () => number;
 }
 
 export interface Readiness {

@@ -18,7 +18,35 @@ export interface PlatformAdapter {
    * answer: the composition root stops herald on the one, connects again later on the other.
    */
   check?(): Promise<void>;
+  /**
+   * Reports the connection after start: a gateway that dropped, a long poll that keeps failing,
+   * and its recovery. Adapters without a lasting connection (X) have none.
+   */
+  watchLink?(listener: (health: LinkHealth) => void): () => void;
   stop(): Promise<void>;
+}
+
+/** Whether a platform's lasting connection is up, and why not in a sentence while it is down. */
+export interface LinkHealth {
+  connected: boolean;
+  reason?: string;
+}
+
+/** The latest LinkHealth of one adapter, told to its watchers when it changes. */
+export class LinkSignal {
+  private current: LinkHealth = { connected: true };
+  private readonly listeners = new Set<(health: LinkHealth) => void>();
+
+  set(health: LinkHealth): void {
+    if (health.connected === this.current.connected && health.reason === this.current.reason) return;
+    this.current = health;
+    for (const l of this.listeners) l(health);
+  }
+
+  watch = (listener: (health: LinkHealth) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
 }
 
 export type AdapterFactory = (config: Config, log: Logger) => Promise<PlatformAdapter>;

@@ -160,7 +160,7 @@ describe('who may do what, and where', () => {
     const help = h.chat.say('dave', '/help').text;
     expect(help).toContain('/faq [topic]');
     expect(help).not.toContain('/approve');
-    expect(h.chat.say('bob', '/help').text).toContain('/approve <draft>');
+    expect(h.chat.say('bob', '/help').text).toContain('/approve [draft] [revision]');
     expect(h.telegram.say('bob', '/whoami').text).toBe('You are bob (telegram user 202); roles: approver.');
   });
 

@@ -176,6 +176,29 @@ describe('reminders', () => {
     expect(audited(h.db, 'message.sent').filter((e) => (e.data as { kind: string }).kind === 'notice')).toHaveLength(5);
   });
 
+  it('a reminder no comms channel took stays due, and a restart sends it', async () => {
+    const config = testConfig();
+    h = testHerald(config);
+    // No chat platform attached yet (both still connecting): nobody can take the reminder.
+    await publish(`/draft sev1/exploit-investigating ${EXPLOIT}`);
+    h.herald.reminders.start();
+    await h.herald.reminders.idle();
+    h.clock.set(at('14:15'));
+    await h.herald.reminders.idle();
+    expect(h.db.select().from(promises).get()!.lastReminderAt).toBeNull();
+    expect(h.clock.nextTimerAt()).toBe(at('14:15') + 30_000);
+    await h.close();
+
+    const clock = new FakeClock(at('14:16'));
+    h = testHerald(config, { clock });
+    const comms = MemoryComms.attach(h.herald);
+    h.herald.reminders.start();
+    await h.herald.reminders.idle();
+    expect(comms.texts()).toEqual([expect.stringContaining('is due in 14 min')]);
+    expect(audited(h.db, 'promise.reminded').map((e) => (e.data as { offsetMinutes: number }).offsetMinutes)).toEqual([-15]);
+    expect(clock.nextTimerAt()).toBe(at('14:25'));
+  });
+
   it('/hold drafts the holding update with the incident’s values, on the holding policy’s one approval; its broadcast keeps the promise', async () => {
     h = testHerald();
     const comms = MemoryComms.attach(h.herald);

@@ -30,7 +30,9 @@ describe('console: typed text to a Discord slash command', () => {
 
   it('refuses what Discord’s client would not send, saying what is missing', () => {
     expect(discordInput('/draft')).toEqual({ kind: 'refused', message: 'Discord needs the template option before it sends /draft: /draft <template> [name=value ...]' });
-    expect(discordInput('/approve')).toMatchObject({ kind: 'refused', message: expect.stringContaining('needs the draft option') });
+    // /approve and /show take the only open draft when none is named; /edit always needs one.
+    expect(discordInput('/edit')).toMatchObject({ kind: 'refused', message: expect.stringContaining('needs the draft option') });
+    expect(discordInput('/approve')).toEqual({ kind: 'command', name: 'approve', options: {} });
     expect(discordInput('/templates sev9')).toMatchObject({ kind: 'refused', message: 'Discord offers only sev1, sev2, sev3, sev4 for the severity option of /templates.' });
     expect(discordInput('/cancel 1 2')).toMatchObject({ kind: 'refused', message: '/cancel has no option for “2”: /cancel <draft>' });
     expect(discordInput('/launch everything')).toMatchObject({ kind: 'refused', message: expect.stringContaining('no /launch command') });

@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { utcMinute } from '../../util/time';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
 import type { Role } from '../../config/schema';
@@ -9,7 +9,7 @@ import { createDraft } from '../drafts/create';
 import { editDraft } from '../drafts/edit';
 import { rejectDraft } from '../drafts/reject';
 import { retractDraft } from '../drafts/retract';
-import { PENDING, describeStatus } from '../drafts/states';
+import { describeStatus } from '../drafts/states';
 import { DELIVERY_ICON } from '../previews/view';
 import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
@@ -20,6 +20,7 @@ import { retryFailed } from '../broadcast/retry';
 import { UNDER_WAY } from '../broadcast/start';
 import { arg, defineCommand, usage } from './define';
 import { latestInfo } from '../read/latest';
+import { onlyOpenDraft, openDrafts, usingOnlyOpen } from '../read/open-drafts';
 import type { CommandDef, HandlerContext } from './types';
 import { getIncident, openIncidents, INCIDENT_STATUS } from '../incidents/load';
 import { openIncident } from '../incidents/open';
@@ -80,8 +81,12 @@ const show = defineCommand({
   summary: 'the current preview and approval state',
   roles: REVIEWING,
   commsOnly: true,
-  args: [arg('draft', 'draft', true, 'draft id, like #12')],
-  run: (ctx, { draft }) => ({ replies: [preview(ctx, draft)] }),
+  args: [arg('draft', 'draft', false, 'draft id, like #12 (without one: the only open draft)')],
+  run(ctx, { draft }) {
+    if (draft !== undefined) return { replies: [preview(ctx, draft)] };
+    const only = onlyOpenDraft(ctx.tx, 'show');
+    return { replies: [{ type: 'text', text: usingOnlyOpen(only) }, preview(ctx, only)] };
+  },
 });
 
 const edit = defineCommand({
@@ -116,9 +121,15 @@ const approve = defineCommand({
   summary: 'approve the draft; the broadcast starts once enough approvers have',
   roles: ['approver'],
   commsOnly: true,
-  args: [arg('draft', 'draft', true, 'draft id, like #12'), arg('revision', 'text', false, 'the revision you read (r3, or the short hash its preview prints), or break-glass "<reason>"')],
-  run(ctx, { draft, revision }) {
+  args: [
+    arg('draft', 'draft', false, 'draft id, like #12 (without one: the only open draft)'),
+    arg('revision', 'text', false, 'the revision you read (r3, or the short hash its preview prints), or break-glass "<reason>"'),
+  ],
+  run(ctx, { draft: given, revision }) {
     const { event } = ctx;
+    // Without an id, the only open draft; the approval is still bound to what this chat was shown of it.
+    const draft = given ?? onlyOpenDraft(ctx.tx, 'approve');
+    const using = given === undefined ? `${usingOnlyOpen(draft)} ` : '';
     const glass = revision !== undefined ? breakGlassReason(revision) : undefined;
     const r = approveDraft(verb(ctx), {
       draftId: draft,
@@ -134,7 +145,7 @@ const approve = defineCommand({
         : r.broadcastId
           ? `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}). ${UNDER_WAY[r.kind ?? 'publish']}.`
           : `${ctx.who.name} approved #${draft} (${r.have} of ${r.need}); it needs ${r.need - r.have} more.`;
-    return { replies: [{ type: 'text', text }], changedDrafts: [draft], ...(r.broadcastId ? { broadcastId: r.broadcastId } : {}) };
+    return { replies: [{ type: 'text', text: using + text }], changedDrafts: [draft], ...(r.broadcastId ? { broadcastId: r.broadcastId } : {}) };
   },
 });
 
@@ -170,7 +181,7 @@ const status = defineCommand({
   args: [arg('draft', 'draft', false, 'draft id, like #12')],
   run(ctx, { draft }) {
     if (draft !== undefined) return { replies: [preview(ctx, draft)] };
-    const open = ctx.tx.select().from(drafts).where(inArray(drafts.status, [...PENDING])).orderBy(desc(drafts.id)).limit(20).all();
+    const open = openDrafts(ctx.tx);
     const recent = ctx.tx.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(5).all();
     const lines = ['Open drafts:', ...(open.length ? open.map((d) => `#${d.id} ${d.templateId} — ${describeStatus(d.status)}, by ${d.authorName}`) : ['none'])];
     lines.push('', 'Recent broadcasts:');

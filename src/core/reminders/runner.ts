@@ -4,6 +4,7 @@ import { writeTx } from '../../store/db';
 import { breakGlass, drafts, incidents, promises } from '../../store/schema';
 import type { Logger } from '../../util/log';
 import type { Core } from '../core';
+import { backoffMs, formatWait } from '../delivery/backoff';
 import type { NoticeBoard } from '../notices/board';
 import { nextReminder } from '../promises/schedule';
 import { nextChase } from './chase';
@@ -18,23 +19,48 @@ export interface Scheduler {
 const REAL: Scheduler = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 /** Node's timers overflow past 2^31 ms; promises are at most a week ahead, so wake at least every 6 hours. */
 const MAX_SLEEP_MS = 6 * 3_600_000;
+/**
+ * A reminder no comms channel took is tried again after 30 s, 1, 2, 4, then every 5 min: well
+ * inside the 10 minutes between slots, so the next slot takes over before the waits grow. One
+ * reminder at a time, so no jitter is needed to spread a crowd.
+ */
+const RETRY_BASE_MS = 30_000;
+const RETRY_MAX_MS = 5 * 60_000;
 
 interface Due {
+  /** `promise:<id>` or `break-glass:<id>`: whose slot it is. */
+  key: string;
+  /** The slot's own time: what the row records once sent. */
+  slot: Date;
+  /** When to try it: the slot, or later while a failed try waits. */
   at: Date;
-  send(now: Date): Promise<void>;
+  /** The text to post, and the row update and audit event once a comms channel took it. */
+  text(now: Date): string;
+  draftId: number;
+  sent(): void;
+}
+
+/** A slot that no comms channel took: tried again at `at`, until one does or the next slot comes. */
+interface Retry {
+  slot: number;
+  attempts: number;
+  at: number;
 }
 
 /**
  * Holds the team to its promises and break-glass ratifications: posts each reminder when its slot
  * comes, in every comms channel. The state is rows (the last slot sent), so a restart carries on
- * where it was, sending only the latest slot it missed. It wakes when a slot is due and whenever a
- * draft changes (a new promise, a ratification).
+ * where it was, sending only the latest slot it missed. A slot counts as sent only once at least
+ * one comms channel took the post; until then it stays due (its row unchanged, so a restart sends
+ * it too) and is tried again with a growing wait. It wakes when a slot is due and whenever a draft
+ * changes (a new promise, a ratification).
  */
 export class ReminderRunner {
   private timer: unknown;
   private running: Promise<void> | null = null;
   private again = false;
   private started = false;
+  private readonly retries = new Map<string, Retry>();
   private readonly onChange = () => void this.tick();
 
   constructor(
@@ -84,7 +110,28 @@ export class ReminderRunner {
 
   private async sendDue(): Promise<void> {
     const now = new Date(this.core.now());
-    for (const d of this.pending(now)) if (d.at <= now) await d.send(now);
+    for (const d of this.pending(now)) if (d.at <= now) await this.send(d, now);
+  }
+
+  private async send(d: Due, now: Date): Promise<void> {
+    const slot = d.slot.getTime();
+    const took = await this.board.post(d.text(now), d.draftId);
+    if (took > 0) {
+      this.retries.delete(d.key);
+      d.sent();
+      return;
+    }
+    const before = this.retries.get(d.key);
+    const attempts = before?.slot === slot ? before.attempts + 1 : 1;
+    const wait = backoffMs(attempts, RETRY_BASE_MS, RETRY_MAX_MS, () => 1);
+    this.retries.set(d.key, { slot, attempts, at: now.getTime() + wait });
+    this.log?.warn({ reminder: d.key, draft: d.draftId, attempt: attempts, retryInMs: wait }, `no comms channel took the reminder for #${d.draftId}; trying again in ${formatWait(wait)}`);
+  }
+
+  /** A slot waiting out its retry is due when the wait ends, not at the slot's own time. */
+  private dueAt(key: string, slot: Date): Date {
+    const r = this.retries.get(key);
+    return r && r.slot === slot.getTime() && r.at > slot.getTime() ? new Date(r.at) : slot;
   }
 
   private schedule(): void {
@@ -109,15 +156,18 @@ export class ReminderRunner {
     const due: Due[] = open.map(({ p, title }) => {
       const dueAt = new Date(p.dueAt);
       const r = nextReminder({ dueAt, madeAt: new Date(p.madeAt), lastReminderAt: p.lastReminderAt ? new Date(p.lastReminderAt) : null }, now);
+      const key = `promise:${p.id}`;
       return {
-        at: r.at,
-        send: async (at) => {
-          await this.board.post(promiseReminder(config, { incidentId: p.incidentId, title, dueAt, draftId: p.draftId }, at), p.draftId);
+        key,
+        slot: r.at,
+        at: this.dueAt(key, r.at),
+        draftId: p.draftId,
+        text: (at) => promiseReminder(config, { incidentId: p.incidentId, title, dueAt, draftId: p.draftId }, at),
+        sent: () =>
           writeTx(db, (tx) => {
             tx.update(promises).set({ lastReminderAt: r.at.toISOString() }).where(eq(promises.id, p.id)).run();
             appendAudit(tx, { type: 'promise.reminded', actor: 'herald', draftId: p.draftId, data: { promise: p.id, incident: p.incidentId, dueAt: p.dueAt, offsetMinutes: r.offsetMinutes } });
-          });
-        },
+          }),
       };
     });
     const unratified = db
@@ -129,18 +179,23 @@ export class ReminderRunner {
     for (const { b, templateId } of unratified) {
       const state = { usedAt: new Date(b.usedAt), ratifyBy: new Date(b.ratifyBy), lastReminderAt: b.lastReminderAt ? new Date(b.lastReminderAt) : null };
       const c = nextChase(state, now);
+      const key = `break-glass:${b.id}`;
       due.push({
-        at: c.at,
-        send: async (at) => {
-          const text = c.kind === 'used' ? breakGlassNotice(config, { ...b, ...state, templateId, usedBy: b.usedByName }, at) : breakGlassChase(config, { ...state, draftId: b.draftId, usedBy: b.usedByName }, at);
-          await this.board.post(text, b.draftId);
+        key,
+        slot: c.at,
+        at: this.dueAt(key, c.at),
+        draftId: b.draftId,
+        text: (at) => (c.kind === 'used' ? breakGlassNotice(config, { ...b, ...state, templateId, usedBy: b.usedByName }, at) : breakGlassChase(config, { ...state, draftId: b.draftId, usedBy: b.usedByName }, at)),
+        sent: () =>
           writeTx(db, (tx) => {
             tx.update(breakGlass).set({ lastReminderAt: c.at.toISOString() }).where(eq(breakGlass.id, b.id)).run();
             appendAudit(tx, { type: c.kind === 'used' ? 'break_glass.announced' : 'break_glass.reminded', actor: 'herald', draftId: b.draftId, data: { breakGlass: b.id, ratifyBy: b.ratifyBy } });
-          });
-        },
+          }),
       });
     }
+    // Retries of slots no longer due (the promise settled, the glass ratified) are forgotten.
+    const keys = new Set(due.map((d) => d.key));
+    for (const k of this.retries.keys()) if (!keys.has(k)) this.retries.delete(k);
     return due;
   }
 }

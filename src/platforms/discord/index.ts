@@ -1,5 +1,5 @@
 import { Events } from 'discord.js';
-import type { AdapterFactory, PlatformAdapter } from '../types';
+import { LinkSignal, type AdapterFactory, type PlatformAdapter } from '../types';
 import type { ChatPort } from '../../core/port';
 import { registerSecret } from '../../util/redact';
 import { DiscordBot } from './bot';
@@ -30,6 +30,12 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
   const directory = new Directory(client);
   const publisher = new DiscordPublisher(rest, directory, config.delivery);
   let bot: DiscordBot | undefined;
+  // Commands and buttons arrive over the gateway: while it is down herald hears nobody there.
+  const link = new LinkSignal();
+  client.on(Events.ShardReconnecting, () => link.set({ connected: false, reason: 'the Discord gateway connection dropped; discord.js is reconnecting' }));
+  client.on(Events.ShardDisconnect, (event) => link.set({ connected: false, reason: `Discord closed the gateway connection (code ${event.code}) and it will not reconnect; restart herald once the cause is fixed` }));
+  client.on(Events.ShardResume, () => link.set({ connected: true }));
+  client.on(Events.ShardReady, () => link.set({ connected: true }));
   log.info({ bot: client.user?.tag, guilds: discord.guildIds, invite: inviteUrl(discord.applicationId) }, 'connected to Discord');
 
   return {
@@ -39,6 +45,7 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
       bot = new DiscordBot(client, port, config, directory, log);
       await bot.start();
     },
+    watchLink: link.watch,
     async idle() {
       await bot?.idle();
     },

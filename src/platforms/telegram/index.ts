@@ -2,7 +2,7 @@ import { Telegraf } from 'telegraf';
 import type { ChatPort } from '../../core/port';
 import type { Logger } from '../../util/log';
 import { redact } from '../../util/redact';
-import type { AdapterFactory, PlatformAdapter } from '../types';
+import { LinkSignal, type AdapterFactory, type PlatformAdapter } from '../types';
 import { TelegramApi } from './api';
 import { TelegramPublisher } from './publisher';
 import { startReceiver, type Receiver } from './receiver';
@@ -39,6 +39,7 @@ export async function createTelegramAdapterWith(config: Parameters<AdapterFactor
   const api = new TelegramApi(bot, config.delivery.request_timeout_ms, stopping.signal);
   const publisher = new TelegramPublisher(api, config.delivery, log);
   let receiver: Receiver | undefined;
+  const link = new LinkSignal();
   return {
     platform: 'telegram',
     publisher,
@@ -47,8 +48,9 @@ export async function createTelegramAdapterWith(config: Parameters<AdapterFactor
     },
     async attach(port: ChatPort) {
       if (receiver) return;
-      receiver = await startReceiver({ bot, api, port, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1' });
+      receiver = await startReceiver({ bot, api, port, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1', link: (h) => link.set(h) });
     },
+    watchLink: link.watch,
     async stop() {
       await receiver?.stop();
       stopping.abort();

@@ -1,6 +1,7 @@
 import type { Update } from 'telegraf/types';
 import { sleep } from '../../core/delivery/backoff';
 import type { Logger } from '../../util/log';
+import type { LinkHealth } from '../types';
 import type { TelegramApi } from './api';
 import { isTelegramError, retryAfterMs, toHeraldError } from './errors';
 
@@ -23,6 +24,8 @@ export class Poller {
     private readonly allowedUpdates: readonly string[],
     private readonly handle: (update: Update) => Promise<void>,
     private readonly log: Logger,
+    /** Told when polling starts failing (with why) and when it works again. */
+    private readonly link: (health: LinkHealth) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -49,11 +52,13 @@ export class Poller {
       try {
         const updates = await this.api.call<Update[]>(
           'getUpdates',
-          { offset: this.offset, timeout: POLL_SECONDS, allowed_updates: this.allowedUpdates },
+          // After a failure a short poll first, so that a recovery is known at once, not after a long poll's wait.
+          { offset: this.offset, timeout: failures ? 0 : POLL_SECONDS, allowed_updates: this.allowedUpdates },
           POLL_SECONDS * 1000 + this.api.requestTimeoutMs,
           signal,
         );
         failures = 0;
+        this.link({ connected: true });
         for (const update of updates) {
           this.offset = Math.max(this.offset, update.update_id + 1);
           await this.handle(update);
@@ -68,6 +73,7 @@ export class Poller {
             ? 'another process is receiving updates for this bot token (a second herald, or a webhook); only one may'
             : 'Telegram updates could not be fetched';
         this.log[failures > 3 ? 'error' : 'warn']({ err: e, retryInMs: wait }, hint);
+        this.link({ connected: false, reason: isTelegramError(err) && err.code === 409 ? `${hint} (${e.message})` : e.message });
         await sleep(wait, signal);
       }
     }

@@ -5,6 +5,7 @@ import type { Config } from '../../config/types';
 import { sleep } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
 import type { Logger } from '../../util/log';
+import type { LinkHealth } from '../types';
 import type { TelegramApi } from './api';
 import { commandMenus } from './commands';
 import { isTelegramError, toHeraldError } from './errors';
@@ -29,6 +30,8 @@ export interface ReceiverDeps {
   stopping: AbortSignal;
   /** Where the webhook server listens; Telegram reaches it through the operator's HTTPS proxy. */
   webhookHost: string;
+  /** Told how long polling fares after start (a webhook has no such signal: Telegram calls in). */
+  link?: (health: LinkHealth) => void;
 }
 
 export interface Receiver {
@@ -91,7 +94,7 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
     }
     log.info({ port: server.port }, 'Telegram webhook registered');
   } else {
-    poller = new Poller(api, ALLOWED_UPDATES, handle, log);
+    poller = new Poller(api, ALLOWED_UPDATES, handle, log, deps.link);
     poller.start();
     log.info('Telegram long polling started');
   }
