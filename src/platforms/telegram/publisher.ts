@@ -1,6 +1,6 @@
 import type { Message } from 'telegraf/types';
 import type { Config, Target } from '../../config/types';
-import type { PartContent, Publisher, SendRequest, SentMessage } from '../../core/delivery/publisher';
+import type { Finished, PartContent, Publisher, SendRequest, SentMessage } from '../../core/delivery/publisher';
 import { HeraldError } from '../../core/errors';
 import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
@@ -82,18 +82,37 @@ export class TelegramPublisher implements Publisher {
     }
   }
 
-  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]> {
+  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<Finished> {
     const first = req.messages[0];
-    if (!req.policy.pin || !first) return [];
+    if (!req.policy.pin || !first) return { notes: [], pinned: false };
+    try {
+      await this.pin({ target: req.target, message: first });
+      return { notes: [], pinned: true };
+    } catch (error) {
+      return { notes: [`not pinned: ${(error as Error).message}`], pinned: false };
+    }
+  }
+
+  async pin(req: { target: Target; message: SentMessage }): Promise<void> {
     const target = telegramTarget(req.target);
-    const chat = first.chatId ?? this.chatOf(target);
+    const chat = req.message.chatId ?? this.chatOf(target);
     try {
       // The post itself already notified everyone; the pin need not do it twice.
-      await this.api.call('pinChatMessage', { chat_id: chat, message_id: Number(first.messageId), disable_notification: true }, this.budget());
-      return [];
+      await this.api.call('pinChatMessage', { chat_id: chat, message_id: Number(req.message.messageId), disable_notification: true }, this.budget());
     } catch (error) {
-      const e = toHeraldError(error, this.failure('pinChatMessage', target, chat));
-      return [`not pinned: ${e.message}`];
+      throw toHeraldError(error, this.failure('pinChatMessage', target, chat));
+    }
+  }
+
+  /** Always with the message's id: without one, Telegram unpins whatever was pinned last, which may be someone else's. */
+  async unpin(req: { target: Target; message: SentMessage }): Promise<void> {
+    const target = telegramTarget(req.target);
+    const chat = req.message.chatId ?? this.chatOf(target);
+    try {
+      await this.api.call('unpinChatMessage', { chat_id: chat, message_id: Number(req.message.messageId) }, this.budget());
+    } catch (error) {
+      if (isMessageGone(error)) return;
+      throw toHeraldError(error, this.failure('unpinChatMessage', target, chat));
     }
   }
 
