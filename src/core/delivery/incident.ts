@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, ne, type SQL } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import type { Severity, Target } from '../../config/types';
@@ -36,11 +36,11 @@ function otherStatementsParts(db: DbOrTx, d: DeliveryRow, incidentId: number, ..
 
 /**
  * What the first post of a follow-up answers on X: the newest post still up of the incident's
- * earlier statements there (a correction's reply included). A retracted post is skipped for
- * the one before it; with none left, the follow-up starts a thread of its own.
+ * earlier statements there (a correction's reply or a retraction's notice included). A retracted
+ * post is skipped for the one before it; with none left, the follow-up starts a thread of its own.
  */
 export function threadAnchor(db: DbOrTx, d: DeliveryRow, incidentId: number): PartRow | undefined {
-  return otherStatementsParts(db, d, incidentId, lt(deliveries.id, d.id), inArray(broadcasts.kind, ['publish', 'correct']), eq(deliveryParts.status, 'sent'))
+  return otherStatementsParts(db, d, incidentId, lt(deliveries.id, d.id), eq(deliveryParts.status, 'sent'))
     .orderBy(desc(deliveries.id), desc(deliveryParts.idx))
     .limit(1)
     .get()?.part;

@@ -53,8 +53,8 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
   const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
-  // On X an incident is one reply chain: a follow-up's first post answers the incident's latest post.
-  const anchor = broadcast.kind === 'publish' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
+  // On X an incident is one reply chain: a follow-up's first post, or a retraction's notice, answers the incident's latest post.
+  const anchor = broadcast.kind !== 'correct' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
   const sent: SentMessage[] = [];
   for (const part of parts) {
     const body = content[part.idx]!;
