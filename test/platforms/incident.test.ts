@@ -107,6 +107,22 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
     expect(replyOf(postedIds('x', third)[0]!)).toBe(notice[0]);
   });
 
+  it('a failed unpin is a note on the delivery, not a failure, and the next statement takes the stale pin down', async () => {
+    h = await started();
+    const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+    h.emus.discord!.injectFault({ method: 'DELETE', path: new RegExp(`/channels/${CH.news}/(messages/)?pins/`) }, { kind: 'error', status: 403, code: 50013, message: 'Missing Permissions' });
+    h.clock.set(at('14:20'));
+    const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
+    const news = deliveryTo(h.db, 'discord-news', second)!;
+    expect(news.status).toBe('sent');
+    expect(news.lastError).toMatch(/^#1 is still pinned, unpin it by hand: Discord refused the unpin: herald lacks a permission in .* give the bot Pin Messages there$/);
+    expect(pins()).toEqual({ ...pinnedIs(second), 'discord-news': [postedIds('discord-news', first)[0], postedIds('discord-news', second)[0]] });
+
+    h.clock.set(at('14:50'));
+    const third = await publish(`/draft sev1/resolved ${INCIDENT_RESOLVED_VARS}`);
+    expect(pins()).toEqual(pinnedIs(third));
+  });
+
   it('a statement outside the incident is not threaded onto it and leaves its pins alone', async () => {
     // sev4 reaches X too here, so there is a thread it could wrongly join.
     h = await started((c) => void (c.policies.sev4.targets = ['discord-status', 'x']));
