@@ -71,15 +71,8 @@ export class TelegramPublisher implements Publisher {
     }
   }
 
-  async remove(req: { target: Target; message: SentMessage }): Promise<void> {
-    const target = telegramTarget(req.target);
-    const chat = req.message.chatId ?? this.chatOf(target);
-    try {
-      await this.api.call('deleteMessage', { chat_id: chat, message_id: Number(req.message.messageId) }, this.budget());
-    } catch (error) {
-      if (isMessageGone(error)) return;
-      throw toHeraldError(error, this.failure('deleteMessage', target, chat));
-    }
+  remove(req: { target: Target; message: SentMessage }): Promise<void> {
+    return this.onMessage('deleteMessage', req);
   }
 
   async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<Finished> {
@@ -93,26 +86,25 @@ export class TelegramPublisher implements Publisher {
     }
   }
 
-  async pin(req: { target: Target; message: SentMessage }): Promise<void> {
-    const target = telegramTarget(req.target);
-    const chat = req.message.chatId ?? this.chatOf(target);
-    try {
-      // The post itself already notified everyone; the pin need not do it twice.
-      await this.api.call('pinChatMessage', { chat_id: chat, message_id: Number(req.message.messageId), disable_notification: true }, this.budget());
-    } catch (error) {
-      throw toHeraldError(error, this.failure('pinChatMessage', target, chat));
-    }
+  pin(req: { target: Target; message: SentMessage }): Promise<void> {
+    // The post itself already notified everyone; the pin need not do it twice.
+    return this.onMessage('pinChatMessage', req, { disable_notification: true });
   }
 
   /** Always with the message's id: without one, Telegram unpins whatever was pinned last, which may be someone else's. */
-  async unpin(req: { target: Target; message: SentMessage }): Promise<void> {
+  unpin(req: { target: Target; message: SentMessage }): Promise<void> {
+    return this.onMessage('unpinChatMessage', req);
+  }
+
+  /** One call about one posted message. A message already gone is what a deletion or an unpin wants; a pin is told. */
+  private async onMessage(method: 'deleteMessage' | 'pinChatMessage' | 'unpinChatMessage', req: { target: Target; message: SentMessage }, extra: Record<string, unknown> = {}): Promise<void> {
     const target = telegramTarget(req.target);
     const chat = req.message.chatId ?? this.chatOf(target);
     try {
-      await this.api.call('unpinChatMessage', { chat_id: chat, message_id: Number(req.message.messageId) }, this.budget());
+      await this.api.call(method, { chat_id: chat, message_id: Number(req.message.messageId), ...extra }, this.budget());
     } catch (error) {
-      if (isMessageGone(error)) return;
-      throw toHeraldError(error, this.failure('unpinChatMessage', target, chat));
+      if (method !== 'pinChatMessage' && isMessageGone(error)) return;
+      throw toHeraldError(error, this.failure(method, target, chat));
     }
   }
 
