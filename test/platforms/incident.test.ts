@@ -123,6 +123,19 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
     expect(pins()).toEqual(pinnedIs(third));
   });
 
+  it('a statement sent again by /retry after its successor went out is not pinned over it', async () => {
+    h = await started();
+    h.emus.discord!.injectFault({ method: 'POST', path: new RegExp(`/channels/${CH.status}/messages$`) }, { kind: 'error', status: 403, code: 50001, message: 'Missing Access' });
+    const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+    expect(deliveryTo(h.db, 'discord-status', first)!.status).toBe('failed');
+    h.clock.set(at('14:20'));
+    const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
+    expect(say('alice', `/retry #${first}`).text).toContain('discord-status');
+    await h.herald.worker.idle();
+    expect(deliveryTo(h.db, 'discord-status', first)!.status).toBe('sent');
+    expect(pins()).toEqual(pinnedIs(second));
+  });
+
   it('a statement outside the incident is not threaded onto it and leaves its pins alone', async () => {
     // sev4 reaches X too here, so there is a thread it could wrongly join.
     h = await started((c) => void (c.policies.sev4.targets = ['discord-status', 'x']));

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, ne, type SQL } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import type { Severity, Target } from '../../config/types';
@@ -45,6 +45,13 @@ export function threadAnchor(db: DbOrTx, d: DeliveryRow, incidentId: number): Pa
     .limit(1)
     .get()?.part;
 }
+
+/**
+ * Whether a later statement of the incident is already up on this target: a statement sent again
+ * by /retry after its successor went out is not pinned over it.
+ */
+export const supersededHere = (db: DbOrTx, d: DeliveryRow, incidentId: number): boolean =>
+  otherStatementsParts(db, d, incidentId, gt(deliveries.id, d.id), eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent')).limit(1).get() !== undefined;
 
 const pinnedElsewhere = (db: DbOrTx, d: DeliveryRow, incidentId: number) => otherStatementsParts(db, d, incidentId, eq(deliveryParts.pinned, true)).all();
 

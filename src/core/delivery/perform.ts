@@ -8,7 +8,7 @@ import { getDraft, getRevision, renderedOf } from '../drafts/load';
 import { contentFor } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
 import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markPinned, markSending, partsOf, type DeliveryRow } from './record';
-import { repinLatest, threadAnchor, unpinSuperseded, type StepContext } from './incident';
+import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
 export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
@@ -49,7 +49,8 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   if (broadcast.kind === 'correct' && original.length === 0) {
     throw new HeraldError('not_found', 'the statement was never posted here, so there is nothing to correct', { retryable: false });
   }
-  const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin: broadcast.kind === 'publish' && policyConfig.pin };
+  const pin = broadcast.kind === 'publish' && policyConfig.pin && !(incidentId !== null && supersededHere(core.db, d, incidentId));
+  const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin };
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
   const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));

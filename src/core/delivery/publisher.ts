@@ -19,7 +19,10 @@ export interface SendRequest {
   content: PartContent;
   /** Fixed per part: the same part sent again carries the same nonce, so the platform can refuse a copy. */
   nonce: string;
-  /** The message this one answers: the previous part of a thread, or the original post for an X correction. */
+  /**
+   * The message this one answers: the previous part of a thread, the original post for an X
+   * correction, or on X the incident's latest post for the first part of a follow-up.
+   */
   replyTo?: SentMessage;
   policy: { pingEveryone: boolean; pin: boolean };
   /**
