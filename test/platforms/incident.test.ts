@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { audited } from '../support/audit';
 import { CH, CHANNEL_ID } from '../support/cast';
 import { startHerald, type StartedHerald, type StartHeraldOptions } from '../support/herald';
 import { deliveriesOf, deliveryTo, partsOf } from '../support/rows';
@@ -82,6 +83,9 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
     expect(posts.map((p) => p.in_reply_to_tweet_id)).toEqual([undefined, ...posts.slice(0, -1).map((p) => p.id)]);
     expect(replyOf(statements[1]![0]!)).toBe(statements[0]!.at(-1));
     expect(replyOf(statements[2]![0]!)).toBe(statements[1]!.at(-1));
+    // The audit log says which statement lost its pin to which, per channel.
+    const unpinned = audited(h.db, 'message.unpinned').map((e) => `${e.data.target}: #${e.data.statement} for #${e.draftId}`);
+    expect(unpinned.sort()).toEqual(['discord-news', 'discord-status', 'telegram-main'].flatMap((t) => [`${t}: #${first} for #${second}`, `${t}: #${second} for #3`]).sort());
     // Nothing went wrong on the way: no delivery carries a note.
     for (const id of [first, second, 3]) expect(deliveriesOf(h.db, id).map((d) => [d.targetId, d.status, d.lastError])).toEqual(deliveriesOf(h.db, id).map((d) => [d.targetId, 'sent', null]));
   });

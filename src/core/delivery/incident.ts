@@ -68,7 +68,7 @@ export async function unpinSuperseded(s: StepContext, incidentId: number): Promi
   for (const { part, draftId } of pinnedElsewhere(s.core.db, s.d, incidentId)) {
     try {
       await s.guard('unpin', () => s.publisher.unpin!({ target: s.target, message: asMessage(part) }));
-      s.commit((tx) => markPinned(tx, s.d, part, false));
+      s.commit((tx) => markPinned(tx, s.d, part, false, draftId));
     } catch (err) {
       notes.push(`#${draftId} is still pinned, unpin it by hand: ${failure(err)}`);
     }
@@ -90,7 +90,7 @@ export async function repinLatest(s: StepContext, incidentId: number): Promise<s
   if (!latest || !s.core.config.policies[latest.severity as Severity]?.pin) return [];
   try {
     await s.guard('pin', () => s.publisher.pin!({ target: s.target, message: asMessage(latest.part) }));
-    s.commit((tx) => markPinned(tx, s.d, latest.part, true));
+    s.commit((tx) => markPinned(tx, s.d, latest.part, true, latest.draftId));
     return [];
   } catch (err) {
     return [`#${latest.draftId} was not pinned again: ${failure(err)}`];

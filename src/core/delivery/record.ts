@@ -67,14 +67,17 @@ export function markPartDeleted(tx: Tx, d: DeliveryRow, part: PartRow): void {
   appendAudit(tx, { type: 'message.deleted', ...auditOf(d), chatId: part.chatId, data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: part.messageId } });
 }
 
-/** A part pinned or unpinned on its target; `d` is the delivery doing it, which for an unpin is the superseding statement's. */
-export function markPinned(tx: Tx, d: DeliveryRow, part: PartRow, pinned: boolean): void {
+/**
+ * A part of statement `statement` pinned or unpinned on its target. `d` is the delivery doing it:
+ * for an unpin the superseding statement's, for a pin put back after a retraction the retraction's.
+ */
+export function markPinned(tx: Tx, d: DeliveryRow, part: PartRow, pinned: boolean, statement = d.draftId): void {
   tx.update(deliveryParts).set({ pinned }).where(eq(deliveryParts.id, part.id)).run();
   appendAudit(tx, {
     type: pinned ? 'message.pinned' : 'message.unpinned',
     ...auditOf(d),
     chatId: part.chatId,
-    data: { delivery: d.id, target: d.targetId, pinnedDelivery: part.deliveryId, part: part.idx, messageId: part.messageId },
+    data: { delivery: d.id, target: d.targetId, statement, part: part.idx, messageId: part.messageId },
   });
 }
 
