@@ -92,6 +92,9 @@ export function describeEvent(row: AuditRow): string {
       return `edited part ${d.part + 1} on ${d.target}${where}`;
     case 'message.deleted':
       return `deleted part ${d.part + 1} on ${d.target}${where}`;
+    case 'message.pinned':
+    case 'message.unpinned':
+      return `${row.type === 'message.pinned' ? 'pinned' : 'unpinned'} #${d.statement} on ${d.target}${where}`;
     case 'drill.timings':
       return drillLine(d);
     default:

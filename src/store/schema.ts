@@ -173,6 +173,11 @@ export const deliveryParts = sqliteTable(
     /** What this part said when it went out: X refuses a post repeating one of the last day's. */
     text: text('text'),
     sentAt: text('sent_at'),
+    /**
+     * herald pinned this message and has not unpinned it: the one pin of its incident on the
+     * target, or one a failed unpin left up, which the next statement tries again.
+     */
+    pinned: integer('pinned', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('delivery_parts_delivery_idx').on(t.deliveryId, t.idx)],
 );

@@ -23,6 +23,8 @@ export interface ContractHarness {
   rateLimitNext(seconds: number): void;
   /** The next send is stored by the platform, but its answer never arrives. */
   loseNextAnswer(): void;
+  /** The ids the platform shows pinned for the target, where it pins at all (X does not). */
+  pinned?(): string[];
   /** Whether a resend after a lost answer can show twice (Telegram has no idempotency key). */
   duplicateAfterLostAnswer: boolean;
   close(): Promise<void>;
@@ -78,6 +80,22 @@ export function publisherContract(name: string, make: () => Promise<ContractHarn
       await h.publisher.remove({ target: h.target, message: sent });
       expect(h.visible()).toEqual([]);
       await h.publisher.remove({ target: h.target, message: sent });
+    });
+
+    it('where the platform pins: finish pins the first part, unpin takes off that pin only, and unpinning a deleted message succeeds', async () => {
+      const { pin, unpin, finish } = h.publisher;
+      expect([pin, unpin, finish].map((f) => f !== undefined)).toEqual(h.pinned ? [true, true, true] : [false, false, false]);
+      if (!h.pinned || !finish) return;
+      const older = await h.publisher.send(req('The superseded statement.'));
+      const newer = await h.publisher.send(req('The latest statement.'));
+      await h.publisher.pin!({ target: h.target, message: older });
+      expect(await finish.call(h.publisher, { target: h.target, messages: [newer], policy: { pingEveryone: false, pin: true } })).toEqual({ notes: [], pinned: true });
+      expect(h.pinned().sort()).toEqual([older.messageId, newer.messageId].sort());
+      await h.publisher.unpin!({ target: h.target, message: older });
+      expect(h.pinned()).toEqual([newer.messageId]);
+      await h.publisher.remove({ target: h.target, message: newer });
+      expect(h.pinned()).toEqual([]);
+      await h.publisher.unpin!({ target: h.target, message: newer });
     });
 
     it('a server error is a retryable HeraldError, and the next send goes through', async () => {

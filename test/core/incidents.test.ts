@@ -7,6 +7,7 @@ import { audited } from '../support/audit';
 import { FakeClock } from '../support/clock';
 import { MemoryComms } from '../support/comms';
 import { testConfig } from '../support/config';
+import { INCIDENT_EXPLOIT_VARS, INCIDENT_FUNDS_VARS, INCIDENT_RESOLVED_VARS } from '../support/vars';
 
 let h: ReturnType<typeof testHerald>;
 afterEach(async () => h?.close());
@@ -14,9 +15,9 @@ afterEach(async () => h?.close());
 const MIN = 60_000;
 const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
 
-const EXPLOIT = 'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
-const FUNDS = 'incident="the exploit of the USDC lending pool" confirmed_impact="1,204,530 USDC was taken from the pool." next_update="in 1 hour"';
-const RESOLVED = 'resolution="The vulnerable contract was replaced by a fixed version."';
+const EXPLOIT = INCIDENT_EXPLOIT_VARS;
+const FUNDS = INCIDENT_FUNDS_VARS;
+const RESOLVED = INCIDENT_RESOLVED_VARS;
 
 /** Drafts and approves a sev1 statement (two approvers), waiting for its deliveries. */
 async function publish(text: string): Promise<number> {

@@ -104,6 +104,7 @@ describe('herald killed mid-broadcast', () => {
     const discordChannel = s.world.discordTargets[0]!;
     const telegramChat = s.world.telegramTargets[0]!;
     let telegramCopies = 0;
+    let previousX: string | undefined;
 
     for (let n = 1; n <= TRIALS; n++) {
       const marker = `(trial ${n})`;
@@ -135,10 +136,12 @@ describe('herald killed mid-broadcast', () => {
       expect(discord!.map((p) => p.messageId)).toEqual([onDiscord[0]!.id]);
 
       // X: one post per part, threaded in order (a resend is refused as a duplicate and recorded as the post already up).
+      // Every trial's sev2 belongs to the one incident the first opened, so each thread answers the trial before.
       const onX = s.xPosts(marker);
       expect(onX, `trial ${n}: X`).toHaveLength(3);
       expect(x!.map((p) => p.messageId)).toEqual(onX.map((p) => p.id));
-      expect(onX.map((p) => p.in_reply_to_tweet_id)).toEqual([undefined, onX[0]!.id, onX[1]!.id]);
+      expect(onX.map((p) => p.in_reply_to_tweet_id)).toEqual([previousX, onX[0]!.id, onX[1]!.id]);
+      previousX = onX[2]!.id;
 
       // Telegram: the recorded post is there; a second copy only when the killed process had that send in flight.
       const onTelegram = s.telegramPosts(marker, telegramChat);

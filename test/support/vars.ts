@@ -36,3 +36,10 @@ export const WEB_APP_VARS = 'affected="our web app" impact="Pages load slowly." 
 
 /** sev1/exploit-investigating for a herald on the real clock (a `herald start` process): a promise that is always ahead. */
 export const LIVE_EXPLOIT_VARS = 'affected="the USDC lending pool on Ethereum" next_update="in 2 hours"';
+
+/** One incident told in three statements (sev1/exploit-investigating → sev1/funds-update → sev1/resolved) on the FakeClock's 14:00 UTC. */
+export const INCIDENT_EXPLOIT_VARS =
+  'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
+/** The funds update: `incident` is shared, so the resolved statement after it need not retype it. */
+export const INCIDENT_FUNDS_VARS = 'incident="the exploit of the USDC lending pool" confirmed_impact="1,204,530 USDC was taken from the pool." next_update="in 1 hour"';
+export const INCIDENT_RESOLVED_VARS = 'resolution="The vulnerable contract was replaced by a fixed version."';

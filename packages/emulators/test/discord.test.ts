@@ -226,6 +226,25 @@ describe('Discord emulator with the real discord.js client', () => {
     expect((await apiError(local.crosspost())).code).toBe(50024);
   });
 
+  it('unpins one message and keeps the others pinned; a deleted message leaves the pins', async () => {
+    const { emu, client } = await setup();
+    const news = client.channels.cache.get(ANNOUNCEMENTS) as TextChannel;
+    const first = await news.send('Investigating');
+    const second = await news.send('Funds update');
+    await first.pin();
+    await second.pin();
+    await first.unpin();
+    const pinned = () => raw(emu, 'GET', `/channels/${ANNOUNCEMENTS}/pins`).then((r) => (r.body as Array<{ id: string }>).map((m) => m.id));
+    expect(await pinned()).toEqual([second.id]);
+    expect(emu.messages(ANNOUNCEMENTS).filter((m) => m.pinned).map((m) => m.id)).toEqual([second.id]);
+    // Unpinning again is a no-op, as on Discord.
+    expect((await raw(emu, 'DELETE', `/channels/${ANNOUNCEMENTS}/pins/${first.id}`)).status).toBe(204);
+
+    await second.delete();
+    expect(await pinned()).toEqual([]);
+    expect((await raw(emu, 'DELETE', `/channels/${ANNOUNCEMENTS}/pins/${second.id}`)).body).toMatchObject({ code: 10008 });
+  });
+
   it('delivers an interaction to interactionCreate and records interaction.reply()', async () => {
     const { emu, client } = await setup();
     await client.application?.commands.set([{ name: 'status', description: 'Delivery status', options: [{ type: 3, name: 'draft', description: 'Draft id', required: true }] }], GUILD.id);

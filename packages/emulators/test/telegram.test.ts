@@ -362,6 +362,25 @@ describe('message lifecycle and transports', () => {
     expect(member.description).toBe('Bad Request: message to be replied not found');
   });
 
+  it('unpinChatMessage with an id unpins that message only; a deleted message is no longer pinned', async () => {
+    await setup();
+    const first = await bot.telegram.sendMessage(CHANNEL, 'Investigating');
+    const second = await bot.telegram.sendMessage(CHANNEL, 'Funds update');
+    await bot.telegram.pinChatMessage(CHANNEL, first.message_id);
+    await bot.telegram.pinChatMessage(CHANNEL, second.message_id);
+    const pinned = () => emu.messages(CHANNEL).filter((m) => m.pinned).map((m) => m.message_id);
+    const shown = async () => ((await bot.telegram.getChat(CHANNEL)) as { pinned_message?: { message_id: number } }).pinned_message?.message_id;
+
+    await bot.telegram.unpinChatMessage(CHANNEL, second.message_id);
+    expect(pinned()).toEqual([first.message_id]);
+    // The chat's pinned message falls back to the one pinned before.
+    expect(await shown()).toBe(first.message_id);
+
+    await bot.telegram.deleteMessage(CHANNEL, first.message_id);
+    expect(pinned()).toEqual([]);
+    expect(await shown()).toBeUndefined();
+  });
+
   it('multipart (files) and form-encoded bodies are understood like JSON', async () => {
     await setup();
     await bot.telegram.sendDocument(COMMS, { source: Buffer.from('timeline'), filename: 'incident.md' }, { caption: 'Log', caption_entities: [{ type: 'bold', offset: 0, length: 3 }] });

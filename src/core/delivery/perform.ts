@@ -7,7 +7,8 @@ import { HeraldError } from '../errors';
 import { getDraft, getRevision, renderedOf } from '../drafts/load';
 import { contentFor } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
-import { ensureParts, liveParts, markPartDeleted, markPartSent, markSending, type DeliveryRow, type PartRow } from './record';
+import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markPinned, markSending, partsOf, type DeliveryRow } from './record';
+import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
 export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
@@ -16,8 +17,6 @@ export interface Performed {
   link: string | null;
   notes: string[];
 }
-
-const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p.chatId ? { chatId: p.chatId } : {}), ...(p.url ? { url: p.url } : {}) });
 
 /**
  * Does one delivery's work from wherever it stopped: parts already sent are skipped, a part
@@ -31,25 +30,32 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const policyConfig = core.config.policies[draft.severity as Severity];
   const rendered = renderedOf(getRevision(core.db, broadcast.revisionId));
   let content: PartContent[] = contentFor(rendered, d.platform);
+  const incidentId = draft.incidentId;
+  const step: StepContext = { core, publisher, target, d, guard, commit };
+  let notes: string[] = [];
 
   if (broadcast.kind === 'retract') {
     for (const part of liveParts(core.db, d.draftId, d.targetId, ['publish', 'correct'])) {
       await guard('delete', () => publisher.remove({ target, message: asMessage(part) }));
       commit((tx) => markPartDeleted(tx, d, part));
     }
+    if (incidentId !== null) notes = await repinLatest(step, incidentId);
     // Then the community is told why the statement disappeared, when the policy says so.
     content = rendered.notice ? contentFor(rendered.notice, d.platform) : [];
-    if (!content.length) return { link: null, notes: [] };
+    if (!content.length) return { link: null, notes };
   }
 
   const original = broadcast.kind === 'correct' ? liveParts(core.db, d.draftId, d.targetId, ['publish']) : [];
   if (broadcast.kind === 'correct' && original.length === 0) {
     throw new HeraldError('not_found', 'the statement was never posted here, so there is nothing to correct', { retryable: false });
   }
-  const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin: broadcast.kind === 'publish' && policyConfig.pin };
+  const pin = broadcast.kind === 'publish' && policyConfig.pin && !(incidentId !== null && supersededHere(core.db, d, incidentId));
+  const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin };
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
   const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
+  // On X an incident is one reply chain: a follow-up's first post, or a retraction's notice, answers the incident's latest post.
+  const anchor = broadcast.kind !== 'correct' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
   const sent: SentMessage[] = [];
   for (const part of parts) {
     const body = content[part.idx]!;
@@ -65,7 +71,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
       continue;
     }
     // A thread continues from its previous part; an X correction answers the original post.
-    const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined);
+    const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined) ?? (anchor && asMessage(anchor));
     // Marked `sending` when it was created just now: nothing was sent for it yet.
     const justMarked = created && firstSending && part.idx === 0;
     const outcomeUnknown = part.status === 'sending' && !justMarked;
@@ -93,8 +99,14 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
       commit((tx) => markPartDeleted(tx, d, extra));
     }
   }
-  let notes: string[] = [];
-  if (broadcast.kind === 'publish' && publisher.finish) notes = await guard('finish', () => publisher.finish!({ target, messages: sent, policy }));
+  if (broadcast.kind === 'publish' && publisher.finish) {
+    const finished = await guard('finish', () => publisher.finish!({ target, messages: sent, policy }));
+    notes = [...notes, ...finished.notes];
+    const first = partsOf(core.db, d.id)[0];
+    if (finished.pinned && first && !first.pinned) commit((tx) => markPinned(tx, d, first, true));
+  }
+  // The superseded statement loses its pin even when the new one's pin failed: it no longer speaks for the incident.
+  if (policy.pin && incidentId !== null) notes = [...notes, ...(await unpinSuperseded(step, incidentId))];
   const link = (broadcast.kind === 'correct' ? original[0]?.url : sent[0]?.url) ?? null;
   return { link, notes };
 }

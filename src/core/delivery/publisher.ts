@@ -19,7 +19,10 @@ export interface SendRequest {
   content: PartContent;
   /** Fixed per part: the same part sent again carries the same nonce, so the platform can refuse a copy. */
   nonce: string;
-  /** The message this one answers: the previous part of a thread, or the original post for an X correction. */
+  /**
+   * The message this one answers: the previous part of a thread, the original post for an X
+   * correction, or on X the incident's latest post for the first part of a follow-up.
+   */
   replyTo?: SentMessage;
   policy: { pingEveryone: boolean; pin: boolean };
   /**
@@ -42,7 +45,21 @@ export interface Publisher {
   /** Deleting a message that is already gone succeeds. */
   remove(req: { target: Target; message: SentMessage }): Promise<void>;
   /** After all parts are out: pin, crosspost. What fails here is reported; the post stays sent. */
-  finish?(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]>;
+  finish?(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<Finished>;
+  /**
+   * Platforms that pin also pin and unpin on their own, so an incident keeps one pin per channel:
+   * the core moves it to each new statement, and back to the latest live one after a retraction.
+   * Unpinning a message that is not pinned, or is gone, succeeds.
+   */
+  pin?(req: { target: Target; message: SentMessage }): Promise<void>;
+  unpin?(req: { target: Target; message: SentMessage }): Promise<void>;
+}
+
+export interface Finished {
+  /** What did not work (a refused pin or crosspost), for the delivery's row. */
+  notes: string[];
+  /** Whether the first message is now pinned: the pin the core moves on when the incident's next statement goes out. */
+  pinned: boolean;
 }
 
 export const contentText = (c: PartContent): string => (typeof c === 'string' ? c : c.text);

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { broadcasts, deliveries, deliveryParts } from '../../store/schema';
+import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
@@ -20,6 +20,9 @@ export const loadDelivery = (db: DbOrTx, id: number) => db.select().from(deliver
 
 export const partsOf = (db: DbOrTx, deliveryId: number) =>
   db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+
+/** A part that went out, as the publisher names it again (to edit, delete, answer or unpin it). */
+export const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p.chatId ? { chatId: p.chatId } : {}), ...(p.url ? { url: p.url } : {}) });
 
 /** The nonce is derived from the part, so a resend after a crash carries the very same one. */
 export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryId}-${idx}`;
@@ -59,8 +62,23 @@ export function markPartSent(tx: Tx, d: DeliveryRow, part: PartRow, msg: SentMes
 }
 
 export function markPartDeleted(tx: Tx, d: DeliveryRow, part: PartRow): void {
-  tx.update(deliveryParts).set({ status: 'deleted' }).where(eq(deliveryParts.id, part.id)).run();
+  // A deleted message takes its pin with it, on Discord and Telegram alike.
+  tx.update(deliveryParts).set({ status: 'deleted', pinned: false }).where(eq(deliveryParts.id, part.id)).run();
   appendAudit(tx, { type: 'message.deleted', ...auditOf(d), chatId: part.chatId, data: { delivery: d.id, target: d.targetId, part: part.idx, messageId: part.messageId } });
+}
+
+/**
+ * A part of statement `statement` pinned or unpinned on its target. `d` is the delivery doing it:
+ * for an unpin the superseding statement's, for a pin put back after a retraction the retraction's.
+ */
+export function markPinned(tx: Tx, d: DeliveryRow, part: PartRow, pinned: boolean, statement = d.draftId): void {
+  tx.update(deliveryParts).set({ pinned }).where(eq(deliveryParts.id, part.id)).run();
+  appendAudit(tx, {
+    type: pinned ? 'message.pinned' : 'message.unpinned',
+    ...auditOf(d),
+    chatId: part.chatId,
+    data: { delivery: d.id, target: d.targetId, statement, part: part.idx, messageId: part.messageId },
+  });
 }
 
 type AttemptOutcome = { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number };
@@ -110,6 +128,8 @@ export interface PendingDelivery {
   draftId: number;
   targetId: string;
   platform: string;
+  /** The draft's incident, or null: an incident's deliveries to one target run in order. */
+  incidentId: number | null;
   /** Not to be started before this ISO time (a retry's backoff), or null. */
   notBefore: string | null;
 }
@@ -117,8 +137,16 @@ export interface PendingDelivery {
 /** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
 export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
   db
-    .select({ id: deliveries.id, draftId: deliveries.draftId, targetId: deliveries.targetId, platform: deliveries.platform, notBefore: deliveries.notBefore })
+    .select({
+      id: deliveries.id,
+      draftId: deliveries.draftId,
+      targetId: deliveries.targetId,
+      platform: deliveries.platform,
+      incidentId: drafts.incidentId,
+      notBefore: deliveries.notBefore,
+    })
     .from(deliveries)
+    .innerJoin(drafts, eq(drafts.id, deliveries.draftId))
     .where(eq(deliveries.status, 'pending'))
     .orderBy(asc(deliveries.id))
     .all();

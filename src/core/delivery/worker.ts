@@ -12,8 +12,8 @@ import type { DeliveryAttempt } from './observed';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
- * slow or failing platform delays nobody else. Deliveries of one draft to one target run in
- * order (a correction waits for the post it corrects).
+ * slow or failing platform delays nobody else. Deliveries of one draft, or of one incident, to
+ * one target run in order (see laneOf).
  */
 export class DeliveryWorker {
   private readonly running = new Map<number, Promise<void>>();
@@ -40,9 +40,10 @@ export class DeliveryWorker {
     const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id));
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    for (const { id, draftId, targetId } of eachPlatformFirst(due)) {
+    for (const row of eachPlatformFirst(due)) {
+      const { id } = row;
       if (this.running.has(id)) continue;
-      const lane = laneOf({ draftId, targetId });
+      const lane = laneOf(row);
       const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.nextStart()).then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
@@ -139,7 +140,13 @@ export class DeliveryWorker {
 /** setTimeout's longest delay; a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const laneOf = (d: { draftId: number; targetId: string }) => `${d.draftId}:${d.targetId}`;
+/**
+ * Deliveries of one lane run one after another, in the order they were made. A statement's own
+ * deliveries to a target share one (a correction waits for the post it corrects), and so do all
+ * of an incident's: a follow-up waits for the statement it answers on X, and whose pin it replaces.
+ */
+const laneOf = (d: { draftId: number; targetId: string; incidentId: number | null }) =>
+  d.incidentId === null ? `draft ${d.draftId}:${d.targetId}` : `incident ${d.incidentId}:${d.targetId}`;
 
 /**
  * The pending deliveries that may start now, and when the next of the others is due. A delivery

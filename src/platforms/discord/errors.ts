@@ -3,7 +3,7 @@ import { HeraldError } from '../../core/errors';
 import { formatWait } from '../../core/delivery/backoff';
 import { redact } from '../../util/redact';
 
-export type Operation = 'send' | 'edit' | 'delete' | 'crosspost' | 'pin' | 'post';
+export type Operation = 'send' | 'edit' | 'delete' | 'crosspost' | 'pin' | 'unpin' | 'post';
 
 export interface ErrorContext {
   op: Operation;
@@ -18,6 +18,7 @@ const VERB: Record<Operation, string> = {
   delete: 'the deletion',
   crosspost: 'the crosspost',
   pin: 'the pin',
+  unpin: 'the unpin',
   post: 'the message',
 };
 
@@ -28,6 +29,7 @@ const NEEDS: Record<Operation, string> = {
   delete: 'View Channel and Manage Messages',
   crosspost: 'Send Messages in the announcement channel',
   pin: 'Pin Messages',
+  unpin: 'Pin Messages',
   post: 'View Channel and Send Messages',
 };
 

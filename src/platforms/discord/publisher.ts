@@ -1,6 +1,6 @@
 import { AllowedMentionsTypes, REST, Routes, type RESTPostAPIChannelMessageJSONBody, type APIMessage } from 'discord.js';
 import type { Config, Target } from '../../config/types';
-import { contentText, type PartContent, type Publisher, type SendRequest, type SentMessage } from '../../core/delivery/publisher';
+import { contentText, type Finished, type PartContent, type Publisher, type SendRequest, type SentMessage } from '../../core/delivery/publisher';
 import { formatWait } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
 import { DISCORD_LIMIT } from '../../core/render/discord';
@@ -139,14 +139,25 @@ export class DiscordPublisher implements Publisher {
     }
   }
 
-  private async deleteIfThere(target: Target, channelId: string, messageId: string): Promise<void> {
+  private async deleteIfThere(target: Target, channelId: string, messageId: string, op: Operation = 'delete', route = Routes.channelMessage(channelId, messageId)): Promise<void> {
     try {
-      await this.rest.delete(Routes.channelMessage(channelId, messageId));
+      await this.rest.delete(route);
     } catch (error) {
       const code = apiCode(error);
       if (code === 10008 || code === 10003) return; // already gone, or its channel is
-      throw toHeraldError(error, { op: 'delete', where: this.channels.describe(channelId, target.id), timeoutMs: this.delivery.request_timeout_ms });
+      throw toHeraldError(error, { op, where: this.channels.describe(channelId, target.id), timeoutMs: this.delivery.request_timeout_ms });
     }
+  }
+
+  async pin(req: { target: Target; message: SentMessage }): Promise<void> {
+    const channelId = this.channelOf(req.target);
+    await this.call('pin', req.target, () => this.rest.put(Routes.channelMessagesPin(channelId, req.message.messageId)));
+  }
+
+  /** A deleted message has lost its pin already: Unknown Message is what an unpin wants too. */
+  async unpin(req: { target: Target; message: SentMessage }): Promise<void> {
+    const channelId = this.channelOf(req.target);
+    await this.deleteIfThere(req.target, channelId, req.message.messageId, 'unpin', Routes.channelMessagesPin(channelId, req.message.messageId));
   }
 
   /**
@@ -155,7 +166,7 @@ export class DiscordPublisher implements Publisher {
    * limit), becomes a note: the post itself is already up. A shorter wait is handed back to the
    * worker, which runs this again after it (crossposting twice answers 40033, pinning twice is a no-op).
    */
-  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]> {
+  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<Finished> {
     const channelId = this.channelOf(req.target);
     const step = async (notes: string[], op: Operation, what: string, run: () => Promise<unknown>) => {
       try {
@@ -180,7 +191,7 @@ export class DiscordPublisher implements Publisher {
     const pin = async () => {
       const notes: string[] = [];
       const first = req.messages[0];
-      if (req.policy.pin && first) await step(notes, 'pin', 'pin', () => this.rest.put(Routes.channelMessagesPin(channelId, first.messageId)));
+      if (req.policy.pin && first) await step(notes, 'pin', 'pin', () => this.pin({ target: req.target, message: first }));
       return notes;
     };
     // Independent of each other, so both go at once: when a broadcast to many channels runs into
@@ -188,6 +199,6 @@ export class DiscordPublisher implements Publisher {
     const [crossposted, pinned] = await Promise.allSettled([crosspost(), pin()]);
     if (crossposted.status === 'rejected') throw crossposted.reason;
     if (pinned.status === 'rejected') throw pinned.reason;
-    return [...crossposted.value, ...pinned.value];
+    return { notes: [...crossposted.value, ...pinned.value], pinned: req.policy.pin && req.messages.length > 0 && pinned.value.length === 0 };
   }
 }

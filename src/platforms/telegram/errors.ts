@@ -32,7 +32,7 @@ const said = (e: TelegramError) => `${e.code} ${redact(e.description ?? '')}`.tr
 
 export const isNotModified = (e: unknown) => isTelegramError(e) && e.code === 400 && /message is not modified/i.test(e.description);
 export const isMessageGone = (e: unknown) =>
-  isTelegramError(e) && e.code === 400 && /message to (edit|delete) not found|MESSAGE_ID_INVALID/i.test(e.description);
+  isTelegramError(e) && e.code === 400 && /message to (edit|delete|unpin) not found|MESSAGE_ID_INVALID/i.test(e.description);
 
 /** One HeraldError for any failure of a Bot API call. */
 export function toHeraldError(error: unknown, ctx: FailureContext): HeraldError {

@@ -1,6 +1,6 @@
 import type { Message } from 'telegraf/types';
 import type { Config, Target } from '../../config/types';
-import type { PartContent, Publisher, SendRequest, SentMessage } from '../../core/delivery/publisher';
+import type { Finished, PartContent, Publisher, SendRequest, SentMessage } from '../../core/delivery/publisher';
 import { HeraldError } from '../../core/errors';
 import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
@@ -71,29 +71,40 @@ export class TelegramPublisher implements Publisher {
     }
   }
 
-  async remove(req: { target: Target; message: SentMessage }): Promise<void> {
-    const target = telegramTarget(req.target);
-    const chat = req.message.chatId ?? this.chatOf(target);
+  remove(req: { target: Target; message: SentMessage }): Promise<void> {
+    return this.onMessage('deleteMessage', req);
+  }
+
+  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<Finished> {
+    const first = req.messages[0];
+    if (!req.policy.pin || !first) return { notes: [], pinned: false };
     try {
-      await this.api.call('deleteMessage', { chat_id: chat, message_id: Number(req.message.messageId) }, this.budget());
+      await this.pin({ target: req.target, message: first });
+      return { notes: [], pinned: true };
     } catch (error) {
-      if (isMessageGone(error)) return;
-      throw toHeraldError(error, this.failure('deleteMessage', target, chat));
+      return { notes: [`not pinned: ${(error as Error).message}`], pinned: false };
     }
   }
 
-  async finish(req: { target: Target; messages: SentMessage[]; policy: SendRequest['policy'] }): Promise<string[]> {
-    const first = req.messages[0];
-    if (!req.policy.pin || !first) return [];
+  pin(req: { target: Target; message: SentMessage }): Promise<void> {
+    // The post itself already notified everyone; the pin need not do it twice.
+    return this.onMessage('pinChatMessage', req, { disable_notification: true });
+  }
+
+  /** Always with the message's id: without one, Telegram unpins whatever was pinned last, which may be someone else's. */
+  unpin(req: { target: Target; message: SentMessage }): Promise<void> {
+    return this.onMessage('unpinChatMessage', req);
+  }
+
+  /** One call about one posted message. A message already gone is what a deletion or an unpin wants; a pin is told. */
+  private async onMessage(method: 'deleteMessage' | 'pinChatMessage' | 'unpinChatMessage', req: { target: Target; message: SentMessage }, extra: Record<string, unknown> = {}): Promise<void> {
     const target = telegramTarget(req.target);
-    const chat = first.chatId ?? this.chatOf(target);
+    const chat = req.message.chatId ?? this.chatOf(target);
     try {
-      // The post itself already notified everyone; the pin need not do it twice.
-      await this.api.call('pinChatMessage', { chat_id: chat, message_id: Number(first.messageId), disable_notification: true }, this.budget());
-      return [];
+      await this.api.call(method, { chat_id: chat, message_id: Number(req.message.messageId), ...extra }, this.budget());
     } catch (error) {
-      const e = toHeraldError(error, this.failure('pinChatMessage', target, chat));
-      return [`not pinned: ${e.message}`];
+      if (method !== 'pinChatMessage' && isMessageGone(error)) return;
+      throw toHeraldError(error, this.failure(method, target, chat));
     }
   }
 

@@ -23,7 +23,8 @@ export const postUrl = (username: string, id: string) => `https://x.com/${userna
 
 /**
  * Posts to X one post per send(): the worker threads a statement by passing the previous
- * part as replyTo and saves each id before the next part, so a thread resumes where it stopped.
+ * part as replyTo (and an incident, by passing its latest post for a follow-up's first part)
+ * and saves each id before the next part, so a thread resumes where it stopped.
  * X cannot edit a post through its API; corrections go out as a reply thread instead.
  */
 export class XPublisher implements Publisher {

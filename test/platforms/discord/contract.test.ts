@@ -35,6 +35,7 @@ publisherContract('discord', async (): Promise<ContractHarness> => {
     failNextPermanently: () => emu.injectFault({ method: 'POST', path }, { kind: 'error', status: 403, code: 50001, message: 'Missing Access' }),
     rateLimitNext: (seconds) => emu.injectFault({ method: 'POST', path }, { kind: 'ratelimit', retryAfterSec: seconds }),
     loseNextAnswer: () => emu.injectFault({ method: 'POST', path }, { kind: 'timeoutAfterStore' }),
+    pinned: () => emu.messages(CH.status).filter((m) => m.pinned && !m.deleted).map((m) => m.id),
     duplicateAfterLostAnswer: false,
     close,
   };

@@ -16,6 +16,7 @@ publisherContract('telegram', async () => {
     failNextPermanently: () => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'kicked' }),
     rateLimitNext: (seconds) => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'ratelimit', retryAfterSec: seconds }),
     loseNextAnswer: () => w.emu.injectFault({ method: 'sendMessage' }, { kind: 'timeoutAfterStore' }),
+    pinned: () => w.emu.messages(CHANNEL_ID).filter((m) => m.pinned && !m.deleted).map((m) => String(m.message_id)),
     duplicateAfterLostAnswer: true,
     close: () => w.close(),
   };

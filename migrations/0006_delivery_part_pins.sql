@@ -1,0 +1,1 @@
+ALTER TABLE `delivery_parts` ADD `pinned` integer DEFAULT false NOT NULL;
