@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { openConsole, type OpenConsole } from './browser';
 import { actAs, DEGRADED, discordButton, discordSay, WAIT_MS } from './flow';
+import { until } from '../support/until';
 
 // A console that stays usable as drafts pile up: at a laptop's 1366×768 and a desktop's
 // 1920×1080, after 20 drafts, the fault panel and the newest preview's buttons are on screen,
@@ -13,8 +14,9 @@ const VIEWPORTS = [
 ];
 
 async function onScreen(page: Page, what: Locator, viewport: { width: number; height: number }): Promise<void> {
-  const box = await what.boundingBox();
-  expect(box, 'the element has a box').not.toBeNull();
+  // The feed re-renders as previews update: an element found in one round trip may be replaced
+  // before the next, and a replaced element has no box; the one that replaced it does.
+  const box = await until(() => what.boundingBox(), { what: 'the element to have a box', timeoutMs: WAIT_MS, everyMs: 100 });
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.y).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
