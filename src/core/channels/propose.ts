@@ -47,7 +47,7 @@ export function proposeCompromised(v: VerbContext, input: { targetId: string; wh
   if (mark) throw conflict(`${targetId} is already marked compromised since ${utcMinute(mark.since)} UTC; when it is ours again, /restored ${targetId}.`);
   const { config } = v.core;
   const severity: Severity = 'sev1';
-  const trusted = config.policies[severity].targets.filter((t) => t !== targetId && !marks.has(t)).map((t) => channelName(config, t));
+  const trusted = [...new Set(config.policies[severity].targets.filter((t) => t !== targetId && !marks.has(t)).map((t) => channelName(config, t)))];
   if (config.org.status_page) trusted.push(`our status page ${config.org.status_page}`);
   const defaults: Record<string, string> = {
     compromised_channel: channelName(config, targetId),

@@ -146,6 +146,8 @@ export class DeliveryWorker {
         this.observe(d, attempt, 'retrying', { code: e.code, reason, retryInMs: wait });
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
+        // Held meanwhile: its target was marked compromised while it waited.
+        if (d.status !== 'pending') return;
       }
     }
   }
