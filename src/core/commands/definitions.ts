@@ -313,7 +313,7 @@ const compromised = defineCommand({
   summary: 'mark one of our channels as no longer ours (approved like a sev1) and say so everywhere else',
   roles: DRAFTING,
   commsOnly: true,
-  args: [arg('target', 'target', true, 'the target that is no longer ours, like x'), arg('what', 'text', true, 'what happened, in quotes (then any name=value)')],
+  args: [arg('target', 'target', true, 'target, like x (the channel that is no longer ours)'), arg('what', 'text', true, 'what happened, in quotes (then any name=value)')],
   run(ctx, { target, what: text }) {
     const use = `/compromised ${target} "<what happened>"`;
     const { what, values } = whatAndValues(text, use);
@@ -328,7 +328,7 @@ const restored = defineCommand({
   summary: 'a compromised channel is ours again (approved like a sev1); say so everywhere',
   roles: DRAFTING,
   commsOnly: true,
-  args: [arg('target', 'target', true, 'the target that is ours again, like x'), arg('values', 'vars', false, 'variables as name=value')],
+  args: [arg('target', 'target', true, 'target, like x (the channel that is ours again)'), arg('values', 'vars', false, 'variables as name=value')],
   run(ctx, { target, values }) {
     const made = proposeRestored(verb(ctx), { targetId: target, values: values ?? {} });
     return { replies: [preview(ctx, made.draftId), ...incidentNote(ctx, made)] };

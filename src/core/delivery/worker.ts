@@ -127,6 +127,7 @@ export class DeliveryWorker {
         this.observe(d, attempt, 'sent');
         return;
       } catch (err) {
+        if (this.heldBack(d)) return;
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });
         const reason = redact(e.message);
         const wait = e.retryAfterMs ?? backoffMs(attempt, cfg.base_delay_ms, cfg.max_delay_ms, this.random);
