@@ -49,6 +49,7 @@ describe('X marked compromised in the middle of an incident', () => {
     const onX = xTexts().length;
     expect(onX).toBeGreaterThan(0);
     expect(faq('funds-safe')).not.toContain('Do not trust');
+    expect(faq('official-links')).toContain('X: @acmefinance');
 
     // A funds update approved while X asks herald to wait: it is not on X when X is marked.
     h.clock.set(at('14:10'));
@@ -91,6 +92,9 @@ describe('X marked compromised in the middle of an incident', () => {
     h.clock.set(at('14:30'));
     const next = say('alice', '/hold 1 next_update="in 30 minutes"');
     expect(next.text).toContain('• x on X: ⏸ held: x (X) marked compromised since 2026-06-01 14:12 UTC');
+    // Nor does it list the hijacked account among the official channels.
+    expect(next.text).toContain('Telegram: https://t.me/acmefinance');
+    expect(next.text).not.toContain('X: @acmefinance');
     const holdId = draftOf(next);
     say('bob', `/approve #${holdId}`);
     say('carol', `/approve #${holdId}`);
@@ -101,6 +105,7 @@ describe('X marked compromised in the middle of an incident', () => {
 
     // Every FAQ answer names the channel not to trust.
     for (const topic of ['funds-safe', 'official-links', 'scam-warning']) expect(faq(topic)).toContain('Do not trust our X account @acmefinance');
+    expect(faq('official-links')).not.toContain('X: @acmefinance');
     expect(say('alice', `/retry #${approvedBefore}`).text).toBe(`#${approvedBefore} is held only on x, which is marked compromised; nothing goes there until /restored x is approved.`);
 
     // Restored: its statement reaches X too, and later statements do again.
@@ -114,6 +119,7 @@ describe('X marked compromised in the middle of an incident', () => {
     expect(compromisedTargets(h.db)).toEqual([]);
     expect(xTexts().join('\n')).toContain('our X account @acmefinance is back under our control');
     expect(faq('funds-safe')).not.toContain('Do not trust');
+    expect(faq('official-links')).toContain('X: @acmefinance');
 
     // What was held stays held until a person sends it.
     expect(deliveryTo(h.db, 'x', approvedBefore)!.status).toBe('held');

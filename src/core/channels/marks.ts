@@ -32,3 +32,20 @@ export function channelName(config: Pick<Config, 'org' | 'targets'>, targetId: s
 export function heldReason(mark: Pick<MarkRow, 'targetId' | 'platform' | 'since' | 'what'>): string {
   return `held: ${mark.targetId} (${platformName(mark.platform)}) marked compromised since ${utcMinute(mark.since)} UTC (${mark.what}); nothing goes there until /restored ${mark.targetId}`;
 }
+
+const ORG_CHANNEL = { x: 'x_handle', discord: 'discord', telegram: 'telegram' } as const;
+
+/**
+ * The org's channels as a statement may list them: a platform whose every target is marked
+ * compromised is left out, so no statement drafted meanwhile sends people to the hijacked one.
+ */
+export function trustedOrg<C extends Pick<Config, 'org' | 'targets'>>(config: C, db: DbOrTx): C {
+  const marks = activeMarks(db);
+  if (!marks.size) return config;
+  const org = { ...config.org };
+  for (const [platform, field] of Object.entries(ORG_CHANNEL)) {
+    const ids = Object.entries(config.targets).filter(([, t]) => t.platform === platform).map(([id]) => id);
+    if (ids.length && ids.every((id) => marks.has(id))) delete org[field];
+  }
+  return { ...config, org };
+}

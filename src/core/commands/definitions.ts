@@ -31,6 +31,7 @@ import { promises } from '../../store/schema';
 import { and, isNull } from 'drizzle-orm';
 import { parseIncidentId, parseVars, splitArgs } from './parse';
 import { proposeCompromised, proposeRestored } from '../channels/propose';
+import { trustedOrg } from '../channels/marks';
 
 const DRAFTING: Role[] = ['drafter'];
 const REVIEWING: Role[] = ['drafter', 'approver'];
@@ -250,7 +251,7 @@ const faq = defineCommand({
     if (!topic) return { replies: [{ type: 'text', text: `FAQ topics: ${topics.map((t) => t.name).join(', ')}. Use /faq <topic>.`, private: !ctx.who.roles.has('moderator') }] };
     const entry = ctx.core.library.faq.get(`faq/${topic}`);
     if (!entry) throw notFound(`There is no FAQ topic \`${topic}\`; the topics are ${topics.map((t) => t.name).join(', ')}.`);
-    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry), compromised: untrustedChannels(ctx.tx) });
+    const rendered = renderTemplate(entry, {}, trustedOrg(ctx.core.config, ctx.tx), { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry), compromised: untrustedChannels(ctx.tx) });
     return { replies: [{ type: 'faq', topic, rendered, private: !ctx.who.roles.has('moderator') }] };
   },
 });
