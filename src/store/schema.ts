@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import { dbNow as now } from './now';
 
 /**
@@ -39,6 +40,15 @@ export const drafts = sqliteTable('drafts', {
   /** The revision now public, if any. */
   publishedRevisionId: integer('published_revision_id'),
   closedReason: text('closed_reason'),
+  /**
+   * A `/compromised` or `/restored` draft: the target whose mark its approval sets or lifts. The
+   * statement is the announcement; the mark takes effect in the approval's own transaction.
+   */
+  channelTarget: text('channel_target'),
+  /** compromised | restored, with channelTarget. */
+  channelChange: text('channel_change'),
+  /** What happened, as /compromised was given it: fixed for the draft, shown above every revision. */
+  channelReason: text('channel_reason'),
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
 });
@@ -121,6 +131,32 @@ export const breakGlass = sqliteTable('break_glass', {
   lastReminderAt: text('last_reminder_at'),
 });
 
+/**
+ * A target that is no longer ours: while a row has no restoredAt, nothing is sent to the target.
+ * The delivery worker reads this table at send time; rows stay as the history of each marking.
+ */
+export const compromisedTargets = sqliteTable(
+  'compromised_targets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: text('target_id').notNull(),
+    platform: text('platform').notNull(),
+    /** The channel as the public statement names it ("our X account @acmefinance"). */
+    channel: text('channel').notNull(),
+    /** What happened, as the drafter wrote it in /compromised. */
+    what: text('what').notNull(),
+    /** When the mark took effect (the approval that set it). */
+    since: text('since').notNull(),
+    /** The drafter and the approvers, by name. */
+    markedBy: text('marked_by').notNull(),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    restoredAt: text('restored_at'),
+    restoredBy: text('restored_by'),
+    restoreDraftId: integer('restore_draft_id').references(() => drafts.id),
+  },
+  (t) => [uniqueIndex('compromised_targets_marked').on(t.targetId).where(sql`restored_at IS NULL`)],
+);
+
 export const broadcasts = sqliteTable('broadcasts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   draftId: integer('draft_id').notNull().references(() => drafts.id),
@@ -138,7 +174,7 @@ export const deliveries = sqliteTable(
     draftId: integer('draft_id').notNull().references(() => drafts.id),
     targetId: text('target_id').notNull(),
     platform: text('platform').notNull(),
-    /** pending | sent | failed */
+    /** pending | sent | failed | held (its target was marked compromised before it went out) */
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

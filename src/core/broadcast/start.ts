@@ -9,6 +9,7 @@ import { contentFor } from '../statement/render';
 import { reachOf } from './reach';
 import { DRAFT_STATUS } from '../drafts/states';
 import { recordPublication } from '../incidents/published';
+import { applyChannelChange } from '../channels/apply';
 
 export type BroadcastKind = 'publish' | 'correct' | 'retract';
 
@@ -23,6 +24,7 @@ const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', 
  */
 export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow): { broadcastId: number; targets: string[]; kind: BroadcastKind } {
   const kind = KIND_OF_REVISION[rev.kind]!;
+  if (kind === 'publish') applyChannelChange(v, draft, rev);
   const rendered = renderedOf(rev);
   // A correction leaves alone a platform whose text did not change (X, when only Discord's and Telegram's did).
   const targets = reachOf(v.core.config, v.tx, draft, kind)

@@ -20,6 +20,7 @@ import { retryFailed } from '../broadcast/retry';
 import { UNDER_WAY } from '../broadcast/start';
 import { arg, defineCommand, usage } from './define';
 import { latestInfo } from '../read/latest';
+import { untrustedChannels } from '../read/compromised';
 import { onlyOpenDraft, openDrafts, usingOnlyOpen } from '../read/open-drafts';
 import type { CommandDef, HandlerContext } from './types';
 import { getIncident, openIncidents, INCIDENT_STATUS } from '../incidents/load';
@@ -28,7 +29,9 @@ import { closeIncident } from '../incidents/close';
 import { openIncidentsText, timelineText } from '../read/incident-text';
 import { promises } from '../../store/schema';
 import { and, isNull } from 'drizzle-orm';
-import { parseIncidentId, splitArgs } from './parse';
+import { parseIncidentId, parseVars, splitArgs } from './parse';
+import { proposeCompromised, proposeRestored } from '../channels/propose';
+import { trustedOrg } from '../channels/marks';
 
 const DRAFTING: Role[] = ['drafter'];
 const REVIEWING: Role[] = ['drafter', 'approver'];
@@ -188,7 +191,8 @@ const status = defineCommand({
     if (!recent.length) lines.push('none');
     for (const b of recent) {
       const rows = ctx.tx.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).all();
-      const counts = (['sent', 'pending', 'failed'] as const).map((s) => `${DELIVERY_ICON[s]} ${rows.filter((d) => d.status === s).length} ${s}`).join(', ');
+      const held = rows.filter((d) => d.status === 'held').length;
+      const counts = [...(['sent', 'pending', 'failed'] as const).map((s) => `${DELIVERY_ICON[s]} ${rows.filter((d) => d.status === s).length} ${s}`), ...(held ? [`${DELIVERY_ICON.held} ${held} held`] : [])].join(', ');
       const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
       lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}`);
     }
@@ -247,7 +251,7 @@ const faq = defineCommand({
     if (!topic) return { replies: [{ type: 'text', text: `FAQ topics: ${topics.map((t) => t.name).join(', ')}. Use /faq <topic>.`, private: !ctx.who.roles.has('moderator') }] };
     const entry = ctx.core.library.faq.get(`faq/${topic}`);
     if (!entry) throw notFound(`There is no FAQ topic \`${topic}\`; the topics are ${topics.map((t) => t.name).join(', ')}.`);
-    const rendered = renderTemplate(entry, {}, ctx.core.config, { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry) });
+    const rendered = renderTemplate(entry, {}, trustedOrg(ctx.core.config, ctx.tx), { latest: latestInfo(ctx.core, ctx.tx, ctx.event.platform, entry), compromised: untrustedChannels(ctx.tx) });
     return { replies: [{ type: 'faq', topic, rendered, private: !ctx.who.roles.has('moderator') }] };
   },
 });
@@ -297,6 +301,41 @@ const hold = defineCommand({
   },
 });
 
+/** `"<what happened>" [name=value ...]`: the words before the first name=value are what happened. */
+function whatAndValues(text: string, use: string): { what: string; values: Record<string, string> } {
+  const words = splitArgs(text);
+  const first = words.findIndex((w) => /^[a-z][a-z0-9_]*=/u.test(w));
+  const what = (first < 0 ? words : words.slice(0, first)).join(' ').trim();
+  return { what, values: first < 0 ? {} : parseVars(words.slice(first), use) };
+}
+
+const compromised = defineCommand({
+  name: 'compromised',
+  summary: 'mark one of our channels as no longer ours (approved like a sev1) and say so everywhere else',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('target', 'target', true, 'target, like x (the channel that is no longer ours)'), arg('what', 'text', true, 'what happened, in quotes (then any name=value)')],
+  run(ctx, { target, what: text }) {
+    const use = `/compromised ${target} "<what happened>"`;
+    const { what, values } = whatAndValues(text, use);
+    if (!what) throw invalidInput(`Say what happened, in quotes, before any name=value: ${use}.`);
+    const made = proposeCompromised(verb(ctx), { targetId: target, what, values });
+    return { replies: [preview(ctx, made.draftId), ...incidentNote(ctx, made)] };
+  },
+});
+
+const restored = defineCommand({
+  name: 'restored',
+  summary: 'a compromised channel is ours again (approved like a sev1); say so everywhere',
+  roles: DRAFTING,
+  commsOnly: true,
+  args: [arg('target', 'target', true, 'target, like x (the channel that is ours again)'), arg('values', 'vars', false, 'variables as name=value')],
+  run(ctx, { target, values }) {
+    const made = proposeRestored(verb(ctx), { targetId: target, values: values ?? {} });
+    return { replies: [preview(ctx, made.draftId), ...incidentNote(ctx, made)] };
+  },
+});
+
 const whoami = defineCommand({
   name: 'whoami',
   summary: 'the roles herald gives you',
@@ -326,6 +365,6 @@ const help: CommandDef = defineCommand({
 });
 
 export const COMMANDS: Record<string, CommandDef> = Object.fromEntries(
-  [templates, draft, show, edit, approve, reject, cancel, status, retry, correct, retract, incident, hold, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
+  [templates, draft, show, edit, approve, reject, cancel, status, retry, correct, retract, incident, hold, compromised, restored, faq, whoami, help].map((c) => [c.name, c as unknown as CommandDef]),
 );
 

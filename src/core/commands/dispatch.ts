@@ -161,6 +161,9 @@ function single(core: Core, kind: keyof ArgTypes, token: string, use: string): u
       }
       return t;
     }
+    case 'target':
+      if (!core.config.targets[token]) throw notFound(`There is no target \`${token}\`; the targets are ${Object.keys(core.config.targets).join(', ')} (${use}).`);
+      return token;
     default:
       return token;
   }

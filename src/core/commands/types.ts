@@ -55,6 +55,8 @@ export interface ArgTypes {
   vars: Record<string, string>;
   text: string;
   topic: string;
+  /** A target id from the config (`x`, `discord-main`). */
+  target: string;
 }
 export type ArgKind = keyof ArgTypes;
 

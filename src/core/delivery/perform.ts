@@ -8,6 +8,7 @@ import { getDraft, getRevision, renderedOf } from '../drafts/load';
 import { contentFor } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
 import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markPinned, markSending, partsOf, type DeliveryRow } from './record';
+import { heldReason, markOf } from '../channels/marks';
 import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
@@ -75,6 +76,9 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     // Marked `sending` when it was created just now: nothing was sent for it yet.
     const justMarked = created && firstSending && part.idx === 0;
     const outcomeUnknown = part.status === 'sending' && !justMarked;
+    // A thread stops at the part it reached when its target was marked compromised meanwhile.
+    const mark = markOf(core.db, d.targetId);
+    if (mark) throw new HeraldError('conflict', heldReason(mark), { retryable: false });
     if (!justMarked) commit((tx) => markSending(tx, part.id));
     const msg = await guard('send', () =>
       publisher.send({

@@ -110,6 +110,15 @@ export function markFailed(tx: Tx, d: DeliveryRow, reason: string, attempt?: { n
   appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
 }
 
+/**
+ * A delivery that will not go out: its target was marked compromised before it was sent. It is
+ * not retried on its own when the target is restored (see /retry).
+ */
+export function markHeld(tx: Tx, d: Pick<DeliveryRow, 'id' | 'draftId' | 'targetId' | 'platform'>, reason: string): void {
+  tx.update(deliveries).set({ status: 'held', lastError: reason, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  appendAudit(tx, { type: 'delivery.held', actor: 'herald', platform: d.platform, draftId: d.draftId, data: { delivery: d.id, target: d.targetId, reason } });
+}
+
 /** The messages of a statement on one target that are still up, in order: what a correction edits and a retraction deletes. */
 export function liveParts(db: DbOrTx, draftId: number, targetId: string, kinds: Array<'publish' | 'correct'>): PartRow[] {
   return db

@@ -7,8 +7,9 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markFailed, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
+import { loadDelivery, markFailed, markHeld, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
 import type { DeliveryAttempt } from './observed';
+import { heldReason, markOf } from '../channels/marks';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -81,6 +82,18 @@ export class DeliveryWorker {
     this.core.events.emit('deliveryAttempted', { deliveryId, draftId, targetId, platform, attempt, outcome, createdAt, ...extra });
   }
 
+  /**
+   * Read from the mark's own table at send time, before every attempt: a statement approved
+   * before its target was marked compromised, or retrying when it was, never goes there.
+   */
+  private heldBack(d: DeliveryRow): boolean {
+    const mark = markOf(this.core.db, d.targetId);
+    if (!mark) return false;
+    writeTx(this.core.db, (tx) => markHeld(tx, d, heldReason(mark)));
+    this.core.events.emit('draftChanged', d.draftId);
+    return true;
+  }
+
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
     const first = loadDelivery(this.core.db, id);
@@ -104,6 +117,7 @@ export class DeliveryWorker {
     const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
 
     while (!this.stopping.signal.aborted) {
+      if (this.heldBack(d)) return;
       const attempt = d.attempts + 1;
       try {
         const done = await perform(this.core, publisher, target, d, guard);
@@ -113,6 +127,7 @@ export class DeliveryWorker {
         this.observe(d, attempt, 'sent');
         return;
       } catch (err) {
+        if (this.heldBack(d)) return;
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });
         const reason = redact(e.message);
         const wait = e.retryAfterMs ?? backoffMs(attempt, cfg.base_delay_ms, cfg.max_delay_ms, this.random);
@@ -132,6 +147,8 @@ export class DeliveryWorker {
         this.observe(d, attempt, 'retrying', { code: e.code, reason, retryInMs: wait });
         await sleep(wait, this.stopping.signal);
         d = loadDelivery(this.core.db, id)!;
+        // Held meanwhile: its target was marked compromised while it waited.
+        if (d.status !== 'pending') return;
       }
     }
   }

@@ -12,6 +12,8 @@ export interface CreateInput {
   values: Record<string, string>;
   /** `/hold`: the holding update of this incident. */
   holding?: IncidentRow;
+  /** `/compromised` or `/restored`: the target whose mark the approval sets or lifts, and why. */
+  channel?: { targetId: string; change: 'compromised' | 'restored'; reason?: string };
 }
 
 /**
@@ -38,6 +40,9 @@ export function createDraft(v: VerbContext, input: CreateInput): { draftId: numb
       severity: template.severity,
       incidentId,
       holding: !!input.holding,
+      channelTarget: input.channel?.targetId ?? null,
+      channelChange: input.channel?.change ?? null,
+      channelReason: input.channel?.reason ?? null,
       author: v.who.key,
       authorName: v.who.name,
       platform: v.actor.platform,

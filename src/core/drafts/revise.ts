@@ -11,6 +11,7 @@ import { latestRevisionNumber, valuesOf, type DraftRow, type RevisionRow } from 
 import { correctionNotice, drillMarks } from './notice';
 import { fitPost, xCorrection } from './x-correction';
 import { readNextUpdate } from '../incidents/next-update';
+import { trustedOrg } from '../channels/marks';
 import type { DraftStatus, RevisionKind } from './states';
 
 export function templateOf(v: VerbContext, draft: DraftRow): Template {
@@ -29,7 +30,8 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
   const checked = promised.values;
   const drill = v.core.config.drill?.label;
   const options = renderOptions(drill, correction !== undefined);
-  let rendered = renderTemplate(template, checked, v.core.config, options);
+  const context = trustedOrg(v.core.config, v.tx);
+  let rendered = renderTemplate(template, checked, context, options);
   // X refuses a post whose text equals one of the account's recent posts, and threads often end
   // alike ("Status page … Next update …"). Such a thread is stamped with the time instead.
   const recent = recentXTexts(v.tx);
@@ -38,7 +40,7 @@ export function prepare(v: VerbContext, template: Template, values: Record<strin
     const x = xCorrection(template, correction.published, checked, v.core.config, { drill, base: renderOptions(drill, false) });
     rendered = { ...rendered, x: x.map((post) => (recent.has(post) ? fitPost(post, ` (${stamp})`) : post)) };
   } else if (rendered.x.some((post) => recent.has(post))) {
-    rendered = renderTemplate(template, checked, v.core.config, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
+    rendered = renderTemplate(template, checked, context, { ...options, xLabel: [options.xLabel, stamp].filter(Boolean).join(' ') });
   }
   return { values: checked, rendered, hash: contentHash(rendered), nextUpdateAt: promised.nextUpdateAt };
 }

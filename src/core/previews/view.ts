@@ -10,7 +10,8 @@ import { summarise, type PlatformSummary, type Rendered } from '../statement/ren
 import { approversOf, getDraft, getRevision, renderedOf, valuesOf, type DraftRow, type RevisionRow } from '../drafts/load';
 import { describeDraft, PENDING } from '../drafts/states';
 import { revisionLabel } from '../drafts/shown';
-import { platformsReached, reachOf, retractionNoticeOn, type Reach, type ReachKind } from '../broadcast/reach';
+import { platformsReached, reachPlan, retractionNoticeOn, type Reach, type ReachKind, type Withheld } from '../broadcast/reach';
+import { activeMarks } from '../channels/marks';
 
 export interface DeliveryView {
   targetId: string;
@@ -42,6 +43,10 @@ export interface DraftView {
   rendered: Rendered;
   /** Where the shown revision goes when approved, and how (for a retraction: where posts are deleted). */
   targets: Reach[];
+  /** A /compromised or /restored draft: the target its approval marks or frees, and what happened. */
+  channel: { targetId: string; change: string; reason: string | null } | null;
+  /** Targets it would go to but does not, with why (marked compromised). */
+  withheld: Withheld[];
   /** Only the platforms the targets reach; a correction's platform with nothing to post has no parts. */
   platforms: Array<PlatformSummary & { postsWithLinks?: number }>;
   /** A retraction's public notice: its text, or why none is posted. */
@@ -66,7 +71,8 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
   const latest = db.select().from(broadcasts).where(eq(broadcasts.draftId, draft.id)).orderBy(desc(broadcasts.id)).limit(1).get();
   const rows = latest ? db.select().from(deliveries).where(and(eq(deliveries.broadcastId, latest.id))).orderBy(asc(deliveries.id)).all() : [];
   const pending = PENDING.includes(draft.status);
-  const targets = reachOf(core.config, db, draft, REACH_OF_REVISION[rev.kind] ?? 'publish');
+  const { reach: targets, withheld } = reachPlan(core.config, db, draft, REACH_OF_REVISION[rev.kind] ?? 'publish');
+  const marks = activeMarks(db);
   const reached = platformsReached(targets);
   const platforms = summarise(rendered)
     .filter((p) => reached.includes(p.platform))
@@ -92,6 +98,8 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     nextUpdate: valuesOf(rev).next_update || null,
     rendered,
     targets,
+    channel: draft.channelTarget && draft.channelChange ? { targetId: draft.channelTarget, change: draft.channelChange, reason: draft.channelReason } : null,
+    withheld,
     platforms,
     notice,
     broadcastKind: latest?.kind ?? null,
@@ -103,7 +111,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       error: d.status === 'sent' ? null : d.lastError,
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
-      next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : null,
+      next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : d.status === 'held' && !marks.has(d.targetId) ? `${d.targetId} is restored; /retry #${draft.id} sends it there if it still should` : null,
     })),
   };
 }
@@ -119,7 +127,7 @@ function publishing(kind: string | undefined, rows: Array<{ status: string }>): 
 
 const n = (v: number) => v.toLocaleString('en-US');
 
-export const DELIVERY_ICON: Record<string, string> = { sent: '✅', pending: '⏳', failed: '❌' };
+export const DELIVERY_ICON: Record<string, string> = { sent: '✅', pending: '⏳', failed: '❌', held: '⏸' };
 
 /** The preview's header in plain text: state, approvals, lengths, deliveries. Adapters add buttons. */
 export function headerText(view: DraftView): string {
@@ -133,6 +141,7 @@ export function headerText(view: DraftView): string {
     lines.push(`Approvals: ${view.approvals.names.length} of ${view.approvals.need}${names}`);
   }
   if (view.revision.reason) lines.push(`Reason: ${view.revision.reason}`);
+  if (view.channel) lines.push(channelText(view.channel));
   if (view.nextUpdate) lines.push(`Next update: ${view.nextUpdate}`);
   lines.push('', ...whereText(view), '');
   for (const p of view.platforms) {
@@ -155,6 +164,14 @@ export function headerText(view: DraftView): string {
   return lines.join('\n');
 }
 
+/** What approving a /compromised or /restored draft does besides posting its statement. */
+function channelText(c: NonNullable<DraftView['channel']>): string {
+  const t = c.targetId;
+  return c.change === 'compromised'
+    ? `Marks ${t} compromised (${c.reason ?? ''}): once approved, nothing more goes to ${t}, not even statements already approved, until /restored ${t}.`
+    : `Marks ${t} ours again: once approved, statements go to ${t} again; what was held there stays held (/retry sends it).`;
+}
+
 /** Where the statement goes and how, one target a line: what an approver agrees to besides the text. */
 export function whereText(view: DraftView): string[] {
   const kind = view.revision.kind;
@@ -175,6 +192,7 @@ export function whereText(view: DraftView): string[] {
           : 'deleted';
     lines.push(`• ${t.targetId} on ${platformName(t.platform)}: ${how}`);
   }
+  for (const w of view.withheld) lines.push(`• ${w.targetId} on ${platformName(w.platform)}: ${DELIVERY_ICON.held} ${w.why}`);
   if (view.notice) {
     if ('plain' in view.notice) lines.push('', 'Then posts this public notice on each of them:', view.notice.plain);
     else lines.push('', `No public notice is posted (${view.notice.off}).`);
@@ -184,12 +202,18 @@ export function whereText(view: DraftView): string[] {
 
 /**
  * One delivery in words, the same in every preview, /status and the console. One meaning per
- * sign: ⏳ pending or retrying (with the reason and when), ✅ sent, ❌ failed and not retried.
+ * sign: ⏳ pending or retrying (with the reason and when), ✅ sent, ❌ failed and not retried,
+ * ⏸ held back from a target marked compromised.
  * A retrying delivery is never ❌: an operator who reads ❌ as final posts by hand, and the
  * retry then makes a duplicate.
  */
 export function deliveryLine(d: DeliveryView): { icon: string; detail: string } {
-  const detail = d.status === 'sent' ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}` : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
+  const detail =
+    d.status === 'sent'
+      ? `${d.link ?? 'sent'}${d.notes ? ` (⚠️ ${d.notes})` : ''}`
+      : d.status === 'held'
+        ? `${d.error ?? 'held'}${d.next ? `; ${d.next}` : ''}`
+        : d.status === 'pending' ? (d.error ? `${d.error}; ${d.next}` : 'pending') : `${d.error ?? 'failed'}; ${d.next}`;
   return { icon: DELIVERY_ICON[d.status] ?? '•', detail };
 }
 

@@ -36,7 +36,7 @@ export function timelineText(db: DbOrTx, incidentId: number, now: Date): string 
     lines.push(`${hm(st.draft.createdAt)} #${st.draft.id} ${st.draft.templateId}${st.draft.holding ? ' (holding)' : ''} drafted by ${st.draft.authorName} — ${st.draft.status.replace(/_/g, ' ')}`);
     for (const b of st.broadcasts) {
       const who = b.approvals.map((a) => a.approverName).join(', ') || 'nobody';
-      const where = b.deliveries.map((d) => `${d.targetId} ${d.status === 'sent' ? `✅ ${d.firstSentAt ? hm(d.firstSentAt) : ''}`.trim() : d.status === 'failed' ? `❌ ${d.lastError ?? ''}`.trim() : '⏳'}`).join(', ');
+      const where = b.deliveries.map((d) => `${d.targetId} ${d.status === 'sent' ? `✅ ${d.firstSentAt ? hm(d.firstSentAt) : ''}`.trim() : d.status === 'failed' ? `❌ ${d.lastError ?? ''}`.trim() : d.status === 'held' ? '⏸ held (marked compromised)' : '⏳'}`).join(', ');
       lines.push(`${hm(b.createdAt)} #${st.draft.id} ${b.kind} r${b.revision}${b.reason ? ` (${b.reason})` : ''}, approved by ${who}: ${where}`);
     }
   }

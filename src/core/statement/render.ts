@@ -15,7 +15,7 @@ import {
   type Doc,
   type TelegramEntity,
 } from '../render';
-import { ORG_FIELDS, LATEST_FIELDS } from '../templates/handlebars';
+import { ORG_FIELDS, LATEST_FIELDS, COMPROMISED_FIELD } from '../templates/handlebars';
 import type { Template } from '../templates/library';
 import { canonicalJson } from '../../util/canonical-json';
 import { sha256 } from '../../util/hash';
@@ -43,7 +43,7 @@ export const LIMITS = { discord: DISCORD_LIMIT, telegram: TELEGRAM_LIMIT, x: X_L
  * own markup; the literal values replace the tokens afterwards. A value can never add a link,
  * a mention or formatting that the template did not have.
  */
-function tokenContext(template: Template, values: Record<string, string>, ctx: RenderContext, latest?: LatestInfo | null) {
+function tokenContext(template: Template, values: Record<string, string>, ctx: RenderContext, latest?: LatestInfo | null, compromised?: string) {
   const tokens: string[] = [];
   const tok = (v: string | undefined) => {
     if (!v) return '';
@@ -61,6 +61,7 @@ function tokenContext(template: Template, values: Record<string, string>, ctx: R
       for (const f of LATEST_FIELDS) l[f] = tok(latest[f]);
       context.latest = l;
     } else context.latest = null;
+    context[COMPROMISED_FIELD] = tok(compromised);
   }
   return { context, tokens };
 }
@@ -86,6 +87,8 @@ export function isAllowedLink(link: string, ctx: Pick<RenderContext, 'officialDo
 
 export interface RenderOptions {
   latest?: LatestInfo | null;
+  /** FAQ entries: the channels marked compromised, named ("our X account @acmefinance"). */
+  compromised?: string;
   /** Extra blocks around the statement: a correction's notice, a drill marker. */
   prefix?: string;
   suffix?: string;
@@ -94,7 +97,7 @@ export interface RenderOptions {
 }
 
 export function renderTemplate(template: Template, values: Record<string, string>, ctx: RenderContext, options: RenderOptions = {}): Rendered {
-  const { context, tokens } = tokenContext(template, values, ctx, options.latest);
+  const { context, tokens } = tokenContext(template, values, ctx, options.latest, options.compromised);
   const wrap = (body: string) => [options.prefix, body, options.suffix].filter(Boolean).join('\n\n');
   const mainDoc = parseStatement(wrap(template.main(context)), tokens);
   const xSection = template.variants.x;

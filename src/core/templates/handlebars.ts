@@ -21,6 +21,8 @@ const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoMethodsByDefault: false, all
 
 export const ORG_FIELDS = ['name', 'website', 'app', 'status_page', 'docs', 'x_handle', 'discord', 'telegram'] as const;
 export const LATEST_FIELDS = ['title', 'link', 'status', 'updated_at', 'next_update'] as const;
+/** An FAQ entry's `{{compromised}}`: the channels marked compromised, named, or empty. */
+export const COMPROMISED_FIELD = 'compromised';
 
 export interface VariableUse {
   name: string;
@@ -77,6 +79,8 @@ export function analyse(source: string, firstLine: number, kind: 'template' | 'f
       }
       return;
     }
+    // Which of our channels not to trust now, when one is marked compromised (empty otherwise).
+    if (kind === 'faq' && head === COMPROMISED_FIELD && p.parts.length === 1) return;
     if (p.parts.length > 1) {
       problems.push({ line: lineOf(at), message: `\`${p.original}\` is not allowed; variables are plain names` });
       return;
