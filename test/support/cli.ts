@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { ROOT } from './config';
 
-/** Runs the real `herald` binary as an operator would, with the test's environment. */
-export function herald(args: string[], env: Record<string, string>) {
+/** Runs the real `herald` binary as an operator would, with the test's environment (and `input` on its stdin). */
+export function herald(args: string[], env: Record<string, string>, input?: string) {
   const r = spawnSync(process.execPath, ['bin/herald.mjs', ...args], {
     cwd: ROOT,
+    ...(input !== undefined ? { input } : {}),
     env: { ...process.env, HERALD_CONFIG: 'test/fixtures/herald.yaml', HERALD_LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',
     timeout: 30_000,
