@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyFile } from '../../src/trust/keys';
@@ -70,7 +70,7 @@ describe('herald verify: statements signed as they are posted', () => {
     const telegram = posts.telegram[0]!.text;
     expect(herald(['verify'], env, `${telegram.replace(/\n/g, ' \r\n')}\r\n`).code).toBe(0);
     // The key never reaches the database or the audit log.
-    const pem = (await import('node:fs')).readFileSync(h.config.paths.signingKey, 'utf8');
+    const pem = readFileSync(h.config.paths.signingKey, 'utf8');
     const body = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
     const dump = h.db.$client.prepare(`SELECT group_concat(data, '') AS all_data FROM audit_events`).get() as { all_data: string };
     expect(dump.all_data).not.toContain(body);
