@@ -78,6 +78,14 @@ export const RULES: Rule[] = [
       { why: 'the command line', test: under('src/cli') },
     ],
   },
+  {
+    room: 'src/site',
+    forbidden: [
+      { why: 'the composition root', test: under('src/app') },
+      { why: 'a platform adapter (the site is built from rows, not from what a platform says)', test: under('src/platforms') },
+      { why: 'the command line', test: under('src/cli') },
+    ],
+  },
   // The package @herald/emulators is its src/; the sandbox under src/sandbox may import it, never the other way round.
   { room: 'packages/emulators/src', forbidden: [{ why: "herald's own source", test: (to) => under('src')(to) || /^herald(\/|$)/.test(to) }] },
 ];

@@ -59,6 +59,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const trust = startTrust(core, options.scheduler);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
+    trust.changed();
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
     if (outcome.broadcastId !== undefined) {
       core.events.emit('deliveriesCreated', outcome.broadcastId);

@@ -2,12 +2,17 @@ import type { Core } from '../core/core';
 import type { Scheduler } from '../core/reminders/runner';
 import { loadKeyFile } from '../trust/keys';
 import { TrustRunner } from '../trust/runner';
+import { SiteRunner } from '../site/runner';
 
-/** What herald does to be trusted outside its chats: sign, checkpoint, and (src/site) publish. */
+/** What herald does to be trusted outside its chats: sign, checkpoint (src/trust), and build the status site (src/site). */
 export interface Trust {
   /** Undefined until `herald keys init` has made a key. */
   signer: TrustRunner | undefined;
+  /** Undefined unless the config file has `status_site` (and never in a drill: drills are not public). */
+  site: SiteRunner | undefined;
   start(): void;
+  /** Something public may have changed (a command ran): the site is rebuilt. */
+  changed(): void;
   /** Resolves once everything asked for so far is signed, checkpointed and built. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -17,10 +22,33 @@ export interface Trust {
 export function startTrust(core: Core, scheduler?: Scheduler): Trust {
   const key = loadKeyFile(core.config.paths.signingKey);
   const signer = key ? new TrustRunner(core, key, scheduler) : undefined;
+  const dir = core.config.statusSite?.dir;
+  const site = dir && !core.config.drill ? new SiteRunner(core, dir, () => ({ keys: key ? [key] : [], checkpoint: signer?.latest() }), scheduler) : undefined;
+  // With a key, the site is rebuilt once the new posts are signed and checkpointed; without one, as each delivery settles.
+  signer?.onUpdate(() => site?.kick());
+  const onAttempt = (a: { outcome: string }) => void (a.outcome !== 'retrying' && !signer && site?.kick());
+  const onDraft = () => void site?.kick();
+  let started = false;
   return {
     signer,
-    start: () => signer?.start(),
-    idle: async () => signer?.idle(),
-    stop: async () => signer?.stop(),
+    site,
+    start() {
+      started = true;
+      core.events.on('deliveryAttempted', onAttempt);
+      core.events.on('draftChanged', onDraft);
+      signer?.start();
+      void site?.kick();
+    },
+    changed: () => void (started && site?.kick()),
+    async idle() {
+      await signer?.idle();
+      await site?.idle();
+    },
+    async stop() {
+      core.events.off('deliveryAttempted', onAttempt);
+      core.events.off('draftChanged', onDraft);
+      await signer?.stop();
+      await site?.stop();
+    },
   };
 }
