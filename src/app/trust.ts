@@ -13,6 +13,8 @@ export interface Trust {
   start(): void;
   /** Something public may have changed (a command ran): the site is rebuilt. */
   changed(): void;
+  /** Called when the status site could not be built (the composition root logs it). */
+  onSiteError(fn: (err: unknown) => void): void;
   /** Resolves once everything asked for so far is signed, checkpointed and built. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -23,7 +25,11 @@ export function startTrust(core: Core, scheduler?: Scheduler): Trust {
   const key = loadKeyFile(core.config.paths.signingKey);
   const signer = key ? new TrustRunner(core, key, scheduler) : undefined;
   const dir = core.config.statusSite?.dir;
-  const site = dir && !core.config.drill ? new SiteRunner(core, dir, () => ({ keys: key ? [key] : [], checkpoint: signer?.latest() }), scheduler) : undefined;
+  const siteErrors: Array<(err: unknown) => void> = [];
+  const site =
+    dir && !core.config.drill
+      ? new SiteRunner(core, dir, () => ({ keys: key ? [key] : [], checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)))
+      : undefined;
   // With a key, the site is rebuilt once the new posts are signed and checkpointed; without one, as each delivery settles.
   signer?.onUpdate(() => site?.kick());
   const onAttempt = (a: { outcome: string }) => void (a.outcome !== 'retrying' && !signer && site?.kick());
@@ -39,6 +45,7 @@ export function startTrust(core: Core, scheduler?: Scheduler): Trust {
       signer?.start();
       void site?.kick();
     },
+    onSiteError: (fn) => void siteErrors.push(fn),
     changed: () => void (started && site?.kick()),
     async idle() {
       await signer?.idle();

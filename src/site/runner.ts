@@ -1,12 +1,11 @@
 import type { Core } from '../core/core';
-import type { Scheduler } from '../core/reminders/runner';
 import type { Checkpoint } from '../trust/checkpoint';
 import type { PublicKey } from '../trust/keys';
 import { publishedSignatures } from '../trust/published';
 import { siteFiles, writeSite } from './build';
 import { siteModel } from './model';
+import { Coalesced, REAL_TIMERS, type Timers } from '../util/coalesced';
 
-const REAL: Scheduler = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
 /** Node's timers overflow past 2^31 ms. */
 const MAX_SLEEP_MS = 6 * 3_600_000;
 
@@ -16,8 +15,10 @@ const MAX_SLEEP_MS = 6 * 3_600_000;
  * and when an open incident's promised update falls due, so "overdue" appears on time.
  */
 export class SiteRunner {
-  private pending: Promise<void> = Promise.resolve();
-  private queued = false;
+  private readonly work = new Coalesced(
+    () => this.build(),
+    (err) => this.onError(err),
+  );
   private timer: unknown;
   private stopped = false;
 
@@ -25,28 +26,18 @@ export class SiteRunner {
     private readonly core: Core,
     readonly dir: string,
     private readonly trust: () => { keys: PublicKey[]; checkpoint: Checkpoint | undefined },
-    private readonly scheduler: Scheduler = REAL,
+    private readonly scheduler: Timers = REAL_TIMERS,
+    /** A build that failed (the folder unwritable, the disk full): the next request tries again. */
+    private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
   /** Asks for a rebuild; resolves once it is written. */
   kick(): Promise<void> {
-    if (this.stopped) return this.pending;
-    if (this.queued) return this.pending;
-    this.queued = true;
-    this.pending = this.pending.then(() => {
-      this.queued = false;
-      try {
-        this.build();
-      } catch (err) {
-        this.core.events.emit('auditFailed', err, 'status_site.build');
-      }
-    });
-    return this.pending;
+    return this.stopped ? this.work.idle() : this.work.request();
   }
 
-  async idle(): Promise<void> {
-    let seen: Promise<void> | undefined;
-    while (seen !== this.pending) await (seen = this.pending);
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   async stop(): Promise<void> {
