@@ -5,7 +5,7 @@ import type { PublicKey } from '../trust/keys';
 import { heraldJson, STATEMENTS_PATH, WELL_KNOWN_PATH, type PublishedSignature } from '../trust/published';
 import { feeds } from './feeds';
 import type { SiteModel } from './model';
-import { incidentHtml, indexHtml } from './pages';
+import { incidentHtml, indexHtml, verifyHtml } from './pages';
 import { incidentsJson, summaryJson } from './statuspage';
 
 export interface SiteInputs {
@@ -22,6 +22,7 @@ export function siteFiles({ model, keys, checkpoint, signatures }: SiteInputs): 
   const f = feeds(model);
   const files = new Map<string, string>([
     ['index.html', indexHtml(model)],
+    ['verify.html', verifyHtml(model)],
     ['feed.atom', f.atom],
     ['feed.rss', f.rss],
     ['feed.json', f.json],

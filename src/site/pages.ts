@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import type { SiteIncident, SiteModel, SiteUpdate } from './model';
+import { VERIFY_BODY } from './verify-page';
 
 /**
  * The status site's HTML: static, readable without JavaScript, small (one inline stylesheet),
@@ -27,7 +28,7 @@ hb.registerPartial(
 {{#if reason}}<p>Why: {{reason}}</p>{{/if}}
 {{#if signatures.length}}<details><summary>Signatures ({{signatures.length}})</summary><ul>
 {{#each signatures}}<li>{{platform platform}} ({{target}}, {{form}} text), posted {{when postedAt}}, key <code>{{keyId}}</code>: <code>{{signature}}</code></li>
-{{/each}}</ul><p>Check a copy with <code>herald verify --site</code>; the signed texts are in <a href="{{@root.up}}statements.json">statements.json</a>.</p></details>{{/if}}
+{{/each}}</ul><p>Check a copy on <a href="{{@root.up}}verify.html">verify.html</a> or with <code>herald verify --site</code>; the signed texts are in <a href="{{@root.up}}statements.json">statements.json</a>.</p></details>{{/if}}
 </article>`,
 );
 
@@ -44,7 +45,7 @@ const layout = (body: string) =>
 ${body}
 </main>
 <footer><p>Feeds: <a href="{{up}}feed.atom">Atom</a>, <a href="{{up}}feed.rss">RSS</a>, <a href="{{up}}feed.json">JSON Feed</a>. API: <a href="{{up}}api/v2/summary.json">summary.json</a>, <a href="{{up}}api/v2/incidents.json">incidents.json</a>.
-Statements are signed with the key in <a href="{{up}}.well-known/herald.json">.well-known/herald.json</a>. Built {{when generatedAt}}.</p></footer>
+Statements are signed with the key in <a href="{{up}}.well-known/herald.json">.well-known/herald.json</a>: <a href="{{up}}verify.html">check a statement</a>. Built {{when generatedAt}}.</p></footer>
 </body></html>
 `);
 
@@ -75,4 +76,10 @@ export function indexHtml(model: SiteModel): string {
 
 export function incidentHtml(model: SiteModel, incident: SiteIncident): string {
   return incidentPage({ ...model, title: `${incident.title} · ${model.org.name} status`, up: '../', incident });
+}
+
+const verifyPage = layout('{{{body}}}');
+
+export function verifyHtml(model: SiteModel): string {
+  return verifyPage({ ...model, title: `Check a statement · ${model.org.name} status`, up: '', body: VERIFY_BODY });
 }

@@ -2,53 +2,28 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKeyFile } from '../../src/trust/keys';
 import { herald } from '../support/cli';
-import { tempDir, testConfig } from '../support/config';
-import { testHerald } from '../support/herald';
+import { tempDir } from '../support/config';
+import { at, SAYS, siteHerald, threeStatements, type SiteHerald } from './incident';
 
-let h: ReturnType<typeof testHerald> | undefined;
+let h: SiteHerald | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
-const EXPLOIT = 'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
-const FUNDS = 'incident="the exploit of the USDC lending pool" confirmed_impact="1,204,530 USDC was taken from the pool." next_update="in 1 hour"';
-const RESOLVED = 'resolution="The vulnerable contract was replaced by a fixed version."';
-/** What each of the three statements says that the others do not. */
-const SAYS = ['the USDC lending pool on Ethereum', '1,204,530 USDC was taken from the pool.', 'The vulnerable contract was replaced by a fixed version.'];
-
-async function publish(t: NonNullable<typeof h>, text: string, id: number): Promise<void> {
-  t.chat.say('alice', text);
-  t.chat.say('bob', `/approve #${id}`);
-  t.chat.say('carol', `/approve #${id}`);
-  await t.herald.worker.idle();
-  await t.herald.trust.idle();
-}
-
 describe('the status site', () => {
   it('after an incident of three statements: pages, feeds a real parser reads, Statuspage-shaped API, keys and signatures herald verify --site checks', async () => {
-    const dir = join(tempDir(), 'status-site');
-    const base = testConfig();
-    const config = { ...base, statusSite: { dir } };
-    const key = createKeyFile(config.paths.signingKey);
-    const t = (h = testHerald(config));
-    t.herald.trust.start();
-    const file = (p: string) => readFileSync(join(dir, p), 'utf8');
-
-    await publish(t, `/draft sev1/exploit-investigating ${EXPLOIT}`, 1);
-    expect(file('index.html')).toContain('Next update by <time datetime="2026-06-01T14:30:00.000Z">2026-06-01 14:30 UTC</time>.');
-    // When the promise falls due with no update, the site says so without anyone asking.
-    t.clock.set(at('14:31'));
-    await t.herald.trust.idle();
-    expect(file('index.html')).toContain('<span class="overdue">overdue</span>');
-
-    t.clock.set(at('14:35'));
-    await publish(t, `/draft sev1/funds-update ${FUNDS}`, 2);
-    t.clock.set(at('15:40'));
-    await publish(t, `/draft sev1/resolved ${RESOLVED}`, 3);
+    const t = (h = siteHerald());
+    const { dir, key, file, config } = t;
+    await threeStatements(t, async () => {
+      expect(file('index.html')).toContain('Next update by <time datetime="2026-06-01T14:30:00.000Z">2026-06-01 14:30 UTC</time>.');
+      expect(file('index.html')).not.toContain('<span class="overdue">');
+      // When the promise falls due with no update, the site says so without anyone asking.
+      t.clock.set(at('14:31'));
+      await t.herald.trust.idle();
+      expect(file('index.html')).toContain('<span class="overdue">overdue</span>');
+    });
 
     // The feeds, read by a real parser, carry every statement.
     for (const name of ['feed.atom', 'feed.rss']) {
