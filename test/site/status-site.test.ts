@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { herald } from '../support/cli';
+import { herald, heraldAsync, outsideSql } from '../support/cli';
 import { tempDir } from '../support/config';
-import { at, SAYS, siteHerald, threeStatements, type SiteHerald } from './incident';
+import { at, SAYS, serveSite, siteHerald, threeStatements, type SiteHerald } from './incident';
 
 let h: SiteHerald | undefined;
 afterEach(async () => {
@@ -77,5 +77,33 @@ describe('the status site', () => {
     const forged = herald(['verify', '--site', dir], env, posted.replace('1,204,530', '1,204,531'));
     expect(forged.stdout).toBe(`NOT signed by herald: no statement in the ${JSON.parse(file('statements.json')).length} signatures published at ${dir} has this text\n`);
     expect(forged.code).toBe(1);
+  });
+
+  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json catches a cut log', async () => {
+    const t = (h = siteHerald());
+    await threeStatements(t);
+    const site = await serveSite(t.dir);
+    try {
+      const posted = t.pubs.x.sent.find((s) => s.text.includes(SAYS[2]!))!.text;
+      const member = await heraldAsync(['verify', '--site', site.url], { HERALD_DB_PATH: join(tempDir(), 'none.db') }, posted);
+      expect(member.stdout).toMatch(/^signed by herald: draft #3 on X \(target x\), posted /m);
+      expect(member.code).toBe(0);
+
+      const published = `${site.url}.well-known/herald.json`;
+      const env = { HERALD_DB_PATH: t.config.paths.db, HERALD_SIGNING_KEY_FILE: join(tempDir(), 'no-local.key') };
+      await t.close();
+      h = undefined;
+      const intact = await heraldAsync(['audit', 'verify', '--against', published], env);
+      expect(intact.stdout).toMatch(/^audit log OK against http:\/\/127\.0\.0\.1:\d+\/\.well-known\/herald\.json: /);
+      expect(intact.code).toBe(0);
+      // Checked with the key the site publishes: no local key needed.
+      const head = JSON.parse(t.file('.well-known/herald.json')).checkpoint.seq as number;
+      outsideSql(t.config.paths.db, `DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq > ${head - 2};`);
+      const cut = await heraldAsync(['audit', 'verify', '--against', published], env);
+      expect(cut.stdout).toMatch(new RegExp(`^audit log CUT: .+ but the log ends at row ${head - 2}: rows ${head - 1}–${head} are missing\\n$`));
+      expect(cut.code).toBe(1);
+    } finally {
+      await site.close();
+    }
   });
 });
