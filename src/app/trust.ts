@@ -1,6 +1,7 @@
 import type { Core } from '../core/core';
 import type { Scheduler } from '../core/reminders/runner';
 import { loadKeyFile } from '../trust/keys';
+import { publicKeys, retiredKeys } from '../trust/rotate';
 import { TrustRunner } from '../trust/runner';
 import { SiteRunner } from '../site/runner';
 
@@ -22,13 +23,14 @@ export interface Trust {
 
 /** The key is read once here: a key file others can read, or one that is not a key, stops herald with one line. */
 export function startTrust(core: Core, scheduler?: Scheduler): Trust {
-  const key = loadKeyFile(core.config.paths.signingKey);
+  const keyFile = core.config.paths.signingKey;
+  const key = loadKeyFile(keyFile);
   const signer = key ? new TrustRunner(core, key, scheduler) : undefined;
   const dir = core.config.statusSite?.dir;
   const siteErrors: Array<(err: unknown) => void> = [];
   const site =
     dir && !core.config.drill
-      ? new SiteRunner(core, dir, () => ({ keys: key ? [key] : [], checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)))
+      ? new SiteRunner(core, dir, () => ({ keys: publicKeys(keyFile, key), retired: retiredKeys(keyFile), checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)))
       : undefined;
   // With a key, the site is rebuilt once the new posts are signed and checkpointed; without one, as each delivery settles.
   signer?.onUpdate(() => site?.kick());

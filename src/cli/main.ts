@@ -93,6 +93,10 @@ keys
   .command('init')
   .description('create the signing key at HERALD_SIGNING_KEY_FILE (owner-only); never replaces an existing one (exit 1)')
   .action(async () => (await trustCommands()).keysInit());
+keys
+  .command('rotate')
+  .description('replace the signing key with a new one, announced signed by the old; the old public key stays so its signatures still verify')
+  .action(async () => (await trustCommands()).keysRotate());
 needsCommand(keys);
 
 program

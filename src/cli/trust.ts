@@ -5,6 +5,7 @@ import { ConfigError, readEnvironment } from '../config/load';
 import { verifyAudit } from '../audit/verify';
 import { appendCheckpoint, checkAgainst, makeCheckpoint, parseCheckpoints, type Checkpoint } from '../trust/checkpoint';
 import { createKeyFile, loadKeyFile, type PublicKey } from '../trust/keys';
+import { publicKeys, rotateKeyFile } from '../trust/rotate';
 import { findSigned, type SignedStatement } from '../trust/sign';
 import { keysOf, verifyPublished, STATEMENTS_PATH, WELL_KNOWN_PATH, type HeraldJson, type PublishedSignature } from '../trust/published';
 import { openExistingDb } from './audit';
@@ -23,6 +24,22 @@ function requireKey(what: string) {
   const key = loadKeyFile(path);
   if (!key) throw new OperatorError(`HERALD_SIGNING_KEY_FILE: there is no signing key at ${path}, so ${what}; run herald keys init first (or point HERALD_SIGNING_KEY_FILE at the key)`);
   return key;
+}
+
+/** The current key and every retired one: what signed the statements and checkpoints herald made. */
+function verifyingKeys(what: string): PublicKey[] {
+  const keys = publicKeys(trustPaths().key);
+  return keys.length ? keys : [requireKey(what)];
+}
+
+export function keysRotate(): void {
+  const { key: path } = trustPaths();
+  const { old, next } = rotateKeyFile(path, new Date());
+  process.stdout.write(
+    `rotated herald's signing key at ${path}: key ${old.keyId} is retired (its private half destroyed, its public half kept in ${path}.retired.json so what it signed still verifies)\n` +
+      `new public key (key id ${next.keyId}): ${next.publicKey}\n` +
+      `the rotation is signed by the old key and the new; restart herald to sign with the new key, then publish it where you published the old one\n`,
+  );
 }
 
 export function keysInit(): void {
@@ -85,11 +102,11 @@ export async function verifyCommand(options: { site?: string }): Promise<void> {
     found = verifyPublished(list, keysOf(doc), text);
     checked = `the ${list.length} signatures published at ${options.site}`;
   } else {
-    const key = requireKey('there is nothing to verify with (or give --site to check against the published status site)');
+    const keys = verifyingKeys('there is nothing to verify with (or give --site to check against the published status site)');
     const db = openExistingDb();
-    found = findSigned(db, key, text);
+    found = findSigned(db, keys, text);
     db.$client.close();
-    checked = `herald's database with key ${key.keyId}`;
+    checked = `herald's database with key ${keys.map((k) => k.keyId).join(', ')}`;
   }
   if (found.length) {
     for (const s of found) process.stdout.write(describe(s));
@@ -127,7 +144,7 @@ async function checkpointsFrom(source: string): Promise<{ checkpoints: Checkpoin
   } catch (err) {
     throw new OperatorError(`${source}: ${(err as Error).message}; point --against at herald's checkpoint file (HERALD_CHECKPOINTS_FILE) or a status site's ${WELL_KNOWN_PATH}`);
   }
-  return { checkpoints, keys: [requireKey(`the checkpoints in ${source} cannot be checked`)] };
+  return { checkpoints, keys: verifyingKeys(`the checkpoints in ${source} cannot be checked`) };
 }
 
 export async function auditVerifyAgainst(source: string): Promise<void> {

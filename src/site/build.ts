@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import type { Checkpoint } from '../trust/checkpoint';
 import type { PublicKey } from '../trust/keys';
+import type { RetiredKey } from '../trust/rotate';
 import { heraldJson, STATEMENTS_PATH, WELL_KNOWN_PATH, type PublishedSignature } from '../trust/published';
 import { feeds } from './feeds';
 import type { SiteModel } from './model';
@@ -11,6 +12,7 @@ import { incidentsJson, summaryJson } from './statuspage';
 export interface SiteInputs {
   model: SiteModel;
   keys: PublicKey[];
+  retired: RetiredKey[];
   checkpoint: Checkpoint | undefined;
   signatures: PublishedSignature[];
 }
@@ -18,7 +20,7 @@ export interface SiteInputs {
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 /** Every file of the site, by its path under the site's folder. */
-export function siteFiles({ model, keys, checkpoint, signatures }: SiteInputs): Map<string, string> {
+export function siteFiles({ model, keys, retired, checkpoint, signatures }: SiteInputs): Map<string, string> {
   const f = feeds(model);
   const files = new Map<string, string>([
     ['index.html', indexHtml(model)],
@@ -28,7 +30,7 @@ export function siteFiles({ model, keys, checkpoint, signatures }: SiteInputs): 
     ['feed.json', f.json],
     ['api/v2/summary.json', json(summaryJson(model))],
     ['api/v2/incidents.json', json(incidentsJson(model))],
-    [WELL_KNOWN_PATH, json(heraldJson(model.org.name, keys, checkpoint))],
+    [WELL_KNOWN_PATH, json(heraldJson(model.org.name, keys, retired, checkpoint))],
     [STATEMENTS_PATH, json(signatures)],
   ]);
   for (const i of model.incidents) files.set(`incidents/${i.id}.html`, incidentHtml(model, i));

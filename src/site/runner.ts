@@ -1,6 +1,7 @@
 import type { Core } from '../core/core';
 import type { Checkpoint } from '../trust/checkpoint';
 import type { PublicKey } from '../trust/keys';
+import type { RetiredKey } from '../trust/rotate';
 import { publishedSignatures } from '../trust/published';
 import { siteFiles, writeSite } from './build';
 import { siteModel } from './model';
@@ -25,7 +26,7 @@ export class SiteRunner {
   constructor(
     private readonly core: Core,
     readonly dir: string,
-    private readonly trust: () => { keys: PublicKey[]; checkpoint: Checkpoint | undefined },
+    private readonly trust: () => { keys: PublicKey[]; retired: RetiredKey[]; checkpoint: Checkpoint | undefined },
     private readonly scheduler: Timers = REAL_TIMERS,
     /** A build that failed (the folder unwritable, the disk full): the next request tries again. */
     private readonly onError: (err: unknown) => void = () => {},
@@ -49,8 +50,7 @@ export class SiteRunner {
   private build(): void {
     const now = new Date(this.core.now());
     const model = siteModel(this.core.db, this.core.config, now);
-    const { keys, checkpoint } = this.trust();
-    writeSite(this.dir, siteFiles({ model, keys, checkpoint, signatures: publishedSignatures(this.core.db) }));
+    writeSite(this.dir, siteFiles({ model, ...this.trust(), signatures: publishedSignatures(this.core.db) }));
     const next = model.incidents.flatMap((i) => (i.nextUpdate && !i.nextUpdate.overdue ? [Date.parse(i.nextUpdate.dueAt)] : [])).sort((a, b) => a - b)[0];
     this.scheduler.clearTimeout(this.timer);
     if (next !== undefined && !this.stopped) this.timer = this.scheduler.setTimeout(() => void this.kick(), Math.min(Math.max(next - now.getTime(), 0) + 1, MAX_SLEEP_MS));

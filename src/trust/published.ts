@@ -5,6 +5,7 @@ import { sha256 } from '../util/hash';
 import { canonicalText } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import type { PublicKey } from './keys';
+import type { RetiredKey, Rotation } from './rotate';
 import { verifyOne, type SignedStatement } from './sign';
 
 /**
@@ -15,7 +16,10 @@ import { verifyOne, type SignedStatement } from './sign';
 export interface HeraldJson {
   herald: 1;
   org: string;
-  keys: Array<{ key_id: string; algorithm: 'Ed25519'; public_key: string }>;
+  /** The current key first, then retired ones (statements they signed still verify). */
+  keys: Array<{ key_id: string; algorithm: 'Ed25519'; public_key: string; retired_at?: string }>;
+  /** Each rotation, signed by the key it retired and by the key it announced. */
+  rotations: Rotation[];
   checkpoint: Checkpoint | null;
   statements: string;
 }
@@ -37,8 +41,16 @@ export interface PublishedSignature {
 export const STATEMENTS_PATH = 'statements.json';
 export const WELL_KNOWN_PATH = '.well-known/herald.json';
 
-export function heraldJson(org: string, keys: PublicKey[], checkpoint: Checkpoint | undefined): HeraldJson {
-  return { herald: 1, org, keys: keys.map((k) => ({ key_id: k.keyId, algorithm: 'Ed25519', public_key: k.publicKey })), checkpoint: checkpoint ?? null, statements: `/${STATEMENTS_PATH}` };
+export function heraldJson(org: string, keys: PublicKey[], retired: RetiredKey[], checkpoint: Checkpoint | undefined): HeraldJson {
+  const retiredAt = new Map(retired.map((r) => [r.key_id, r.retired_at]));
+  return {
+    herald: 1,
+    org,
+    keys: keys.map((k) => ({ key_id: k.keyId, algorithm: 'Ed25519', public_key: k.publicKey, ...(retiredAt.has(k.keyId) ? { retired_at: retiredAt.get(k.keyId)! } : {}) })),
+    rotations: retired.map((r) => r.rotation),
+    checkpoint: checkpoint ?? null,
+    statements: `/${STATEMENTS_PATH}`,
+  };
 }
 
 export function publishedSignatures(db: Db): PublishedSignature[] {

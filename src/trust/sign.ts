@@ -74,8 +74,8 @@ export interface SignedStatement extends Signed {
   live: boolean;
 }
 
-/** The signatures whose canonical text is the canonical form of `text`, each checked against `key`. */
-export function findSigned(db: Db, key: PublicKey, text: string): SignedStatement[] {
+/** The signatures whose canonical text is the canonical form of `text`, each checked against the key it names among `keys`. */
+export function findSigned(db: Db, keys: PublicKey[], text: string): SignedStatement[] {
   const sha = sha256(canonicalText(text));
   return db
     .select({ sig: statementSignatures, status: deliveryParts.status })
@@ -84,7 +84,7 @@ export function findSigned(db: Db, key: PublicKey, text: string): SignedStatemen
     .where(eq(statementSignatures.textSha256, sha))
     .all()
     .map(({ sig, status }) => ({ ...sig, live: status !== 'deleted' }))
-    .filter((s) => s.keyId === key.keyId && verifyOne(key, s));
+    .filter((s) => keys.some((k) => k.keyId === s.keyId && verifyOne(k, s)));
 }
 
 /** Whether a signature row is herald's signature, by `key`, of what the row says. */

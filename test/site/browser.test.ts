@@ -52,5 +52,5 @@ describe('the status site in Chromium', () => {
     await result.filter({ hasText: /^NOT signed/ }).waitFor();
     expect(await result.textContent()).toBe('NOT signed by herald: no statement published here has this text. Do not trust it.');
     expect(errors).toEqual([]);
-  });
+  }, 90_000); // Chromium, and axe over three pages
 });

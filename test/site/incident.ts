@@ -8,20 +8,24 @@ import { testHerald } from '../support/herald';
 import type { FakeClock } from '../support/clock';
 
 export const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
-const EXPLOIT = 'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
-const FUNDS = 'incident="the exploit of the USDC lending pool" confirmed_impact="1,204,530 USDC was taken from the pool." next_update="in 1 hour"';
+export const EXPLOIT = 'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
+export const FUNDS = 'incident="the exploit of the USDC lending pool" confirmed_impact="1,204,530 USDC was taken from the pool." next_update="in 1 hour"';
 const RESOLVED = 'resolution="The vulnerable contract was replaced by a fixed version."';
 /** What each of the three statements says that the others do not. */
 export const SAYS = ['the USDC lending pool on Ethereum', '1,204,530 USDC was taken from the pool.', 'The vulnerable contract was replaced by a fixed version.'];
 
 export type SiteHerald = ReturnType<typeof testHerald> & { dir: string; key: SigningKey; file(path: string): string };
 
-/** A signing herald that builds its status site into a temp folder (its trust runner started), on a FakeClock at 14:00 UTC unless given one. */
-export function siteHerald(clock?: FakeClock): SiteHerald {
-  const dir = join(tempDir(), 'status-site');
-  const config = { ...testConfig(), statusSite: { dir } };
-  const key = createKeyFile(config.paths.signingKey);
-  const t = testHerald(config, clock ? { clock } : {});
+/**
+ * A signing herald that builds its status site into a temp folder (its trust runner started), on
+ * a FakeClock at 14:00 UTC unless given one. `again` starts it again on an earlier one's config
+ * (database, key, site folder) instead of a fresh one.
+ */
+export function siteHerald(options: { clock?: FakeClock; again?: SiteHerald } = {}): SiteHerald {
+  const config = options.again?.config ?? { ...testConfig(), statusSite: { dir: join(tempDir(), 'status-site') } };
+  const dir = config.statusSite!.dir;
+  const key = options.again?.key ?? createKeyFile(config.paths.signingKey);
+  const t = testHerald(config, options.clock ? { clock: options.clock } : {});
   t.herald.trust.start();
   return { ...t, dir, key, file: (p) => readFileSync(join(dir, p), 'utf8') };
 }

@@ -13,7 +13,7 @@ import { publish, serveSite, siteHerald } from './incident';
 
 const out = resolve(process.argv[2] ?? resolve(ROOT, 'docs/status-site.png'));
 // herald's clock at the real time, so the statement's time (the database's) and the incident's agree in the picture.
-const t = siteHerald(new FakeClock(Date.now()));
+const t = siteHerald({ clock: new FakeClock(Date.now()) });
 await publish(
   t,
   '/draft sev1/exploit-investigating affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"',

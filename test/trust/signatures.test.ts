@@ -75,5 +75,5 @@ describe('herald verify: statements signed as they are posted', () => {
     const dump = h.db.$client.prepare(`SELECT group_concat(data, '') AS all_data FROM audit_events`).get() as { all_data: string };
     expect(dump.all_data).not.toContain(body);
     expect(h.logs.join('')).not.toContain(body);
-  });
+  }, 120_000); // three real platforms, then the herald binary run twice for each of their posts
 });
