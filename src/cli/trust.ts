@@ -6,8 +6,8 @@ import { verifyAudit } from '../audit/verify';
 import { appendCheckpoint, checkAgainst, makeCheckpoint, parseCheckpoints, type Checkpoint } from '../trust/checkpoint';
 import { createKeyFile, loadKeyFile, type PublicKey } from '../trust/keys';
 import { publicKeys, rotateKeyFile } from '../trust/rotate';
-import { findSigned, type SignedStatement } from '../trust/sign';
-import { keysOf, verifyPublished, STATEMENTS_PATH, WELL_KNOWN_PATH, type HeraldJson, type PublishedSignature } from '../trust/published';
+import type { SignedStatement } from '../trust/sign';
+import { findSigned, keysOf, verifyPublished, STATE_NOTE, STATEMENTS_PATH, WELL_KNOWN_PATH, type HeraldJson, type PublishedSignature } from '../trust/published';
 import { openExistingDb } from './audit';
 import { OperatorError } from './failure';
 
@@ -88,7 +88,7 @@ const readStdin = async (): Promise<string> => {
 };
 
 const describe = (s: SignedStatement) =>
-  `signed by herald: draft #${s.draftId} on ${platformName(s.platform)} (target ${s.targetId}), posted ${s.postedAt}, key ${s.keyId}${s.live ? '' : '; it has since been retracted'}\n`;
+  `signed by herald: draft #${s.draftId} on ${platformName(s.platform)} (target ${s.targetId}), posted ${s.postedAt}, key ${s.keyId}${STATE_NOTE[s.state]}\n`;
 
 /** Exit 0 when herald signed this text (each match printed), 1 when it did not. */
 export async function verifyCommand(options: { site?: string }): Promise<void> {

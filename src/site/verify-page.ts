@@ -1,6 +1,6 @@
 import { canonicalText } from '../trust/canonical';
 import { signedMessage } from '../trust/sign';
-import { STATEMENTS_PATH, WELL_KNOWN_PATH } from '../trust/published';
+import { STATE_NOTE, STATEMENTS_PATH, WELL_KNOWN_PATH } from '../trust/published';
 
 /**
  * `verify.html`: a member pastes a statement and the browser checks it against the published
@@ -12,6 +12,7 @@ const SCRIPT = `
 const canonicalText = ${canonicalText.toString()};
 const signedMessage = ${signedMessage.toString()};
 const PLATFORMS = { discord: 'Discord', telegram: 'Telegram', x: 'X' };
+const SINCE = ${JSON.stringify(STATE_NOTE)};
 const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 const utf8 = (s) => new TextEncoder().encode(s);
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -37,7 +38,7 @@ document.getElementById('check').addEventListener('submit', async (event) => {
   try {
     const found = await signedBy(text);
     out.textContent = found.length
-      ? found.map((p) => 'Signed by herald: draft #' + p.draft_id + ' on ' + (PLATFORMS[p.platform] || p.platform) + ' (' + p.target + '), posted ' + p.posted_at + (p.live ? '' : '; it has since been retracted') + '.').join(' ')
+      ? found.map((p) => 'Signed by herald: draft #' + p.draft_id + ' on ' + (PLATFORMS[p.platform] || p.platform) + ' (' + p.target + '), posted ' + p.posted_at + (SINCE[p.state] || '') + '.').join(' ')
       : 'NOT signed by herald: no statement published here has this text. Do not trust it.';
   } catch (err) {
     out.textContent = 'The check could not run (' + err.message + '); use herald verify --site instead.';

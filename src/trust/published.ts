@@ -1,12 +1,12 @@
-import { asc, eq } from 'drizzle-orm';
-import { deliveryParts, statementSignatures } from '../store/schema';
+import { and, asc, eq, max } from 'drizzle-orm';
+import { broadcasts, deliveries, deliveryParts, drafts, statementSignatures } from '../store/schema';
 import type { Db } from '../store/db';
 import { sha256 } from '../util/hash';
 import { canonicalText } from './canonical';
 import type { Checkpoint } from './checkpoint';
 import type { PublicKey } from './keys';
 import type { RetiredKey, Rotation } from './rotate';
-import { verifyOne, type SignedStatement } from './sign';
+import { verifyOne, type SignedStatement, type StatementState } from './sign';
 
 /**
  * What the status site publishes for anyone to check a statement without herald: the public
@@ -35,10 +35,12 @@ export interface PublishedSignature {
   text_sha256: string;
   key_id: string;
   signature: string;
-  live: boolean;
+  state: StatementState;
 }
 
 export const STATEMENTS_PATH = 'statements.json';
+/** What `herald verify` and verify.html add after a statement that is no longer what herald says. */
+export const STATE_NOTE: Record<StatementState, string> = { current: '', corrected: '; a correction has replaced it since', retracted: '; it has since been retracted' };
 export const WELL_KNOWN_PATH = '.well-known/herald.json';
 
 export function heraldJson(org: string, keys: PublicKey[], retired: RetiredKey[], checkpoint: Checkpoint | undefined): HeraldJson {
@@ -53,26 +55,50 @@ export function heraldJson(org: string, keys: PublicKey[], retired: RetiredKey[]
   };
 }
 
-export function publishedSignatures(db: Db): PublishedSignature[] {
+/** Every signature (or those of one canonical text's hash), with what became of the statement since. */
+export function publishedSignatures(db: Db, textSha256?: string): PublishedSignature[] {
+  const corrected = new Map(
+    db
+      .select({ draftId: broadcasts.draftId, at: max(broadcasts.createdAt) })
+      .from(broadcasts)
+      .where(eq(broadcasts.kind, 'correct'))
+      .groupBy(broadcasts.draftId)
+      .all()
+      .map((c) => [c.draftId, c.at]),
+  );
   return db
-    .select({ s: statementSignatures, status: deliveryParts.status })
+    .select({ s: statementSignatures, part: deliveryParts.status, draft: drafts.status, kind: broadcasts.kind })
     .from(statementSignatures)
     .innerJoin(deliveryParts, eq(deliveryParts.id, statementSignatures.partId))
+    .innerJoin(deliveries, eq(deliveries.id, deliveryParts.deliveryId))
+    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
+    .innerJoin(drafts, eq(drafts.id, statementSignatures.draftId))
+    .where(and(textSha256 === undefined ? undefined : eq(statementSignatures.textSha256, textSha256)))
     .orderBy(asc(statementSignatures.id))
     .all()
-    .map(({ s, status }) => ({
-      draft_id: s.draftId,
-      platform: s.platform,
-      target: s.targetId,
-      posted_at: s.postedAt,
-      form: s.form,
-      text: s.text,
-      text_sha256: s.textSha256,
-      key_id: s.keyId,
-      signature: s.signature,
-      live: status !== 'deleted',
-    }));
+    .map(({ s, part, draft, kind }) => {
+      const correctedAt = corrected.get(s.draftId);
+      // The retraction's public notice is what herald says now; a part edited in place is signed
+      // again when edited, so its new signature is newer than the correction.
+      const state: StatementState =
+        part === 'deleted' || (draft === 'retracted' && kind !== 'retract') ? 'retracted' : kind !== 'retract' && correctedAt && s.postedAt < correctedAt ? 'corrected' : 'current';
+      return {
+        draft_id: s.draftId,
+        platform: s.platform,
+        target: s.targetId,
+        posted_at: s.postedAt,
+        form: s.form,
+        text: s.text,
+        text_sha256: s.textSha256,
+        key_id: s.keyId,
+        signature: s.signature,
+        state,
+      };
+    });
 }
+
+/** The signatures in herald's database of `text`, each checked against the key it names among `keys`. */
+export const findSigned = (db: Db, keys: PublicKey[], text: string): SignedStatement[] => verifyPublished(publishedSignatures(db, sha256(canonicalText(text))), keys, text);
 
 export const keysOf = (doc: HeraldJson): PublicKey[] => doc.keys.map((k) => ({ keyId: k.key_id, publicKey: k.public_key }));
 
@@ -81,6 +107,6 @@ export function verifyPublished(list: PublishedSignature[], keys: PublicKey[], t
   const sha = sha256(canonicalText(text));
   return list
     .filter((p) => p.text_sha256 === sha)
-    .map((p) => ({ keyId: p.key_id, draftId: p.draft_id, platform: p.platform, targetId: p.target, postedAt: p.posted_at, textSha256: p.text_sha256, form: p.form, signature: p.signature, live: p.live }))
+    .map((p) => ({ keyId: p.key_id, draftId: p.draft_id, platform: p.platform, targetId: p.target, postedAt: p.posted_at, textSha256: p.text_sha256, form: p.form, signature: p.signature, state: p.state }))
     .filter((s) => keys.some((k) => k.keyId === s.keyId && verifyOne(k, s)));
 }

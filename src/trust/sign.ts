@@ -70,22 +70,11 @@ export function signPosted(db: Db, key: SigningKey, deliveryId?: number): number
 export interface SignedStatement extends Signed {
   form: string;
   signature: string;
-  /** Whether the message is still up (a retraction deletes it). */
-  live: boolean;
+  /** current: what the statement says now; corrected: a correction replaced it since; retracted: taken down. */
+  state: StatementState;
 }
 
-/** The signatures whose canonical text is the canonical form of `text`, each checked against the key it names among `keys`. */
-export function findSigned(db: Db, keys: PublicKey[], text: string): SignedStatement[] {
-  const sha = sha256(canonicalText(text));
-  return db
-    .select({ sig: statementSignatures, status: deliveryParts.status })
-    .from(statementSignatures)
-    .innerJoin(deliveryParts, eq(deliveryParts.id, statementSignatures.partId))
-    .where(eq(statementSignatures.textSha256, sha))
-    .all()
-    .map(({ sig, status }) => ({ ...sig, live: status !== 'deleted' }))
-    .filter((s) => keys.some((k) => k.keyId === s.keyId && verifyOne(k, s)));
-}
+export type StatementState = 'current' | 'corrected' | 'retracted';
 
 /** Whether a signature row is herald's signature, by `key`, of what the row says. */
 export const verifyOne = (key: PublicKey, s: Signed & { signature: string }): boolean => verifySignature(key, signedMessage(s), s.signature);
