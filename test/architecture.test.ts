@@ -61,6 +61,31 @@ export const RULES: Rule[] = [
     ],
     forbiddenNames: [{ name: 'Core', why: 'the Core type (adapters get the chat port)' }],
   },
+  // Signing and the status site sit beside the core: the core decides and never reaches out to them.
+  {
+    room: 'src/core',
+    forbidden: [
+      { why: 'the signatures and checkpoints (src/trust listens to the core, not the reverse)', test: under('src/trust') },
+      { why: 'the status site (src/site reads the core, not the reverse)', test: under('src/site') },
+    ],
+  },
+  {
+    room: 'src/trust',
+    forbidden: [
+      { why: 'the composition root', test: under('src/app') },
+      { why: 'a platform adapter (signatures are over what the store recorded as posted)', test: under('src/platforms') },
+      { why: 'the status site (it publishes what trust signs)', test: under('src/site') },
+      { why: 'the command line', test: under('src/cli') },
+    ],
+  },
+  {
+    room: 'src/site',
+    forbidden: [
+      { why: 'the composition root', test: under('src/app') },
+      { why: 'a platform adapter (the site is built from rows, not from what a platform says)', test: under('src/platforms') },
+      { why: 'the command line', test: under('src/cli') },
+    ],
+  },
   // The package @herald/emulators is its src/; the sandbox under src/sandbox may import it, never the other way round.
   { room: 'packages/emulators/src', forbidden: [{ why: "herald's own source", test: (to) => under('src')(to) || /^herald(\/|$)/.test(to) }] },
 ];
@@ -103,7 +128,7 @@ describe('architecture: what each room may import', () => {
     // The Core type through a re-export elsewhere is still the Core type.
     expect(violations(platforms, [{ file, code: "import { type Core as Everything, type ChatPort } from '../../core/port';" }])).toHaveLength(1);
     expect(violations(platforms, [{ file, code: "import type { ChatPort } from '../../core/port';" }])).toEqual([]);
-    const emulators = RULES[1]!;
+    const emulators = RULES.find((r) => r.room === 'packages/emulators/src')!;
     const emu = join(ROOT, 'packages/emulators/src/discord/example.ts');
     expect(violations(emulators, [{ file: emu, code: "import { redact } from '../../../../src/util/redact';" }])).toHaveLength(1);
     expect(violations(emulators, [{ file: emu, code: "import { readBody } from '../shared/body';" }])).toEqual([]);

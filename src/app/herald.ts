@@ -14,6 +14,7 @@ import { TemplateLibraryError } from '../core/templates/library-error';
 import { NoticeBoard } from '../core/notices/board';
 import { ReminderRunner, type Scheduler } from '../core/reminders/runner';
 import type { Logger } from '../util/log';
+import { startTrust, type Trust } from './trust';
 
 export { TemplateLibraryError };
 
@@ -25,6 +26,8 @@ export interface Herald {
   port: ChatPort;
   /** Promise reminders and break-glass chases; the composition root starts it once the adapters are attached. */
   reminders: ReminderRunner;
+  /** Signatures, audit checkpoints and the status site (./trust.ts); without a signing key, only the site. Started by the composition root. */
+  trust: Trust;
   /** What a chat adapter calls for every command and button press. */
   handle(event: ChatEvent): CommandOutcome;
   /** Says something about herald itself in the comms chat of every chat platform attached. */
@@ -54,8 +57,10 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const keeper = new PreviewKeeper(core);
   const board = new NoticeBoard(core);
   const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
+  const trust = startTrust(core, options.scheduler);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
+    trust.changed();
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
     if (outcome.broadcastId !== undefined) {
       core.events.emit('deliveriesCreated', outcome.broadcastId);
@@ -68,11 +73,13 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
     worker,
     port: createChatPort(core, keeper, handle, board),
     reminders,
+    trust,
     handle,
     announce: (text) => keeper.announce(text),
     async close() {
       await reminders.stop();
       await worker.stop();
+      await trust.stop();
       keeper.close();
       unwatchDrill();
       core.audit.flush();

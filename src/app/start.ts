@@ -93,5 +93,8 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   }
   herald.worker.kick();
   herald.reminders.start();
+  herald.trust.onSiteError((err) => log.error({ err, dir: config.statusSite?.dir }, 'the status site could not be built; it is tried again at the next change'));
+  herald.trust.start();
+  if (!herald.trust.signer) log.warn({ key: config.paths.signingKey }, 'no signing key: statements are not signed and the audit log is not checkpointed; run herald keys init');
   return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, onStopped: (s) => void after.push(s), stop };
 }

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/load';
 import { TemplateLibraryError } from '../core/templates/library-error';
 import { PlatformStartError } from '../app/errors';
 import { redact } from '../util/redact';
+import { KeyFileError } from '../trust/keys';
 
 /**
  * What an operator can get wrong ends in one line on stderr and an exit code a script can test;
@@ -50,7 +51,7 @@ export function describeFailure(err: unknown): { line: string; code: number } {
   const message = redact(err instanceof Error ? err.message : String(err)).split('\n')[0]!;
   if (err instanceof CliFailure) return { line: message, code: err.exitCode };
   if (err instanceof PlatformStartError) return { line: message, code: EXIT.platform };
-  if (err instanceof ConfigError || err instanceof TemplateLibraryError) return { line: message, code: EXIT.problem };
+  if (err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof KeyFileError) return { line: message, code: EXIT.problem };
   if (err instanceof Error && /^SQLITE_/u.test(String((err as { code?: unknown }).code))) {
     return { line: `HERALD_DB_PATH: the database cannot be used (${message}); point HERALD_DB_PATH at herald's database file`, code: EXIT.badFile };
   }

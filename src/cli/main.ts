@@ -8,6 +8,7 @@ import { DEFAULT_FAST_CLOCK, MAX_FAST_CLOCK } from '../sandbox/clock';
 const startCommand = () => import('./start');
 const templatesCommands = () => import('./templates');
 const auditCommands = () => import('./audit');
+const trustCommands = () => import('./trust');
 
 /** Every mistake is one line: commander's own messages too (its "Did you mean" joins the line). */
 const oneLine = (message: string) => message.trim().replace(/^error: /, '').split('\n').join(' ').replace(/\.$/, '');
@@ -66,8 +67,9 @@ const draftNumber = (value: string) => {
 const audit = program.command('audit').description('the append-only, hash-chained log');
 audit
   .command('verify')
-  .description('walk the hash chain; print the first broken row and exit 1')
-  .action(async () => (await auditCommands()).auditVerify());
+  .description('walk the hash chain; print the first broken row and exit 1; with --against, also prove nothing was cut or rewritten since a signed checkpoint')
+  .option('--against <file-or-url>', "a checkpoint file (HERALD_CHECKPOINTS_FILE) or a status site's .well-known/herald.json")
+  .action(async (options: { against?: string }) => (options.against ? (await trustCommands()).auditVerifyAgainst(options.against) : (await auditCommands()).auditVerify()));
 audit
   .command('export')
   .description('the log for review; md is a readable incident timeline')
@@ -76,6 +78,10 @@ audit
   .option('--until <time>', 'only events at or before this time', time)
   .option('--draft <id>', 'only the events of this draft', draftNumber)
   .action(async (options: Parameters<typeof AuditCli.auditExport>[0]) => (await auditCommands()).auditExport(options));
+audit
+  .command('checkpoint')
+  .description("sign the audit log's current head (row, hash, time), add it to HERALD_CHECKPOINTS_FILE and print it")
+  .action(async () => (await trustCommands()).auditCheckpoint());
 needsCommand(audit);
 
 const incidentCli = program.command('incident').description('incidents and their review');
@@ -89,6 +95,23 @@ incidentCli
   .description('the post-incident communication review of one incident (Markdown)')
   .action(async (id: number) => (await import('./incident')).incidentReportCommand(id));
 needsCommand(incidentCli);
+
+const keys = program.command('keys').description("herald's Ed25519 signing key");
+keys
+  .command('init')
+  .description('create the signing key at HERALD_SIGNING_KEY_FILE (owner-only); never replaces an existing one (exit 1)')
+  .action(async () => (await trustCommands()).keysInit());
+keys
+  .command('rotate')
+  .description('replace the signing key with a new one, announced signed by the old; the old public key stays so its signatures still verify')
+  .action(async () => (await trustCommands()).keysRotate());
+needsCommand(keys);
+
+program
+  .command('verify')
+  .description("read a statement's text on stdin; exit 0 and say which statement when herald signed it, 1 when not")
+  .option('--site <dir-or-url>', "check against a published status site's keys and signatures instead of herald's database")
+  .action(async (options: { site?: string }) => (await trustCommands()).verifyCommand(options));
 
 program
   .command('backup')

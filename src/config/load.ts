@@ -163,7 +163,13 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   );
 
   return {
-    paths: { db: resolve(cwd, e.HERALD_DB_PATH), templates: resolve(cwd, e.HERALD_TEMPLATES_DIR), configFile },
+    paths: {
+      db: resolve(cwd, e.HERALD_DB_PATH),
+      templates: resolve(cwd, e.HERALD_TEMPLATES_DIR),
+      configFile,
+      signingKey: resolve(cwd, e.HERALD_SIGNING_KEY_FILE),
+      checkpoints: resolve(cwd, e.HERALD_CHECKPOINTS_FILE),
+    },
     logLevel: e.HERALD_LOG_LEVEL,
     org: f.org,
     officialDomains: f.official_domains,
@@ -186,6 +192,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(drill ? { drill } : {}),
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
+    ...(f.status_site ? { statusSite: { dir: resolve(cwd, f.status_site.dir) } } : {}),
   };
 }
 

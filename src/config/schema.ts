@@ -130,6 +130,8 @@ export const fileSchema = z.strictObject({
       request_timeout_ms: z.number().int().min(100).default(15_000),
     })
     .prefault({}),
+  /** The static status site herald builds (src/site); absent means none is built. */
+  status_site: z.strictObject({ dir: z.string().min(1).default('data/status-site') }).optional(),
   /** Where herald tells the team about trouble, outside the chat platforms it may be failing on. */
   alerts: z
     .strictObject({
@@ -166,6 +168,9 @@ export const envSchema = z.object({
   HERALD_CONFIG: z.string().default('herald.config.yaml'),
   HERALD_DB_PATH: z.string().min(1).default('data/herald.db'),
   HERALD_TEMPLATES_DIR: z.string().min(1).default('templates'),
+  // Signatures and audit checkpoints (src/trust): the Ed25519 key `herald keys init` writes, and the checkpoints kept outside the database.
+  HERALD_SIGNING_KEY_FILE: z.string().min(1).default('data/keys/signing.key'),
+  HERALD_CHECKPOINTS_FILE: z.string().min(1).default('data/checkpoints.jsonl'),
   // The sandbox's own settings (herald start with no platform configured).
   HERALD_CONSOLE_PORT: port('8787'),
   HERALD_SANDBOX_DIR: optionalString,

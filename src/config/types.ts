@@ -1,7 +1,8 @@
 import type { FileConfig, Policy, Role, Severity, Target, ChatPlatform, Platform } from './schema';
 
 export interface Config {
-  paths: { db: string; templates: string; configFile: string | null };
+  /** `signingKey`: herald's Ed25519 key (HERALD_SIGNING_KEY_FILE); `checkpoints`: the signed audit heads kept outside the database. */
+  paths: { db: string; templates: string; configFile: string | null; signingKey: string; checkpoints: string };
   logLevel: string;
   org: FileConfig['org'];
   officialDomains: string[];
@@ -28,6 +29,8 @@ export interface Config {
   x?: { auth: XAuth; apiUrl?: string };
   /** Health and metrics (`/healthz`, `/readyz`, `/metrics`): absent means no port is opened. */
   http?: { port: number; host: string };
+  /** The static status site (`status_site` in the config file): where it is built. */
+  statusSite?: { dir: string };
   /** The team's alert webhook; `routingKey` only for PagerDuty. */
   alerts?: { kind: 'slack' | 'pagerduty'; url: string; routingKey?: string; disconnectedAfterMs: number };
 }

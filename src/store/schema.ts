@@ -301,3 +301,31 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_events_draft').on(t.draftId), index('audit_events_ts').on(t.ts)],
 );
+
+/**
+ * herald's Ed25519 signature of one posted message (a part of a delivery) as it went out, so
+ * anyone holding the public key can tell herald's statements from an impostor's. `form` is
+ * `posted` (the text sent) or `shown` (Discord's text as it reads once its Markdown is rendered,
+ * which is what a member copies). A part edited by a correction is signed again for its new text.
+ */
+export const statementSignatures = sqliteTable(
+  'statement_signatures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    partId: integer('part_id').notNull().references(() => deliveryParts.id),
+    draftId: integer('draft_id').notNull().references(() => drafts.id),
+    platform: text('platform').notNull(),
+    targetId: text('target_id').notNull(),
+    form: text('form').notNull(),
+    /** SHA-256 of the part's text as stored in delivery_parts.text: which version of the part this signs. */
+    partTextSha256: text('part_text_sha256').notNull(),
+    /** The canonical text that was signed (src/trust/canonical.ts) and its SHA-256, the lookup key of `herald verify`. */
+    text: text('text').notNull(),
+    textSha256: text('text_sha256').notNull(),
+    postedAt: text('posted_at').notNull(),
+    keyId: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+    signedAt: text('signed_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('statement_signatures_part_form').on(t.partId, t.form, t.partTextSha256), index('statement_signatures_text').on(t.textSha256)],
+);

@@ -7,7 +7,7 @@ describe('a mistake on the command line is one line on stderr with exit code 2, 
     [['audit', 'export', '--format', 'xml'], "herald: option '--format <format>' argument 'xml' is invalid. Allowed choices are md, json, csv; herald --help lists the commands\n"],
     [['backup'], "herald: missing required argument 'file'; herald --help lists the commands\n"],
     [['templates'], 'herald: herald templates needs a command; expected one of check, list (herald templates --help)\n'],
-    [['audit', 'verfiy'], "herald: unknown command 'verfiy' for herald audit; expected one of verify, export (herald audit --help)\n"],
+    [['audit', 'verfiy'], "herald: unknown command 'verfiy' for herald audit; expected one of verify, export, checkpoint (herald audit --help)\n"],
   ];
   it.each(cases)('herald %j', (args, line) => {
     const r = herald(args, {});

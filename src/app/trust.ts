@@ -1,0 +1,63 @@
+import type { Core } from '../core/core';
+import type { Scheduler } from '../core/reminders/runner';
+import { loadKeyFile } from '../trust/keys';
+import { publicKeys, retiredKeys } from '../trust/rotate';
+import { TrustRunner } from '../trust/runner';
+import { SiteRunner } from '../site/runner';
+
+/** What herald does to be trusted outside its chats: sign, checkpoint (src/trust), and build the status site (src/site). */
+export interface Trust {
+  /** Undefined until `herald keys init` has made a key. */
+  signer: TrustRunner | undefined;
+  /** Undefined unless the config file has `status_site` (and never in a drill: drills are not public). */
+  site: SiteRunner | undefined;
+  start(): void;
+  /** Something public may have changed (a command ran): the site is rebuilt. */
+  changed(): void;
+  /** Called when the status site could not be built (the composition root logs it). */
+  onSiteError(fn: (err: unknown) => void): void;
+  /** Resolves once everything asked for so far is signed, checkpointed and built. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The key is read once here: a key file others can read, or one that is not a key, stops herald with one line. */
+export function startTrust(core: Core, scheduler?: Scheduler): Trust {
+  const keyFile = core.config.paths.signingKey;
+  const key = loadKeyFile(keyFile);
+  const signer = key ? new TrustRunner(core, key, scheduler) : undefined;
+  const dir = core.config.statusSite?.dir;
+  const siteErrors: Array<(err: unknown) => void> = [];
+  const site =
+    dir && !core.config.drill
+      ? new SiteRunner(core, dir, () => ({ keys: publicKeys(keyFile, key), retired: retiredKeys(keyFile), checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)))
+      : undefined;
+  // With a key, the site is rebuilt once the new posts are signed and checkpointed; without one, as each delivery settles.
+  signer?.onUpdate(() => site?.kick());
+  const onAttempt = (a: { outcome: string }) => void (a.outcome !== 'retrying' && !signer && site?.kick());
+  const onDraft = () => void site?.kick();
+  let started = false;
+  return {
+    signer,
+    site,
+    start() {
+      started = true;
+      core.events.on('deliveryAttempted', onAttempt);
+      core.events.on('draftChanged', onDraft);
+      signer?.start();
+      void site?.kick();
+    },
+    onSiteError: (fn) => void siteErrors.push(fn),
+    changed: () => void (started && site?.kick()),
+    async idle() {
+      await signer?.idle();
+      await site?.idle();
+    },
+    async stop() {
+      core.events.off('deliveryAttempted', onAttempt);
+      core.events.off('draftChanged', onDraft);
+      await signer?.stop();
+      await site?.stop();
+    },
+  };
+}
