@@ -22,6 +22,8 @@ COPY herald.config.yaml ./
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HERALD_DB_PATH=/data/herald.db \
+    HERALD_SIGNING_KEY_FILE=/data/keys/signing.key \
+    HERALD_CHECKPOINTS_FILE=/data/checkpoints.jsonl \
     HERALD_HTTP_PORT=9464 \
     HERALD_HTTP_HOST=0.0.0.0
 RUN groupadd --system --gid 10001 herald \
