@@ -1,5 +1,6 @@
 import { Feed } from 'feed';
 import type { SiteModel, SiteUpdate } from './model';
+import { warningText } from './statuspage';
 
 const KIND_TITLE = { statement: 'Statement', correction: 'Correction', retraction: 'Retraction' } as const;
 
@@ -9,7 +10,7 @@ export function feeds(model: SiteModel): { atom: string; rss: string; json: stri
   const feed = new Feed({
     id: `${base}/`,
     title: `${model.org.name} status`,
-    description: `Incident statements from ${model.org.name}, each signed by herald (see /.well-known/herald.json)`,
+    description: `Incident statements from ${model.org.name}, each signed by herald (see /.well-known/herald.json)${warningText(model)}`,
     link: `${base}/`,
     language: 'en',
     updated: new Date(model.generatedAt),

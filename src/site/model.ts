@@ -3,6 +3,7 @@ import type { Config } from '../config/types';
 import type { Db } from '../store/db';
 import { broadcasts, drafts, incidents, promises, revisions, statementSignatures } from '../store/schema';
 import { renderedOf } from '../core/drafts/load';
+import { compromisedTargets } from '../core/read/compromised';
 
 /** One public update: a statement going out, its correction, or its retraction. */
 export interface SiteUpdate {
@@ -42,6 +43,15 @@ export interface SiteModel {
   incidents: SiteIncident[];
   /** Statements outside any incident (minor notices), newest first. */
   notices: SiteUpdate[];
+  /** Our channels marked compromised now: every page and feed says not to trust them. */
+  compromised: SiteWarning[];
+}
+
+/** A channel not to trust: as the statement names it, what happened, since when (ISO). */
+export interface SiteWarning {
+  channel: string;
+  what: string;
+  since: string;
 }
 
 const KIND = { publish: 'statement', correct: 'correction', retract: 'retraction' } as const;
@@ -108,5 +118,6 @@ export function siteModel(db: Db, config: Pick<Config, 'org'>, now: Date): SiteM
     generatedAt: now.toISOString(),
     incidents: list,
     notices: updates.filter((u) => u.incidentId === null).map(({ incidentId: _i, ...u }) => u).reverse(),
+    compromised: compromisedTargets(db).map(({ channel, what, since }) => ({ channel, what, since })),
   };
 }

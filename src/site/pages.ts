@@ -18,7 +18,7 @@ const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:4
 a{color:#0645ad}h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2rem}h3{font-size:1.1rem}
 .update{border-left:4px solid #555;padding:.25rem 1rem;margin:1rem 0}.text{white-space:pre-wrap}
 .overdue{color:#8b0000;font-weight:bold}.old{color:#444}details{margin-top:.5rem}code{word-break:break-all;font-size:.85rem}
-footer{margin-top:3rem;font-size:.9rem;color:#333}`;
+footer{margin-top:3rem;font-size:.9rem;color:#333}.banner{border:3px solid #8b0000;background:#fff4f4;color:#5c0000;padding:.5rem 1rem;margin:1rem 0}`;
 
 hb.registerPartial(
   'update',
@@ -41,6 +41,9 @@ const layout = (body: string) =>
 <link rel="alternate" type="application/feed+json" title="JSON Feed" href="{{up}}feed.json">
 </head><body>
 <header><p><a href="{{up}}index.html">{{org.name}} status</a></p></header>
+{{#if compromised.length}}<aside class="banner" aria-label="Channels not to trust">{{#each compromised}}
+<p><strong>Do not trust {{channel}}.</strong> It has been compromised since {{when since}}: {{what}}. Nothing herald publishes goes there until it is ours again; trust what this page says, and check a statement on <a href="{{@root.up}}verify.html">verify.html</a>.</p>
+{{/each}}</aside>{{/if}}
 <main>
 ${body}
 </main>

@@ -55,10 +55,17 @@ export function summaryJson(model: SiteModel) {
     components: [],
     incidents: open.map((i) => incident(model, i)),
     scheduled_maintenances: [],
-    status: { indicator: worst, description: open.length && worst === 'none' ? 'Minor Service Outage' : DESCRIPTION[worst] },
+    status: { indicator: worst, description: `${open.length && worst === 'none' ? 'Minor Service Outage' : DESCRIPTION[worst]}${warningText(model)}` },
   };
 }
 
 export function incidentsJson(model: SiteModel) {
   return { page: page(model), incidents: model.incidents.map((i) => incident(model, i)) };
 }
+
+/**
+ * Statuspage's shape has no field for "this channel is not ours": the status line readers show
+ * carries it, and so does the feeds' description.
+ */
+export const warningText = (model: Pick<SiteModel, 'compromised'>): string =>
+  model.compromised.map((c) => `; do not trust ${c.channel}, compromised since ${c.since.slice(0, 10)} ${c.since.slice(11, 16)} UTC (${c.what})`).join('');

@@ -6,6 +6,9 @@ import { deliveryTo } from '../support/rows';
 import { until } from '../support/until';
 import { INCIDENT_EXPLOIT_VARS, INCIDENT_FUNDS_VARS } from '../support/vars';
 import { compromisedTargets } from '../../src/core/read/compromised';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../support/config';
 
 /**
  * Compromised-channel mode through the command layer and the real adapters against the
@@ -44,7 +47,9 @@ const faq = (topic: string) => h!.chat.say('dave', `/faq ${topic}`, { chatId: CH
 
 describe('X marked compromised in the middle of an incident', () => {
   it('stops every send to X until /restored, says so everywhere else, and in the FAQ answers', async () => {
-    h = await startHerald({ platforms: ['discord', 'telegram', 'x'] });
+    const site = join(tempDir(), 'status-site');
+    const page = (p: string) => readFileSync(join(site, p), 'utf8');
+    h = await startHerald({ platforms: ['discord', 'telegram', 'x'], configure: (c) => ({ ...c, statusSite: { dir: site } }) });
     const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
     const onX = xTexts().length;
     expect(onX).toBeGreaterThan(0);
@@ -79,6 +84,14 @@ describe('X marked compromised in the middle of an incident', () => {
     expect(telegramTexts().join('\n')).toContain('our X account @acmefinance has been compromised');
     expect(telegramTexts().join('\n')).toContain("Trust only: our Discord server, our Telegram channel @acmefinance and our status page https://status.acme.finance");
     expect(deliveryTo(h.db, 'x', mark)).toBeUndefined();
+
+    // The status site says which channel not to trust, what happened and since when, on every page and in its API.
+    await h.herald.trust.idle();
+    const banner = 'Do not trust our X account @acmefinance.</strong> It has been compromised since <time datetime="2026-06-01T14:12:00.000Z">2026-06-01 14:12 UTC</time>: The X account posts a fake airdrop link.';
+    expect(page('index.html')).toContain(banner);
+    expect(page('incidents/1.html')).toContain(banner);
+    expect(JSON.parse(page('api/v2/summary.json')).status.description).toContain('do not trust our X account @acmefinance, compromised since 2026-06-01 14:12 UTC (The X account posts a fake airdrop link)');
+    expect(JSON.parse(page('feed.json')).description).toContain('do not trust our X account @acmefinance');
 
     // The statement approved before the mark went to Discord and Telegram, never to X.
     expect(deliveryTo(h.db, 'telegram-main', approvedBefore)!.status).toBe('sent');
@@ -118,6 +131,8 @@ describe('X marked compromised in the middle of an incident', () => {
     await h.herald.worker.idle();
     expect(compromisedTargets(h.db)).toEqual([]);
     expect(xTexts().join('\n')).toContain('our X account @acmefinance is back under our control');
+    await h.herald.trust.idle();
+    for (const p of ['index.html', 'incidents/1.html', 'api/v2/summary.json', 'feed.json']) expect(page(p), p).not.toMatch(/do not trust/i);
     expect(faq('funds-safe')).not.toContain('Do not trust');
     expect(faq('official-links')).toContain('X: @acmefinance');
 
