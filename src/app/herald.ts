@@ -57,7 +57,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const keeper = new PreviewKeeper(core);
   const board = new NoticeBoard(core);
   const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
-  const trust = startTrust(core, options.scheduler);
+  const trust = startTrust(core, options.scheduler, options.random);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
     trust.changed();

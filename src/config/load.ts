@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { isAllowedLink } from '../core/statement/render';
 import { checksumOk } from '../core/statement/identifiers';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
-import type { Config } from './types';
+import type { Config, SiteDestination } from './types';
 
 const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -192,8 +192,23 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(drill ? { drill } : {}),
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
-    ...(f.status_site ? { statusSite: { dir: resolve(cwd, f.status_site.dir) } } : {}),
+    ...(f.status_site ? { statusSite: { dir: resolve(cwd, f.status_site.dir), ...(f.status_site.publish.length ? { publish: destinations(f.status_site.publish, cwd, e.HERALD_CONFIG) } : {}) } } : {}),
   };
+}
+
+/** Each publish destination named (site-1, site-2… unless given), local paths resolved; two with one name are one line. */
+function destinations(list: NonNullable<FileConfig['status_site']>['publish'], cwd: string, file: string): SiteDestination[] {
+  const seen = new Set<string>();
+  return list.map((d, i) => {
+    const id = d.name ?? `site-${i + 1}`;
+    if (seen.has(id)) throw new ConfigError(`${file}: status_site.publish.${i}.name: ${id} names another destination too; give each its own name`);
+    seen.add(id);
+    const url = d.url ? { url: d.url } : {};
+    if (d.type === 'dir') return { id, type: 'dir', path: resolve(cwd, d.path), ...url };
+    // A remote that is a path on this machine (a bare repository) is read from the config file's folder.
+    const local = !/^[\w+.-]+:\/\//.test(d.remote) && !/^[^/]+@[^/]+:/.test(d.remote);
+    return { id, type: 'git', remote: local ? resolve(cwd, d.remote) : d.remote, branch: d.branch, ...url };
+  });
 }
 
 const ORG_URLS = ['website', 'app', 'status_page', 'docs', 'discord', 'telegram'] as const;

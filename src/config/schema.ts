@@ -83,6 +83,21 @@ const person = z.strictObject({
   telegram: id.optional(),
 });
 
+const destinationName = z.string().regex(/^[\w-]+$/, 'expected letters, digits, - or _').optional();
+/** Where the public reads it, when that is known: the preview links there, and its domain is checked at start. */
+const publicUrl = httpsUrl.optional();
+/** One place the status site is published: a folder a web server serves, or a git branch (GitHub/GitLab/Codeberg Pages). */
+const siteDestination = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('dir'), name: destinationName, path: z.string().min(1), url: publicUrl }),
+  z.strictObject({
+    type: z.literal('git'),
+    name: destinationName,
+    remote: z.string().min(1).refine((r) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(r), 'a remote must not carry a password or token; use an SSH key or a git credential helper'),
+    branch: z.string().regex(/^(?!-)[\w./-]+$/, 'expected a branch name such as gh-pages').default('gh-pages'),
+    url: publicUrl,
+  }),
+], { error: 'expected type: dir (with path) or type: git (with remote and branch)' });
+
 /** The checked-in part: who may do what, what each severity does, where statements go. */
 export const fileSchema = z.strictObject({
   org: z.strictObject({
@@ -131,7 +146,13 @@ export const fileSchema = z.strictObject({
     })
     .prefault({}),
   /** The static status site herald builds (src/site); absent means none is built. */
-  status_site: z.strictObject({ dir: z.string().min(1).default('data/status-site') }).optional(),
+  status_site: z
+    .strictObject({
+      dir: z.string().min(1).default('data/status-site'),
+      /** Where each build is published, each a target of its own outbox (src/core/publications). */
+      publish: z.array(siteDestination).default([]),
+    })
+    .optional(),
   /** Where herald tells the team about trouble, outside the chat platforms it may be failing on. */
   alerts: z
     .strictObject({

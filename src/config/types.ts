@@ -29,11 +29,16 @@ export interface Config {
   x?: { auth: XAuth; apiUrl?: string };
   /** Health and metrics (`/healthz`, `/readyz`, `/metrics`): absent means no port is opened. */
   http?: { port: number; host: string };
-  /** The static status site (`status_site` in the config file): where it is built. */
-  statusSite?: { dir: string };
+  /** The static status site (`status_site` in the config file): where it is built, and where each build is published. */
+  statusSite?: { dir: string; publish?: SiteDestination[] };
   /** The team's alert webhook; `routingKey` only for PagerDuty. */
   alerts?: { kind: 'slack' | 'pagerduty'; url: string; routingKey?: string; disconnectedAfterMs: number };
 }
+
+/** One place the status site is published, by its name (`name`, or site-1, site-2… in the order listed); paths are absolute. */
+export type SiteDestination =
+  | { id: string; type: 'dir'; path: string; url?: string }
+  | { id: string; type: 'git'; remote: string; branch: string; url?: string };
 
 export type XAuth = { appKey: string; appSecret: string; accessToken: string; accessSecret: string } | { userToken: string };
 

@@ -14,6 +14,8 @@ export interface CoreEvents {
   auditFailed: [error: unknown, type: string];
   /** A delivery attempt ended (sent, retrying or failed): what metrics and alerts observe. */
   deliveryAttempted: [attempt: DeliveryAttempt];
+  /** A status site destination was published, failed or is retrying: previews showing it are refreshed. */
+  sitePublicationChanged: [];
   /** Telegram update ids started over (a new bot, or dropped updates); commands still run, keyed by chat and message. */
   telegramUpdateIdsRestarted: [lastUpdateId: number, updateId: number];
 }

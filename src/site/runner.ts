@@ -30,6 +30,8 @@ export class SiteRunner {
     private readonly scheduler: Timers = REAL_TIMERS,
     /** A build that failed (the folder unwritable, the disk full): the next request tries again. */
     private readonly onError: (err: unknown) => void = () => {},
+    /** A build that changed files is in `dir`: what publishes it (the publications' outbox). */
+    private readonly onBuilt: () => void = () => {},
   ) {}
 
   /** Asks for a rebuild; resolves once it is written. */
@@ -50,7 +52,8 @@ export class SiteRunner {
   private build(): void {
     const now = new Date(this.core.now());
     const model = siteModel(this.core.db, this.core.config, now);
-    writeSite(this.dir, siteFiles({ model, ...this.trust(), signatures: publishedSignatures(this.core.db) }));
+    const written = writeSite(this.dir, siteFiles({ model, ...this.trust(), signatures: publishedSignatures(this.core.db) }));
+    if (written.length) this.onBuilt();
     const next = model.incidents.flatMap((i) => (i.nextUpdate && !i.nextUpdate.overdue ? [Date.parse(i.nextUpdate.dueAt)] : [])).sort((a, b) => a - b)[0];
     this.scheduler.clearTimeout(this.timer);
     if (next !== undefined && !this.stopped) this.timer = this.scheduler.setTimeout(() => void this.kick(), Math.min(Math.max(next - now.getTime(), 0) + 1, MAX_SLEEP_MS));

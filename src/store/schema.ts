@@ -329,3 +329,25 @@ export const statementSignatures = sqliteTable(
   },
   (t) => [uniqueIndex('statement_signatures_part_form').on(t.partId, t.form, t.partTextSha256), index('statement_signatures_text').on(t.textSha256)],
 );
+
+/**
+ * The status site's publications: one row per destination (status_site.publish), the outbox of
+ * the site's builds. A build supersedes the one before, so a destination waits for the latest
+ * only: each new build bumps `version`, and the row is published once that version went out.
+ */
+export const sitePublications = sqliteTable('site_publications', {
+  destination: text('destination').primaryKey(),
+  /** pending | published | failed */
+  status: text('status').notNull(),
+  /** The build wanted out, counted up on every build that changed the site. */
+  version: integer('version').notNull().default(0),
+  publishedVersion: integer('published_version'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  /** ISO time before which the worker leaves it alone (backoff), after a restart too. */
+  notBefore: text('not_before'),
+  /** Where the latest publication can be seen: its public URL, the folder, or the commit pushed. */
+  link: text('link'),
+  publishedAt: text('published_at'),
+  updatedAt: text('updated_at').notNull().default(now),
+});

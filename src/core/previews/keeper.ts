@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { platformName } from '../../config/schema';
 import type { ChatPlatform } from '../../config/types';
-import { deliveries } from '../../store/schema';
+import { broadcasts, deliveries } from '../../store/schema';
 import type { Logger } from '../../util/log';
 import type { Core } from '../core';
 import { previewsOf, recordSent } from '../sent';
@@ -47,8 +47,15 @@ export class PreviewKeeper {
     for (const u of this.upkeeps) void u.refresh(draftId);
   };
 
+  /** The status site's destinations show on the newest statement's preview. */
+  private readonly onSite = () => {
+    const latest = this.core.db.select({ draftId: broadcasts.draftId }).from(broadcasts).orderBy(desc(broadcasts.id)).limit(1).get();
+    if (latest) this.onChange(latest.draftId);
+  };
+
   constructor(private readonly core: Core) {
     core.events.on('draftChanged', this.onChange);
+    core.events.on('sitePublicationChanged', this.onSite);
   }
 
   attach<Body>(surface: PreviewSurface<Body>, log: Logger): PreviewSubscription {
@@ -71,6 +78,7 @@ export class PreviewKeeper {
 
   close(): void {
     this.core.events.off('draftChanged', this.onChange);
+    this.core.events.off('sitePublicationChanged', this.onSite);
     for (const u of this.upkeeps) u.detached = true;
     this.upkeeps.clear();
   }

@@ -12,6 +12,7 @@ import { describeDraft, PENDING } from '../drafts/states';
 import { revisionLabel } from '../drafts/shown';
 import { platformsReached, reachPlan, retractionNoticeOn, type Reach, type ReachKind, type Withheld } from '../broadcast/reach';
 import { activeMarks } from '../channels/marks';
+import { publicationViews } from '../publications/view';
 
 export interface DeliveryView {
   targetId: string;
@@ -103,7 +104,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
     platforms,
     notice,
     broadcastKind: latest?.kind ?? null,
-    deliveries: rows.map((d) => ({
+    deliveries: [...rows.map((d) => ({
       targetId: d.targetId,
       platform: d.platform,
       status: d.status,
@@ -112,7 +113,7 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       notes: d.status === 'sent' ? d.lastError : null,
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : d.status === 'held' && !marks.has(d.targetId) ? `${d.targetId} is restored; /retry #${draft.id} sends it there if it still should` : null,
-    })),
+    })), ...(latest ? publicationViews(core.config, db) : [])],
   };
 }
 
