@@ -8,6 +8,7 @@ import type { Scheduler } from '../core/reminders/runner';
 import { createHerald, type Herald } from './herald';
 import { PlatformLinks } from './links';
 import { logStory } from './story';
+import { sharedInfrastructure } from '../site/domains';
 
 export interface App {
   herald: Herald;
@@ -95,6 +96,7 @@ export async function startApp(config: Config, log: Logger, options: StartOption
   herald.reminders.start();
   herald.trust.onSiteError((err) => log.error({ err, dir: config.statusSite?.dir }, 'the status site could not be built; it is tried again at the next change'));
   herald.trust.start();
+  for (const warning of sharedInfrastructure(config)) log.warn(warning);
   if (!herald.trust.signer) log.warn({ key: config.paths.signingKey }, 'no signing key: statements are not signed and the audit log is not checkpointed; run herald keys init');
   return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, onStopped: (s) => void after.push(s), stop };
 }

@@ -1,6 +1,7 @@
 import type { Platform } from '../config/types';
 import type { Db } from '../store/db';
 import { databaseWritable, deliveryCounts } from '../core/operations';
+import { sitePublications } from '../store/schema';
 
 /** One configured platform's connection, as its adapter knows it. */
 export interface PlatformState {
@@ -31,6 +32,11 @@ export interface Readiness {
   database: { writable: boolean; reason?: string };
   platforms: Record<string, { connected: boolean; reason?: string }>;
   deliveries: { pending: number; failed: number; oldestPendingAgeSeconds: number | null };
+  /**
+   * Each status site destination (status_site.publish) like a target: pending, published or
+   * failed, with the last error and when it is retried. Reported, like deliveries, not a readiness condition; absent while nothing was published.
+   */
+  statusSite?: Record<string, { status: string; attempts: number; reason?: string; retryAt?: string; publishedAt?: string }>;
 }
 
 /** Ready means the database takes writes and every configured platform is connected. */
@@ -43,12 +49,25 @@ export function readiness(sources: OpsSources): Readiness {
     const counts = deliveryCounts(sources.db);
     deliveries = { pending: counts.pending, failed: counts.failed, oldestPendingAgeSeconds: ageSeconds(counts.oldestPendingAt, sources.now) };
   }
+  const statusSite: NonNullable<Readiness['statusSite']> = {};
+  if (database.writable) {
+    for (const r of sources.db.select().from(sitePublications).all()) {
+      statusSite[r.destination] = {
+        status: r.status,
+        attempts: r.attempts,
+        ...(r.status !== 'published' && r.lastError ? { reason: r.lastError } : {}),
+        ...(r.status === 'pending' && r.notBefore ? { retryAt: r.notBefore } : {}),
+        ...(r.publishedAt ? { publishedAt: r.publishedAt } : {}),
+      };
+    }
+  }
   return {
     ready: database.writable && Object.values(platforms).every((p) => p.connected),
     role: sources.role(),
     database,
     platforms,
     deliveries,
+    ...(Object.keys(statusSite).length ? { statusSite } : {}),
   };
 }
 

@@ -10,7 +10,8 @@ import { editDraft } from '../drafts/edit';
 import { rejectDraft } from '../drafts/reject';
 import { retractDraft } from '../drafts/retract';
 import { describeStatus } from '../drafts/states';
-import { DELIVERY_ICON } from '../previews/view';
+import { DELIVERY_ICON, deliveryLine } from '../previews/view';
+import { publicationViews } from '../publications/view';
 import { buildView } from '../previews/view';
 import type { VerbContext } from '../drafts/context';
 import { conflict, invalidInput, notFound } from '../errors';
@@ -196,6 +197,8 @@ const status = defineCommand({
       const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
       lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}`);
     }
+    const site = publicationViews(ctx.core.config, ctx.tx);
+    if (site.length) lines.push('', 'Status site:', ...site.map((v) => `${deliveryLine(v).icon} ${v.targetId} — ${deliveryLine(v).detail}`));
     return { replies: [{ type: 'text', text: lines.join('\n') }] };
   },
 });
