@@ -5,10 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { isAllowedLink } from '../core/statement/render';
 import { checksumOk } from '../core/statement/identifiers';
+import { PAGERDUTY_EVENTS_URL, resolveAlerts } from './alerts';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
 import type { Config, SiteDestination } from './types';
-
-const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 /** A configuration problem: one line naming the setting and what it expects. */
 export class ConfigError extends Error {
@@ -149,16 +148,12 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   } else if (e.X_OAUTH2_USER_TOKEN) {
     x = { auth: { userToken: e.X_OAUTH2_USER_TOKEN }, ...(e.X_API_URL ? { apiUrl: e.X_API_URL } : {}) };
   }
-  let alerts: Config['alerts'];
-  const webhook = f.alerts?.webhook;
-  if (webhook) {
-    const where = (key: string) => `${key} in ${e.HERALD_CONFIG}`;
-    const url = e.HERALD_ALERT_WEBHOOK_URL ?? webhook.url ?? (webhook.kind === 'pagerduty' ? PAGERDUTY_EVENTS_URL : undefined);
-    if (!url) throw new ConfigError(`HERALD_ALERT_WEBHOOK_URL: is required because ${where('alerts.webhook')} is set; expected the Slack-compatible incoming webhook URL (a secret, so here rather than in the config file)`);
-    const routingKey = webhook.kind === 'pagerduty' ? need('HERALD_PAGERDUTY_ROUTING_KEY', e.HERALD_PAGERDUTY_ROUTING_KEY, where('alerts.webhook.kind: pagerduty'), 'expected the integration key of a PagerDuty Events API v2 integration') : undefined;
-    alerts = { kind: webhook.kind, url, ...(routingKey ? { routingKey } : {}), disconnectedAfterMs: webhook.disconnected_after_ms };
-  }
-  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY].filter(
+  const alerts = resolveAlerts(f.alerts, { url: e.HERALD_ALERT_WEBHOOK_URL, routingKey: e.HERALD_PAGERDUTY_ROUTING_KEY }, e.HERALD_CONFIG, (m) => {
+    throw new ConfigError(m);
+  });
+  // A Slack webhook URL written in the file is as secret as one in the environment.
+  const fileUrl = alerts && alerts.url !== e.HERALD_ALERT_WEBHOOK_URL && alerts.url !== PAGERDUTY_EVENTS_URL ? alerts.url : undefined;
+  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY, fileUrl].filter(
     (v): v is string => !!v,
   );
 

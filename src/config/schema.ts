@@ -156,13 +156,18 @@ export const fileSchema = z.strictObject({
   /** Where herald tells the team about trouble, outside the chat platforms it may be failing on. */
   alerts: z
     .strictObject({
-      webhook: z.strictObject({
-        kind: z.enum(['slack', 'pagerduty'], { error: 'expected slack (any Slack-compatible incoming webhook) or pagerduty (Events v2)' }),
-        /** Optional here: a secret URL belongs in HERALD_ALERT_WEBHOOK_URL; PagerDuty's defaults to its Events v2 endpoint. */
-        url: z.string().pipe(webhookUrl).optional(),
-        /** How long a platform may stay unreachable before the team is alerted. */
-        disconnected_after_ms: z.number().int().min(1000, 'expected at least 1000 (one second)').default(5 * 60_000),
-      }),
+      // A plain URL is shorthand for { url }: the kind then follows from the URL (src/config/alerts.ts).
+      webhook: z.preprocess(
+        (v) => (typeof v === 'string' ? { url: v } : v),
+        z.strictObject({
+          /** Absent: pagerduty for a pagerduty.com URL, otherwise slack. */
+          kind: z.enum(['slack', 'pagerduty'], { error: 'expected slack (any Slack-compatible incoming webhook) or pagerduty (Events v2)' }).optional(),
+          /** Optional here: a secret URL belongs in HERALD_ALERT_WEBHOOK_URL; PagerDuty's defaults to its Events v2 endpoint. */
+          url: z.string().pipe(webhookUrl).optional(),
+          /** How long a platform may stay unreachable before the team is alerted. */
+          disconnected_after_ms: z.number().int().min(1000, 'expected at least 1000 (one second)').default(5 * 60_000),
+        }),
+      ),
     })
     .optional(),
 });

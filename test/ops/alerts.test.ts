@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveries } from '../../src/store/schema';
@@ -9,7 +11,7 @@ import type { PlatformState } from '../../src/ops/sources';
 import { createLogger } from '../../src/util/log';
 import { registerSecret } from '../../src/util/redact';
 import { readBody } from '../../src/util/http-body';
-import { testConfig } from '../support/config';
+import { ROOT, tempDir, testConfig } from '../support/config';
 import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
 import { permanent } from '../support/publisher';
@@ -62,6 +64,23 @@ describe('alerts to the team webhook', () => {
       text: '🚨 Acme Finance: herald could not deliver draft #1 to telegram-main (Telegram): Telegram answered 403: bot was kicked (token [redacted])',
     });
     expect(JSON.stringify(hook.received)).not.toContain(secret);
+  });
+
+  it('alerts: { webhook: <url> } in the config file alone: a running herald posts the failure to that URL', async () => {
+    const hook = await receiver();
+    cleanup.push(hook.close);
+    const file = join(tempDir(), 'herald.yaml');
+    writeFileSync(file, `${readFileSync(join(ROOT, 'test/fixtures/herald.yaml'), 'utf8')}\nalerts:\n  webhook: ${hook.url}\n`);
+    const config = testConfig({ HERALD_CONFIG: file });
+    const h = testHerald(config);
+    cleanup.push(() => h.close());
+    const ops: Ops = await startOps(h.config, h.herald, () => [], log);
+    cleanup.push(() => ops.close());
+    h.pubs.telegram.script('telegram-main', { error: permanent('Telegram answered 403: bot was kicked') });
+    publishSev1(h);
+    await h.herald.worker.idle();
+    await until(() => hook.received.length === 1, { what: 'the alert' });
+    expect(hook.received[0]!.body).toEqual({ text: '🚨 Acme Finance: herald could not deliver draft #1 to telegram-main (Telegram): Telegram answered 403: bot was kicked' });
   });
 
   it('PagerDuty: an Events v2 trigger with the routing key, a dedup key per problem and the details; a 503 is retried', async () => {

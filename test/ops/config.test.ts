@@ -44,6 +44,33 @@ describe('operations settings', () => {
     expect(load({}).alerts).toBeUndefined();
   });
 
+  it('alerts.webhook as a plain URL or { url } without kind: Slack by default, PagerDuty for its Events v2 URL; the URL is kept out of logs', () => {
+    const hook = 'https://hooks.slack.com/services/T0/B0/abcdefgh';
+    const plain = load({ HERALD_CONFIG: withAlerts(`  webhook: "${hook}"`) });
+    expect(plain.alerts).toEqual({ kind: 'slack', url: hook, disconnectedAfterMs: 300_000 });
+    expect(plain.secrets).toContain(hook);
+    expect(load({ HERALD_CONFIG: withAlerts(`  webhook: { url: "${hook}", disconnected_after_ms: 60000 }`) }).alerts).toEqual({ kind: 'slack', url: hook, disconnectedAfterMs: 60_000 });
+    const key = { HERALD_PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY0123456789abcdefABCDEF' };
+    const pd = load({ HERALD_CONFIG: withAlerts('  webhook: https://events.pagerduty.com/v2/enqueue'), ...key });
+    expect(pd.alerts).toEqual({ kind: 'pagerduty', url: 'https://events.pagerduty.com/v2/enqueue', routingKey: key.HERALD_PAGERDUTY_ROUTING_KEY, disconnectedAfterMs: 300_000 });
+    expect(pd.secrets).not.toContain('https://events.pagerduty.com/v2/enqueue');
+    expect(load({ HERALD_CONFIG: withAlerts('  webhook: { url: "https://events.eu.pagerduty.com/v2/enqueue" }'), ...key }).alerts?.kind).toBe('pagerduty');
+    // The documented object form still decides the kind when it says one.
+    expect(load({ HERALD_CONFIG: withAlerts('  webhook: { kind: pagerduty, url: "https://pd-proxy.acme.finance/enqueue" }'), ...key }).alerts).toMatchObject({ kind: 'pagerduty', url: 'https://pd-proxy.acme.finance/enqueue' });
+  });
+
+  it('HERALD_ALERT_WEBHOOK_URL or HERALD_PAGERDUTY_ROUTING_KEY alone turns alerts on; the environment URL wins over the file', () => {
+    const hook = 'https://hooks.slack.com/services/T0/B0/abcdefgh';
+    expect(load({ HERALD_ALERT_WEBHOOK_URL: hook }).alerts).toEqual({ kind: 'slack', url: hook, disconnectedAfterMs: 300_000 });
+    expect(load({ HERALD_PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY0123456789abcdefABCDEF' }).alerts).toEqual({
+      kind: 'pagerduty',
+      url: 'https://events.pagerduty.com/v2/enqueue',
+      routingKey: 'R0UT1NGKEY0123456789abcdefABCDEF',
+      disconnectedAfterMs: 300_000,
+    });
+    expect(load({ HERALD_CONFIG: withAlerts('  webhook: https://chat.acme.finance/hooks/old'), HERALD_ALERT_WEBHOOK_URL: hook }).alerts?.url).toBe(hook);
+  });
+
   it('a half-set or malformed alert webhook is one line saying what to set', () => {
     const slack = withAlerts('  webhook: { kind: slack }');
     expect(problem({ HERALD_CONFIG: slack })).toBe(
@@ -58,6 +85,15 @@ describe('operations settings', () => {
       'alerts.webhook.url: expected an https:// URL (plain http only to 127.0.0.1 or localhost)',
     );
     expect(problem({ HERALD_CONFIG: withAlerts('  webhook: { kind: slack }'), HERALD_ALERT_WEBHOOK_URL: 'hooks' })).toBe('HERALD_ALERT_WEBHOOK_URL: expected an https:// URL');
+    const pdUrl = withAlerts('  webhook: https://events.pagerduty.com/v2/enqueue');
+    expect(problem({ HERALD_CONFIG: pdUrl })).toBe(
+      'HERALD_PAGERDUTY_ROUTING_KEY: is required because alerts go to PagerDuty (https://events.pagerduty.com/v2/enqueue); expected the integration key of a PagerDuty Events API v2 integration',
+    );
+    const slackUrl = withAlerts('  webhook: https://hooks.slack.com/services/T0/B0/abcdefgh');
+    expect(problem({ HERALD_CONFIG: slackUrl, HERALD_PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY0123456789abcdefABCDEF' })).toBe(
+      `HERALD_PAGERDUTY_ROUTING_KEY: is set, but alerts go to a Slack-compatible webhook; for PagerDuty at another URL set kind: pagerduty under alerts.webhook in ${slackUrl}, otherwise remove the key`,
+    );
+    expect(problem({ HERALD_CONFIG: withAlerts('  webhook: "http://hooks.example.com/x"') })).toContain('alerts.webhook.url: expected an https:// URL (plain http only to 127.0.0.1 or localhost)');
     expect(problem({ HERALD_PAGERDUTY_ROUTING_KEY: 'short' })).toBe('HERALD_PAGERDUTY_ROUTING_KEY: expected the 32-character integration key of a PagerDuty Events API v2 integration');
   });
 });
