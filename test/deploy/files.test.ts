@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../src/config/load';
 import { envSchema } from '../../src/config/schema';
 import { ROOT } from '../support/config';
 
@@ -170,10 +171,63 @@ describe('deploy/herald.service', () => {
   });
 });
 
+/** The README's Deploy section, up to the next heading. */
+function deploySection(): string {
+  const readme = read('README.md');
+  const start = readme.indexOf('\n## Deploy\n');
+  return readme.slice(start, readme.indexOf('\n## ', start + 1));
+}
+
+/** The Deploy section's settings table: setting → its row's what, default and secret cells. */
+function settingsTable(): Map<string, { what: string; fallback: string; secret: string }> {
+  const rows = new Map<string, { what: string; fallback: string; secret: string }>();
+  for (const m of deploySection().matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| (.+?) \| (.+?) \| (.+?) \|$/gm)) rows.set(m[1]!, { what: m[2]!, fallback: m[3]!, secret: m[4]! });
+  return rows;
+}
+
 describe('the settings the deployment names', () => {
+  it('the README Deploy section has a row for every variable in .env.example, and none it does not declare', () => {
+    const table = settingsTable();
+    const declared = envExample();
+    expect([...declared].filter((v) => !table.has(v)), 'in .env.example but not in the Deploy settings table').toEqual([]);
+    expect([...table.keys()].filter((v) => !declared.has(v)), 'in the Deploy settings table but not in .env.example').toEqual([]);
+    for (const [name, row] of table) {
+      expect(row.what.length, `${name}: what it does`).toBeGreaterThan(8);
+      expect(row.fallback, `${name}: its default`).not.toBe('');
+      expect(row.secret, `${name}: secret or not`).toMatch(/^(yes|no)\b/);
+    }
+  });
+
+  it("the table's secret column says yes for exactly the variables herald keeps out of its logs", () => {
+    const env: Record<string, string> = {
+      HERALD_CONFIG: 'test/fixtures/herald.yaml',
+      HERALD_DB_PATH: ':memory:',
+      HERALD_ALERT_WEBHOOK_URL: 'https://events.pagerduty.com/v2/enqueue',
+      HERALD_PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY0123456789abcdefABCDEF',
+      DISCORD_TOKEN: 'discord-token-0123456789',
+      DISCORD_APPLICATION_ID: '111111111111',
+      DISCORD_GUILD_IDS: '222222222222',
+      DISCORD_COMMS_CHANNEL_ID: '333333333333',
+      TELEGRAM_BOT_TOKEN: '123456789:AAbbccddeeffgghhiijjkkllmmnnoopp',
+      TELEGRAM_COMMS_CHAT_ID: '-1001234567890',
+      TELEGRAM_WEBHOOK_URL: 'https://herald.acme.finance/telegram/hook',
+      TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      X_API_KEY: 'x-api-key-0123456789',
+      X_API_SECRET: 'x-api-secret-0123456789',
+      X_ACCESS_TOKEN: 'x-access-token-0123456789',
+      X_ACCESS_SECRET: 'x-access-secret-0123456789',
+      X_OAUTH2_USER_TOKEN: 'x-oauth2-token-0123456789',
+    };
+    const { secrets } = loadConfig({ cwd: ROOT, readDotenv: false, env });
+    const table = settingsTable();
+    for (const [name, value] of Object.entries(env)) {
+      if (name === 'HERALD_CONFIG' || name === 'HERALD_DB_PATH') continue;
+      expect(table.get(name)?.secret.startsWith('yes'), `${name}'s secret column`).toBe(secrets.includes(value));
+    }
+  });
+
   it('every setting the README Deploy section, the Dockerfile, compose.yaml and the unit name is in .env.example', () => {
-    const readme = read('README.md');
-    const deploy = readme.slice(readme.indexOf('\n## Deploy\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deploy\n') + 1));
+    const deploy = deploySection();
     expect(deploy.length).toBeGreaterThan(500);
     const named = new Set([...deploy.matchAll(SETTING), ...read('Dockerfile').matchAll(SETTING), ...read('compose.yaml').matchAll(SETTING), ...read('deploy/herald.service').matchAll(SETTING)].map((m) => m[0]));
     expect(named.size).toBeGreaterThanOrEqual(5);
