@@ -32,10 +32,22 @@ describe('the status site', () => {
       for (const says of SAYS) expect(feed.items.some((i) => (i.content ?? i.description ?? '').includes(says)), `${name}: ${says}`).toBe(true);
       expect(feed.items.every((i) => i.url?.startsWith('https://status.acme.finance/incidents/1.html#update-'))).toBe(true);
     }
-    const jsonFeed = JSON.parse(file('feed.json')) as { version: string; items: Array<{ id: string; content_text?: string; content_html?: string; date_published: string }> };
-    expect(jsonFeed.version).toMatch(/^https:\/\/jsonfeed\.org\/version\/1(\.1)?$/);
+    // JSON Feed 1.1: authors at the top, each item dated and in plain text only.
+    const jsonFeed = JSON.parse(file('feed.json')) as {
+      version: string;
+      authors: Array<{ name: string }>;
+      items: Array<{ id: string; url: string; content_text: string; content_html?: string; date_published: string }>;
+    };
+    expect(jsonFeed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(jsonFeed.authors).toEqual([{ name: 'Acme Finance', url: 'https://status.acme.finance/' }]);
     expect(jsonFeed.items).toHaveLength(3);
-    for (const says of SAYS) expect(jsonFeed.items.some((i) => (i.content_text ?? i.content_html ?? '').includes(says))).toBe(true);
+    for (const item of jsonFeed.items) {
+      expect(item.content_html).toBeUndefined();
+      expect(new Date(item.date_published).toISOString()).toBe(item.date_published);
+      expect(item.url).toMatch(/^https:\/\/status\.acme\.finance\/incidents\/1\.html#update-\d+$/);
+    }
+    expect(jsonFeed.items.map((i) => i.date_published)).toEqual([...jsonFeed.items.map((i) => i.date_published)].sort().reverse());
+    for (const says of SAYS) expect(jsonFeed.items.some((i) => i.content_text.includes(says))).toBe(true);
 
     // Statuspage's shape, for the fields herald has.
     const summary = JSON.parse(file('api/v2/summary.json'));
