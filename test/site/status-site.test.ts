@@ -91,7 +91,7 @@ describe('the status site', () => {
     expect(forged.code).toBe(1);
   });
 
-  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json catches a cut log', async () => {
+  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json, the site's base URL or its folder catches a cut log', async () => {
     const t = (h = siteHerald());
     await threeStatements(t);
     const site = await serveSite(t.dir);
@@ -108,12 +108,24 @@ describe('the status site', () => {
       const intact = await heraldAsync(['audit', 'verify', '--against', published], env);
       expect(intact.stdout).toMatch(/^audit log OK against http:\/\/127\.0\.0\.1:\d+\/\.well-known\/herald\.json: /);
       expect(intact.code).toBe(0);
+      // The site's base URL (it answers with its index page) and its folder stand for their herald.json.
+      const base = await heraldAsync(['audit', 'verify', '--against', site.url.replace(/\/$/, '')], env);
+      expect(base.stdout).toBe(intact.stdout);
+      expect(base.code).toBe(0);
+      const folder = await heraldAsync(['audit', 'verify', '--against', t.dir], env);
+      expect(folder.stdout).toBe(intact.stdout.replace(published, join(t.dir, '.well-known/herald.json')));
+      expect(folder.code).toBe(0);
       // Checked with the key the site publishes: no local key needed.
       const head = JSON.parse(t.file('.well-known/herald.json')).checkpoint.seq as number;
       outsideSql(t.config.paths.db, `DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq > ${head - 2};`);
       const cut = await heraldAsync(['audit', 'verify', '--against', published], env);
       expect(cut.stdout).toMatch(new RegExp(`^audit log CUT: .+ but the log ends at row ${head - 2}: rows ${head - 1}–${head} are missing\\n$`));
       expect(cut.code).toBe(1);
+      for (const source of [site.url, t.dir]) {
+        const r = await heraldAsync(['audit', 'verify', '--against', source], env);
+        expect(r.stdout, source).toMatch(/^audit log CUT: /);
+        expect(r.code, source).toBe(1);
+      }
     } finally {
       await site.close();
     }
