@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -192,12 +192,27 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(drill ? { drill } : {}),
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
-    ...(f.status_site ? { statusSite: { dir: resolve(cwd, f.status_site.dir), ...(f.status_site.publish.length ? { publish: destinations(f.status_site.publish, cwd, e.HERALD_CONFIG) } : {}) } } : {}),
+    ...statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG),
   };
 }
 
+/**
+ * Where the status site is built: `dir` as given (relative to where herald runs, like every
+ * path), else status-site beside the database file, which Docker's /data and systemd's
+ * /var/lib/herald already make writable. A database in memory has no such place: no site.
+ */
+function statusSite(s: FileConfig['status_site'], dbPath: string, cwd: string, file: string): Pick<Config, 'statusSite'> {
+  if (!s.enabled) return {};
+  const dir = s.dir !== undefined ? resolve(cwd, s.dir) : dbPath === ':memory:' ? undefined : join(dirname(resolve(cwd, dbPath)), 'status-site');
+  if (!dir) {
+    if (s.publish.length) throw new ConfigError(`${file}: status_site.dir: is required with status_site.publish while the database is in memory; name the folder the site is built in`);
+    return {};
+  }
+  return { statusSite: { dir, ...(s.publish.length ? { publish: destinations(s.publish, cwd, file) } : {}) } };
+}
+
 /** Each publish destination named (site-1, site-2… unless given), local paths resolved; two with one name are one line. */
-function destinations(list: NonNullable<FileConfig['status_site']>['publish'], cwd: string, file: string): SiteDestination[] {
+function destinations(list: FileConfig['status_site']['publish'], cwd: string, file: string): SiteDestination[] {
   const seen = new Set<string>();
   return list.map((d, i) => {
     const id = d.name ?? `site-${i + 1}`;

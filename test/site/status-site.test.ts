@@ -91,7 +91,7 @@ describe('the status site', () => {
     expect(forged.code).toBe(1);
   });
 
-  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json, the site's base URL or its folder catches a cut log', async () => {
+  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json, the site base URL or its folder catches a cut log', async () => {
     const t = (h = siteHerald());
     await threeStatements(t);
     const site = await serveSite(t.dir);
