@@ -162,6 +162,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     (v): v is string => !!v,
   );
 
+  const site = statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG);
   return {
     paths: {
       db: resolve(cwd, e.HERALD_DB_PATH),
@@ -171,9 +172,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
       checkpoints: resolve(cwd, e.HERALD_CHECKPOINTS_FILE),
     },
     logLevel: e.HERALD_LOG_LEVEL,
-    org: f.org,
+    ...withVerifyUrl(f, site),
     officialDomains: f.official_domains,
-    officialUrls: f.official_urls,
     officialAddresses: f.official_addresses,
     officialHandles: f.official_handles,
     people: f.people,
@@ -192,8 +192,21 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(drill ? { drill } : {}),
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
-    ...statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG),
+    ...site,
   };
+}
+
+/**
+ * A short link templates may give members to check a statement (`{{org.verify_url}}`): the built
+ * site's verify.html at org.status_page, else at the first destination with a url. herald's own
+ * status site is official, so the link guard lets it through even on a domain of its own.
+ */
+function withVerifyUrl(f: FileConfig, site: Pick<Config, 'statusSite'>): Pick<Config, 'org' | 'officialUrls'> {
+  const base = site.statusSite && (f.org.status_page ?? site.statusSite.publish?.find((d) => d.url)?.url);
+  if (!base) return { org: f.org, officialUrls: f.official_urls };
+  const verify = `${base.replace(/\/+$/, '')}/verify.html`;
+  const allowed = isAllowedLink(verify, { officialDomains: f.official_domains, officialUrls: f.official_urls });
+  return { org: { ...f.org, verify_url: verify }, officialUrls: allowed ? f.official_urls : [...f.official_urls, verify] };
 }
 
 /**
