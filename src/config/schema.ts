@@ -150,7 +150,7 @@ export const fileSchema = z.strictObject({
    * `enabled: false`); its folder defaults to status-site beside the database file.
    */
   status_site: z.preprocess(
-    (v) => (v === false ? { enabled: false } : (v ?? {})),
+    (v) => (v === false ? { enabled: false } : v === true ? {} : (v ?? {})),
     z.strictObject({
       enabled: z.boolean().default(true),
       dir: z.string().min(1).optional(),

@@ -18,6 +18,7 @@ describe('status_site in the config file', () => {
     expect(testConfig({ HERALD_DB_PATH: '/data/herald.db' }).statusSite).toEqual({ dir: '/data/status-site' });
     expect(testConfig({ HERALD_DB_PATH: '/var/lib/herald/herald.db' }).statusSite).toEqual({ dir: '/var/lib/herald/status-site' });
     expect(testConfig({ HERALD_DB_PATH: 'data/herald.db', HERALD_CONFIG: fixtureWith('status_site: {}') }).statusSite).toEqual({ dir: join(ROOT, 'data/status-site') });
+    expect(testConfig({ HERALD_DB_PATH: '/data/herald.db', HERALD_CONFIG: fixtureWith('status_site: true') }).statusSite).toEqual({ dir: '/data/status-site' });
     expect(testConfig({ HERALD_CONFIG: fixtureWith('status_site: { dir: /srv/status }') }).statusSite).toEqual({ dir: '/srv/status' });
     expect(testConfig({ HERALD_CONFIG: fixtureWith('status_site: { dir: public/status }') }).statusSite).toEqual({ dir: join(ROOT, 'public/status') });
   });
