@@ -68,7 +68,7 @@ const audit = program.command('audit').description('the append-only, hash-chaine
 audit
   .command('verify')
   .description('walk the hash chain; print the first broken row and exit 1; with --against, also prove nothing was cut or rewritten since a signed checkpoint')
-  .option('--against <file-or-url>', "a checkpoint file (HERALD_CHECKPOINTS_FILE) or a status site's .well-known/herald.json")
+  .option('--against <file-or-url>', "a checkpoint file (HERALD_CHECKPOINTS_FILE), or a status site (its folder or URL, or its .well-known/herald.json)")
   .action(async (options: { against?: string }) => (options.against ? (await trustCommands()).auditVerifyAgainst(options.against) : (await auditCommands()).auditVerify()));
 audit
   .command('export')

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envSchema, platformName } from '../config/schema';
 import { ConfigError, readEnvironment } from '../config/load';
@@ -125,30 +125,56 @@ export function auditCheckpoint(): void {
   process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
 }
 
-/** The checkpoints and the keys to trust: a status site's herald.json carries its keys; a checkpoint file is checked with the local key. */
-async function checkpointsFrom(source: string): Promise<{ checkpoints: Checkpoint[]; keys: PublicKey[] }> {
+const asJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+const isDir = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What `--against` names, read: a status site folder or base URL stands for its
+ * /.well-known/herald.json, as with `herald verify --site`; anything else is read as it is.
+ */
+async function againstSource(source: string): Promise<{ where: string; text: string }> {
+  const url = /^https?:\/\//i.test(source);
+  if (!url && isDir(source)) return { where: join(resolve(source), WELL_KNOWN_PATH), text: await readSource(source, WELL_KNOWN_PATH) };
   const text = await readSource(source);
-  const doc = (() => {
-    try {
-      return JSON.parse(text) as Partial<HeraldJson>;
-    } catch {
-      return undefined;
-    }
-  })();
+  // A site's base URL answers with its index page, not JSON.
+  if (url && !/^\s*[{[]/.test(text)) {
+    const where = new URL(WELL_KNOWN_PATH, source.endsWith('/') ? source : `${source}/`).href;
+    return { where, text: await readSource(source, WELL_KNOWN_PATH) };
+  }
+  return { where: source, text };
+}
+
+/** The checkpoints and the keys to trust: a status site's herald.json carries its keys; a checkpoint file is checked with the local key. */
+async function checkpointsFrom(source: string): Promise<{ checkpoints: Checkpoint[]; keys: PublicKey[]; where: string }> {
+  const { where, text } = await againstSource(source);
+  const doc = asJson(text) as Partial<HeraldJson> | undefined;
   if (doc && typeof doc === 'object' && 'keys' in doc && Array.isArray(doc.keys)) {
-    return { checkpoints: doc.checkpoint ? [doc.checkpoint] : [], keys: keysOf(doc as HeraldJson) };
+    return { checkpoints: doc.checkpoint ? [doc.checkpoint] : [], keys: keysOf(doc as HeraldJson), where };
   }
   let checkpoints: Checkpoint[];
   try {
     checkpoints = parseCheckpoints(text);
   } catch (err) {
-    throw new OperatorError(`${source}: ${(err as Error).message}; point --against at herald's checkpoint file (HERALD_CHECKPOINTS_FILE) or a status site's ${WELL_KNOWN_PATH}`);
+    throw new OperatorError(`${where}: ${(err as Error).message}; point --against at herald's checkpoint file (HERALD_CHECKPOINTS_FILE), a status site (its folder or URL) or its ${WELL_KNOWN_PATH}`);
   }
-  return { checkpoints, keys: verifyingKeys(`the checkpoints in ${source} cannot be checked`) };
+  return { checkpoints, keys: verifyingKeys(`the checkpoints in ${where} cannot be checked`), where };
 }
 
 export async function auditVerifyAgainst(source: string): Promise<void> {
-  const { checkpoints, keys } = await checkpointsFrom(source);
+  const { checkpoints, keys, where } = await checkpointsFrom(source);
   const db = openExistingDb();
   try {
     const chain = verifyAudit(db);
@@ -157,7 +183,7 @@ export async function auditVerifyAgainst(source: string): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const result = checkAgainst(db, checkpoints, keys, source);
+    const result = checkAgainst(db, checkpoints, keys, where);
     process.stdout.write(`${result.line}\n`);
     if (!result.ok) process.exitCode = 1;
   } finally {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -157,6 +157,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     (v): v is string => !!v,
   );
 
+  const site = statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG);
   return {
     paths: {
       db: resolve(cwd, e.HERALD_DB_PATH),
@@ -166,9 +167,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
       checkpoints: resolve(cwd, e.HERALD_CHECKPOINTS_FILE),
     },
     logLevel: e.HERALD_LOG_LEVEL,
-    org: f.org,
+    ...withVerifyUrl(f, site),
     officialDomains: f.official_domains,
-    officialUrls: f.official_urls,
     officialAddresses: f.official_addresses,
     officialHandles: f.official_handles,
     people: f.people,
@@ -187,12 +187,40 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     ...(drill ? { drill } : {}),
     ...(e.HERALD_HTTP_PORT !== undefined ? { http: { port: e.HERALD_HTTP_PORT, host: e.HERALD_HTTP_HOST } } : {}),
     ...(alerts ? { alerts } : {}),
-    ...(f.status_site ? { statusSite: { dir: resolve(cwd, f.status_site.dir), ...(f.status_site.publish.length ? { publish: destinations(f.status_site.publish, cwd, e.HERALD_CONFIG) } : {}) } } : {}),
+    ...site,
   };
 }
 
+/**
+ * A short link templates may give members to check a statement (`{{org.verify_url}}`): the built
+ * site's verify.html at org.status_page, else at the first destination with a url. herald's own
+ * status site is official, so the link guard lets it through even on a domain of its own.
+ */
+function withVerifyUrl(f: FileConfig, site: Pick<Config, 'statusSite'>): Pick<Config, 'org' | 'officialUrls'> {
+  const base = site.statusSite && (f.org.status_page ?? site.statusSite.publish?.find((d) => d.url)?.url);
+  if (!base) return { org: f.org, officialUrls: f.official_urls };
+  const verify = `${base.replace(/\/+$/, '')}/verify.html`;
+  const allowed = isAllowedLink(verify, { officialDomains: f.official_domains, officialUrls: f.official_urls });
+  return { org: { ...f.org, verify_url: verify }, officialUrls: allowed ? f.official_urls : [...f.official_urls, verify] };
+}
+
+/**
+ * Where the status site is built: `dir` as given (relative to where herald runs, like every
+ * path), else status-site beside the database file, which Docker's /data and systemd's
+ * /var/lib/herald already make writable. A database in memory has no such place: no site.
+ */
+function statusSite(s: FileConfig['status_site'], dbPath: string, cwd: string, file: string): Pick<Config, 'statusSite'> {
+  if (!s.enabled) return {};
+  const dir = s.dir !== undefined ? resolve(cwd, s.dir) : dbPath === ':memory:' ? undefined : join(dirname(resolve(cwd, dbPath)), 'status-site');
+  if (!dir) {
+    if (s.publish.length) throw new ConfigError(`${file}: status_site.dir: is required with status_site.publish while the database is in memory; name the folder the site is built in`);
+    return {};
+  }
+  return { statusSite: { dir, ...(s.publish.length ? { publish: destinations(s.publish, cwd, file) } : {}) } };
+}
+
 /** Each publish destination named (site-1, site-2… unless given), local paths resolved; two with one name are one line. */
-function destinations(list: NonNullable<FileConfig['status_site']>['publish'], cwd: string, file: string): SiteDestination[] {
+function destinations(list: FileConfig['status_site']['publish'], cwd: string, file: string): SiteDestination[] {
   const seen = new Set<string>();
   return list.map((d, i) => {
     const id = d.name ?? `site-${i + 1}`;

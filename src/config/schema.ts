@@ -145,14 +145,19 @@ export const fileSchema = z.strictObject({
       request_timeout_ms: z.number().int().min(100).default(15_000),
     })
     .prefault({}),
-  /** The static status site herald builds (src/site); absent means none is built. */
-  status_site: z
-    .strictObject({
-      dir: z.string().min(1).default('data/status-site'),
+  /**
+   * The static status site herald builds (src/site), built unless `status_site: false` (or
+   * `enabled: false`); its folder defaults to status-site beside the database file.
+   */
+  status_site: z.preprocess(
+    (v) => (v === false ? { enabled: false } : v === true ? {} : (v ?? {})),
+    z.strictObject({
+      enabled: z.boolean().default(true),
+      dir: z.string().min(1).optional(),
       /** Where each build is published, each a target of its own outbox (src/core/publications). */
       publish: z.array(siteDestination).default([]),
-    })
-    .optional(),
+    }),
+  ),
   /** Where herald tells the team about trouble, outside the chat platforms it may be failing on. */
   alerts: z
     .strictObject({

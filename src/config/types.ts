@@ -4,7 +4,8 @@ export interface Config {
   /** `signingKey`: herald's Ed25519 key (HERALD_SIGNING_KEY_FILE); `checkpoints`: the signed audit heads kept outside the database. */
   paths: { db: string; templates: string; configFile: string | null; signingKey: string; checkpoints: string };
   logLevel: string;
-  org: FileConfig['org'];
+  /** `verify_url`: the status site's verify.html, set when the site is built and has a URL (org.status_page or a destination's url). */
+  org: FileConfig['org'] & { verify_url?: string };
   officialDomains: string[];
   officialUrls: string[];
   officialAddresses: string[];

@@ -4,13 +4,18 @@ import { warningText } from './statuspage';
 
 const KIND_TITLE = { statement: 'Statement', correction: 'Correction', retraction: 'Retraction' } as const;
 
-/** Every public update, newest first, as Atom, RSS 2.0 and JSON Feed, by the maintained `feed` generator. */
+/**
+ * Every public update, newest first, as Atom and RSS 2.0 by the maintained `feed` generator, and
+ * as JSON Feed 1.1 built here: `feed` writes JSON Feed 1.0 (no `authors`, `content_html` of the
+ * raw text), and 1.1 is a few documented fields (https://www.jsonfeed.org/version/1.1/).
+ */
 export function feeds(model: SiteModel): { atom: string; rss: string; json: string } {
   const base = model.org.url.replace(/\/$/, '');
+  const description = `Incident statements from ${model.org.name}, each signed by herald (see /.well-known/herald.json)${warningText(model)}`;
   const feed = new Feed({
     id: `${base}/`,
     title: `${model.org.name} status`,
-    description: `Incident statements from ${model.org.name}, each signed by herald (see /.well-known/herald.json)${warningText(model)}`,
+    description,
     link: `${base}/`,
     language: 'en',
     updated: new Date(model.generatedAt),
@@ -25,5 +30,24 @@ export function feeds(model: SiteModel): { atom: string; rss: string; json: stri
   for (const { u, title, link } of items) {
     feed.addItem({ title, id: link, link, date: new Date(u.at), description: u.text, content: u.text });
   }
-  return { atom: feed.atom1(), rss: feed.rss2(), json: feed.json1() };
+  const authors = [{ name: model.org.name, url: `${base}/` }];
+  const json = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: `${model.org.name} status`,
+    home_page_url: `${base}/`,
+    feed_url: `${base}/feed.json`,
+    description,
+    language: 'en',
+    authors,
+    items: items.map(({ u, title, link }) => ({
+      id: link,
+      url: link,
+      title,
+      // Plain text only: statements are not HTML, and a reader must never render them as such.
+      content_text: u.text,
+      date_published: new Date(u.at).toISOString(),
+      authors,
+    })),
+  };
+  return { atom: feed.atom1(), rss: feed.rss2(), json: `${JSON.stringify(json, null, 2)}\n` };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SiteDestination } from '../config/types';
@@ -28,6 +28,9 @@ export function siteShipper(siteDir: string, work: string, timeoutMs: number): S
 
 function publishDir(siteDir: string, path: string): string {
   const releases = join(dirname(path), `.${basename(path)}.releases`);
+  // The swap renames a link in the parent, which works even when the folder served was made
+  // read-only (a remount, a chmod to freeze it): that is the operator saying no, so it is heeded.
+  if (existsSync(path)) refuseUnwritable(path);
   try {
     mkdirSync(releases, { recursive: true });
     const name = `${Date.now()}-${process.pid}-${serial++}`;
@@ -43,6 +46,17 @@ function publishDir(siteDir: string, path: string): string {
   } catch (err) {
     throw new Error(`could not write ${path}: ${fsReason(err)}`);
   }
+}
+
+function refuseUnwritable(path: string): void {
+  let why: string | undefined;
+  try {
+    if (!statSync(path).isDirectory()) why = 'it is not a folder';
+    else accessSync(path, constants.W_OK);
+  } catch (err) {
+    why = fsReason(err);
+  }
+  if (why) throw new Error(`could not write ${path}: ${why}; make it a folder herald may write to (or remove it, and herald makes it), and it is tried again`);
 }
 
 function fsReason(err: unknown): string {

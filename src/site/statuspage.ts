@@ -1,4 +1,4 @@
-import type { SiteIncident, SiteModel } from './model';
+import type { SiteIncident, SiteModel, SiteWarning } from './model';
 
 /**
  * `api/v2/summary.json` and `api/v2/incidents.json` in the shape of Atlassian Statuspage's public
@@ -55,7 +55,10 @@ export function summaryJson(model: SiteModel) {
     components: [],
     incidents: open.map((i) => incident(model, i)),
     scheduled_maintenances: [],
-    status: { indicator: worst, description: `${open.length && worst === 'none' ? 'Minor Service Outage' : DESCRIPTION[worst]}${warningText(model)}` },
+    status: { indicator: worst, description: open.length && worst === 'none' ? 'Minor Service Outage' : DESCRIPTION[worst] },
+    // Statuspage has no field for "this channel is not ours", and readers match on the status
+    // line's fixed values: the warning goes in an extension of herald's own, which they ignore.
+    ...(model.compromised.length ? { herald: { compromised: model.compromised.map((c) => ({ channel: c.channel, what: c.what, since: c.since, warning: warningOf(c) })) } } : {}),
   };
 }
 
@@ -63,9 +66,7 @@ export function incidentsJson(model: SiteModel) {
   return { page: page(model), incidents: model.incidents.map((i) => incident(model, i)) };
 }
 
-/**
- * Statuspage's shape has no field for "this channel is not ours": the status line readers show
- * carries it, and so does the feeds' description.
- */
-export const warningText = (model: Pick<SiteModel, 'compromised'>): string =>
-  model.compromised.map((c) => `; do not trust ${c.channel}, compromised since ${c.since.slice(0, 10)} ${c.since.slice(11, 16)} UTC (${c.what})`).join('');
+const warningOf = (c: SiteWarning): string => `Do not trust ${c.channel}, compromised since ${c.since.slice(0, 10)} ${c.since.slice(11, 16)} UTC (${c.what})`;
+
+/** The feeds' description carries the warnings too (a feed has no better place for them). */
+export const warningText = (model: Pick<SiteModel, 'compromised'>): string => model.compromised.map((c) => `; ${warningOf(c).replace(/^D/, 'd')}`).join('');

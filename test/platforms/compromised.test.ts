@@ -90,7 +90,12 @@ describe('X marked compromised in the middle of an incident', () => {
     const banner = 'Do not trust our X account @acmefinance.</strong> It has been compromised since <time datetime="2026-06-01T14:12:00.000Z">2026-06-01 14:12 UTC</time>: The X account posts a fake airdrop link.';
     expect(page('index.html')).toContain(banner);
     expect(page('incidents/1.html')).toContain(banner);
-    expect(JSON.parse(page('api/v2/summary.json')).status.description).toContain('do not trust our X account @acmefinance, compromised since 2026-06-01 14:12 UTC (The X account posts a fake airdrop link)');
+    // summary.json keeps Statuspage's status line and says it in herald's own extension.
+    const summary = JSON.parse(page('api/v2/summary.json'));
+    expect(summary.status.description).toMatch(/^(All Systems Operational|Minor Service Outage|Partial System Outage|Major System Outage)$/);
+    expect(summary.herald.compromised).toEqual([
+      { channel: 'our X account @acmefinance', what: 'The X account posts a fake airdrop link', since: '2026-06-01T14:12:00.000Z', warning: 'Do not trust our X account @acmefinance, compromised since 2026-06-01 14:12 UTC (The X account posts a fake airdrop link)' },
+    ]);
     expect(JSON.parse(page('feed.json')).description).toContain('do not trust our X account @acmefinance');
 
     // The statement approved before the mark went to Discord and Telegram, never to X.

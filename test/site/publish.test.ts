@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types';
 import { readiness } from '../../src/ops/sources';
 import { sharedInfrastructure } from '../../src/site/domains';
+import { siteShipper } from '../../src/site/ship';
 import { createKeyFile } from '../../src/trust/keys';
 import { tempDir, testConfig } from '../support/config';
 import { testHerald } from '../support/herald';
@@ -87,6 +88,35 @@ describe('publishing the status site', () => {
     await t.herald.trust.idle();
     expect(readFileSync(join(broken, 'index.html'), 'utf8')).toContain('the USDC lending pool on Ethereum');
     expect(t.chat.say('bob', '/status #1').text).toContain(`✅ mirror (status site) — ${broken}`);
+  });
+
+  it('a folder made unwritable after its first publish is refused, naming it and what to do, and published again once writable', async () => {
+    const root = tempDir();
+    const build = join(root, 'build');
+    mkdirSync(build);
+    writeFileSync(join(build, 'index.html'), 'first build');
+    const served = join(root, 'status');
+    const ship = siteShipper(build, join(root, 'work'), 5000);
+    const www = { id: 'www', type: 'dir', path: served } as const;
+    expect(await ship.publish(www)).toEqual({ link: served });
+    const release = realpathSync(served);
+
+    // Frozen by the operator: write permission taken away; root may write anywhere, so for root
+    // the folder served is made a file instead.
+    const root_ = process.getuid?.() === 0;
+    if (root_) {
+      rmSync(release, { recursive: true });
+      writeFileSync(release, '');
+    } else chmodSync(release, 0o555);
+    writeFileSync(join(build, 'index.html'), 'second build');
+    const why = root_ ? 'it is not a folder' : 'permission denied (EACCES)';
+    await expect(ship.publish(www)).rejects.toThrow(`could not write ${served}: ${why}; make it a folder herald may write to (or remove it, and herald makes it), and it is tried again`);
+    expect(realpathSync(served)).toBe(release);
+
+    if (root_) rmSync(release);
+    else chmodSync(release, 0o755);
+    expect(await ship.publish(www)).toEqual({ link: served });
+    expect(readFileSync(join(served, 'index.html'), 'utf8')).toBe('second build');
   });
 
   it('warns when a destination shares the registrable domain of the team website', () => {

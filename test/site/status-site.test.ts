@@ -32,10 +32,22 @@ describe('the status site', () => {
       for (const says of SAYS) expect(feed.items.some((i) => (i.content ?? i.description ?? '').includes(says)), `${name}: ${says}`).toBe(true);
       expect(feed.items.every((i) => i.url?.startsWith('https://status.acme.finance/incidents/1.html#update-'))).toBe(true);
     }
-    const jsonFeed = JSON.parse(file('feed.json')) as { version: string; items: Array<{ id: string; content_text?: string; content_html?: string; date_published: string }> };
-    expect(jsonFeed.version).toMatch(/^https:\/\/jsonfeed\.org\/version\/1(\.1)?$/);
+    // JSON Feed 1.1: authors at the top, each item dated and in plain text only.
+    const jsonFeed = JSON.parse(file('feed.json')) as {
+      version: string;
+      authors: Array<{ name: string }>;
+      items: Array<{ id: string; url: string; content_text: string; content_html?: string; date_published: string }>;
+    };
+    expect(jsonFeed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(jsonFeed.authors).toEqual([{ name: 'Acme Finance', url: 'https://status.acme.finance/' }]);
     expect(jsonFeed.items).toHaveLength(3);
-    for (const says of SAYS) expect(jsonFeed.items.some((i) => (i.content_text ?? i.content_html ?? '').includes(says))).toBe(true);
+    for (const item of jsonFeed.items) {
+      expect(item.content_html).toBeUndefined();
+      expect(new Date(item.date_published).toISOString()).toBe(item.date_published);
+      expect(item.url).toMatch(/^https:\/\/status\.acme\.finance\/incidents\/1\.html#update-\d+$/);
+    }
+    expect(jsonFeed.items.map((i) => i.date_published)).toEqual([...jsonFeed.items.map((i) => i.date_published)].sort().reverse());
+    for (const says of SAYS) expect(jsonFeed.items.some((i) => i.content_text.includes(says))).toBe(true);
 
     // Statuspage's shape, for the fields herald has.
     const summary = JSON.parse(file('api/v2/summary.json'));
@@ -79,7 +91,7 @@ describe('the status site', () => {
     expect(forged.code).toBe(1);
   });
 
-  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json catches a cut log', async () => {
+  it('served over HTTP: herald verify --site URL checks a statement, and audit verify --against the published herald.json, the site base URL or its folder catches a cut log', async () => {
     const t = (h = siteHerald());
     await threeStatements(t);
     const site = await serveSite(t.dir);
@@ -96,12 +108,24 @@ describe('the status site', () => {
       const intact = await heraldAsync(['audit', 'verify', '--against', published], env);
       expect(intact.stdout).toMatch(/^audit log OK against http:\/\/127\.0\.0\.1:\d+\/\.well-known\/herald\.json: /);
       expect(intact.code).toBe(0);
+      // The site's base URL (it answers with its index page) and its folder stand for their herald.json.
+      const base = await heraldAsync(['audit', 'verify', '--against', site.url.replace(/\/$/, '')], env);
+      expect(base.stdout).toBe(intact.stdout);
+      expect(base.code).toBe(0);
+      const folder = await heraldAsync(['audit', 'verify', '--against', t.dir], env);
+      expect(folder.stdout).toBe(intact.stdout.replace(published, join(t.dir, '.well-known/herald.json')));
+      expect(folder.code).toBe(0);
       // Checked with the key the site publishes: no local key needed.
       const head = JSON.parse(t.file('.well-known/herald.json')).checkpoint.seq as number;
       outsideSql(t.config.paths.db, `DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq > ${head - 2};`);
       const cut = await heraldAsync(['audit', 'verify', '--against', published], env);
       expect(cut.stdout).toMatch(new RegExp(`^audit log CUT: .+ but the log ends at row ${head - 2}: rows ${head - 1}–${head} are missing\\n$`));
       expect(cut.code).toBe(1);
+      for (const source of [site.url, t.dir]) {
+        const r = await heraldAsync(['audit', 'verify', '--against', source], env);
+        expect(r.stdout, source).toMatch(/^audit log CUT: /);
+        expect(r.code, source).toBe(1);
+      }
     } finally {
       await site.close();
     }

@@ -19,7 +19,8 @@ const COMPILE_OPTIONS: CompileOptions = {
 };
 const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoMethodsByDefault: false, allowProtoPropertiesByDefault: false };
 
-export const ORG_FIELDS = ['name', 'website', 'app', 'status_page', 'docs', 'x_handle', 'discord', 'telegram'] as const;
+/** `verify_url` is not in the config file: herald's status site's verify.html, when the site has a URL (src/config/load.ts). */
+export const ORG_FIELDS = ['name', 'website', 'app', 'status_page', 'docs', 'x_handle', 'discord', 'telegram', 'verify_url'] as const;
 export const LATEST_FIELDS = ['title', 'link', 'status', 'updated_at', 'next_update'] as const;
 /** An FAQ entry's `{{compromised}}`: the channels marked compromised, named, or empty. */
 export const COMPROMISED_FIELD = 'compromised';
