@@ -62,6 +62,18 @@ function pinnedIs(draftId: number): Record<string, string[]> {
   return Object.fromEntries(['discord-news', 'discord-status', 'telegram-main'].map((t) => [t, [postedIds(t, draftId)[0]!]]));
 }
 
+/** The exploit notice, then at 14:20 the funds update, retracted: the first statement is the one still live. */
+async function publishThenRetractUpdate(): Promise<[number, number]> {
+  const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+  h!.clock.set(at('14:20'));
+  const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
+  say('alice', `/retract #${second} the figure was not verified`);
+  say('bob', `/approve #${second}`);
+  say('carol', `/approve #${second}`);
+  await h!.herald.worker.idle();
+  return [first, second];
+}
+
 const livePosts = () => h!.emus.x!.posts().filter((p) => !p.deleted);
 const replyOf = (id: string) => h!.emus.x!.posts().find((p) => p.id === id)?.in_reply_to_tweet_id;
 
@@ -99,13 +111,7 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
 
   it('a retraction of the latest statement moves the pin back to the one before, and X goes on from the notice', async () => {
     h = await started();
-    const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
-    h.clock.set(at('14:20'));
-    const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
-    say('alice', `/retract #${second} the figure was not verified`);
-    say('bob', `/approve #${second}`);
-    say('carol', `/approve #${second}`);
-    await h.herald.worker.idle();
+    const [first, second] = await publishThenRetractUpdate();
     expect(pins()).toEqual(pinnedIs(first));
     // The retraction's notice answers the first statement's last post, the latest still up.
     const notice = postedIds('x', second);
@@ -229,15 +235,8 @@ describe('break glass on Discord, Telegram and X', () => {
 describe('the FAQ after a retraction', () => {
   it("a moderator's /faq funds-safe on Discord answers from the sev1 still live, never the retracted update", async () => {
     h = await started();
-    const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
-    h.clock.set(at('14:20'));
-    const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
-    say('alice', `/retract #${second} the figure was not verified`);
-    say('bob', `/approve #${second}`);
-    say('carol', `/approve #${second}`);
-    await h.herald.worker.idle();
-    const link = (draftId: number) => deliveryTo(h!.db, 'discord-news', draftId)?.link;
-    expect(link(first)).toBeTruthy();
+    const [first, second] = await publishThenRetractUpdate();
+    expect(deliveryTo(h.db, 'discord-news', first)?.link).toBeTruthy();
 
     await h.emus.discord!.sendInteraction({ kind: 'command', name: 'faq', options: { topic: 'funds-safe' }, channelId: CH.lounge, userId: USER.dave });
     const answer = await h.emus.discord!.waitFor(() => h!.emus.discord!.messages(CH.lounge).find((m) => !m.deleted && !m.ephemeral && m.content.includes('Are my funds safe?')));
