@@ -3,7 +3,7 @@ import type { Core } from '../core/core';
 import { formatWait } from '../core/delivery/backoff';
 import type { DeliveryAttempt } from '../core/delivery/observed';
 import { pendingDeliveries } from '../core/delivery/record';
-import { broadcasts, deliveries } from '../store/schema';
+import { broadcasts, deliveries, drafts } from '../store/schema';
 import type { Logger } from '../util/log';
 
 /**
@@ -12,18 +12,20 @@ import type { Logger } from '../util/log';
  * reason), and at start the deliveries a restart resumes. Call it before the worker's first kick.
  */
 export function logStory(core: Core, log: Logger): () => void {
+  // The incident a statement belongs to, so one incident's lines can be picked out of the log (null outside one).
+  const incidentOf = (draftId: number) => core.db.select({ incident: drafts.incidentId }).from(drafts).where(eq(drafts.id, draftId)).get()?.incident ?? null;
   for (const d of pendingDeliveries(core.db)) {
     const attempts = core.db.select({ attempts: deliveries.attempts }).from(deliveries).where(eq(deliveries.id, d.id)).get()?.attempts ?? 0;
-    log.info({ draft: d.draftId, target: d.targetId, platform: d.platform, delivery: d.id, attempt: attempts + 1 }, `resuming #${d.draftId} to ${d.targetId} after a restart`);
+    log.info({ draft: d.draftId, incident: incidentOf(d.draftId), target: d.targetId, platform: d.platform, delivery: d.id, attempt: attempts + 1 }, `resuming #${d.draftId} to ${d.targetId} after a restart`);
   }
   const started = (broadcastId: number) => {
     const b = core.db.select().from(broadcasts).where(eq(broadcasts.id, broadcastId)).get();
     if (!b) return;
     const targets = core.db.select({ targetId: deliveries.targetId }).from(deliveries).where(eq(deliveries.broadcastId, broadcastId)).all().map((r) => r.targetId);
-    log.info({ draft: b.draftId, broadcast: b.id, kind: b.kind, targets }, `broadcast of #${b.draftId} started (${b.kind}) to ${targets.length} target${targets.length === 1 ? '' : 's'}`);
+    log.info({ draft: b.draftId, incident: incidentOf(b.draftId), broadcast: b.id, kind: b.kind, targets }, `broadcast of #${b.draftId} started (${b.kind}) to ${targets.length} target${targets.length === 1 ? '' : 's'}`);
   };
   const attempted = (a: DeliveryAttempt) => {
-    const fields = { draft: a.draftId, target: a.targetId, platform: a.platform, delivery: a.deliveryId, attempt: a.attempt };
+    const fields = { draft: a.draftId, incident: incidentOf(a.draftId), target: a.targetId, platform: a.platform, delivery: a.deliveryId, attempt: a.attempt };
     if (a.outcome === 'sent') log.info(fields, `#${a.draftId} sent to ${a.targetId}`);
     else if (a.outcome === 'retrying') {
       log.warn({ ...fields, code: a.code, reason: a.reason, retryInMs: a.retryInMs }, `#${a.draftId} to ${a.targetId} failed (${a.reason}); retrying in ${formatWait(a.retryInMs ?? 0)}`);

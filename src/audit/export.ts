@@ -3,6 +3,7 @@ import { utcSecond } from '../util/time';
 import { platformName } from '../config/schema';
 import type { AuditRowContent } from './append';
 import { verifyAudit } from './verify';
+import { incidentReview, reviewMarkdown, type IncidentReview } from '../core/read/incident-report';
 
 export interface ExportFilter {
   since?: string;
@@ -157,11 +158,34 @@ export function toMarkdown(db: Db, rows: AuditRow[], filter: ExportFilter): stri
       out.push(`| ${utcSecond(e.ts)} | ${e.seq} | ${mdCell(who(e))} | ${mdCell(describeEvent(e))} |`);
     }
   }
+  for (const review of reviewsOf(db, rows)) out.push('', reviewMarkdown(review, 2).trimEnd());
   return `${out.join('\n')}\n`;
 }
 
-export function toJson(rows: AuditRow[]): string {
-  return `${JSON.stringify(rows.map((r) => ({ ...r, data: JSON.parse(r.data) })), null, 2)}\n`;
+/**
+ * The incidents the exported events belong to: through their drafts, or named by the event
+ * (an incident opened before any statement). Their figures come from the product's rows, the
+ * same review `herald incident report` prints; the events above remain the evidence.
+ */
+function reviewsOf(db: Db, rows: AuditRow[]): IncidentReview[] {
+  const ids = new Set<number>();
+  const drafts = [...new Set(rows.map((r) => r.draftId).filter((d): d is number => d != null))];
+  const byDraft = db.$client.prepare('SELECT incident_id AS id FROM drafts WHERE id = ? AND incident_id IS NOT NULL');
+  for (const d of drafts) {
+    const found = byDraft.get(d) as { id: number } | undefined;
+    if (found) ids.add(found.id);
+  }
+  for (const r of rows) {
+    if (!/^(incident|promise)\./u.test(r.type)) continue;
+    const named = (JSON.parse(r.data) as { incident?: unknown }).incident;
+    if (typeof named === 'number') ids.add(named);
+  }
+  return [...ids].sort((a, b) => a - b).map((id) => incidentReview(db, id));
+}
+
+/** The events, and the review of each incident they belong to. */
+export function toJson(db: Db, rows: AuditRow[]): string {
+  return `${JSON.stringify({ events: rows.map((r) => ({ ...r, data: JSON.parse(r.data) })), incidents: reviewsOf(db, rows) }, null, 2)}\n`;
 }
 
 const csvCell = (v: unknown) => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { approvals, broadcasts, deliveries, drafts, revisions } from '../../src/store/schema';
-import { CHANNEL_ID, COMMS_ID, startWorld, type Person, type World, type WorldOptions } from '../platforms/telegram/world';
+import { CHANNEL_ID, COMMS_ID, startWorld, withBackticks, type Person, type World, type WorldOptions } from '../platforms/telegram/world';
 
 /**
  * The hostile tables drive herald through the real Telegram adapter against the loopback Bot
@@ -20,12 +20,12 @@ export function counts(w: World) {
   };
 }
 
-/** Sends a command in the comms group and returns herald's answer to it, as the sender reads it. */
+/** Sends a command in the comms group and returns herald's answer to it, as the sender reads it (code spans in backticks, as the core words them). */
 export async function answer(w: World, who: Person, text: string): Promise<string> {
   const sent = w.say(who, text);
   const id = sent.message!.message_id;
   const reply = await w.emu.waitFor(() => w.shown(COMMS_ID).find((m) => m.reply_to_message_id === id));
-  return reply.text;
+  return withBackticks(reply);
 }
 
 /** Nothing reached the community: no post in the channel, none queued for Discord or X. */

@@ -8,12 +8,13 @@ import { permanent, retryable } from '../support/publisher';
 import { EXPLOIT_VARS } from '../support/vars';
 
 // Logs that tell the story: one line per broadcast started, delivery sent, retried, failed and
-// resumed, each with the draft, the target and the attempt.
+// resumed, each with the draft, its incident, the target and the attempt.
 
 interface Line {
   level: number;
   msg: string;
   draft?: number;
+  incident?: number | null;
   target?: string;
   attempt?: number;
   retryInMs?: number;
@@ -66,6 +67,10 @@ describe('the log of a broadcast', () => {
     expect(lines.find((l) => l.target === 'discord-main' && l.level === 40)!.retryInMs).toBeGreaterThan(0);
     expect(about('telegram-main')).toEqual([{ level: 50, attempt: 1, msg: '#1 to telegram-main failed for good: Telegram answered 403: bot was kicked from the channel chat' }]);
     expect(about('x')).toEqual([{ level: 30, attempt: 1, msg: '#1 sent to x' }]);
+    // The sev1 statement opened incident 1; every line of its story names it.
+    const story = lines.filter((l) => l.draft === 1);
+    expect(story.length).toBe(5);
+    expect(story.map((l) => l.incident)).toEqual(story.map(() => 1));
   });
 
   it('says which deliveries a restart resumes', async () => {
@@ -80,8 +85,8 @@ describe('the log of a broadcast', () => {
     stops.push(() => second.close());
     const { log, lines } = captured();
     stops.push(logStory(second.herald.core, log));
-    expect(lines.map(({ msg, draft, target, attempt }) => ({ msg, draft, target, attempt }))).toEqual(
-      ['discord-main', 'telegram-main', 'x'].map((target) => ({ msg: `resuming #1 to ${target} after a restart`, draft: 1, target, attempt: 1 })),
+    expect(lines.map(({ msg, draft, incident, target, attempt }) => ({ msg, draft, incident, target, attempt }))).toEqual(
+      ['discord-main', 'telegram-main', 'x'].map((target) => ({ msg: `resuming #1 to ${target} after a restart`, draft: 1, incident: 1, target, attempt: 1 })),
     );
   });
 });

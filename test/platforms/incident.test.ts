@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { breakGlass, deliveries } from '../../src/store/schema';
 import { audited } from '../support/audit';
-import { CH, CHANNEL_ID } from '../support/cast';
+import { CH, CHANNEL_ID, USER } from '../support/cast';
+import { FakeClock } from '../support/clock';
+import { startEmulators } from '../support/emulators';
 import { startHerald, type StartedHerald, type StartHeraldOptions } from '../support/herald';
 import { deliveriesOf, deliveryTo, partsOf } from '../support/rows';
 import { INCIDENT_EXPLOIT_VARS, INCIDENT_FUNDS_VARS, INCIDENT_RESOLVED_VARS } from '../support/vars';
@@ -12,9 +15,13 @@ import { INCIDENT_EXPLOIT_VARS, INCIDENT_FUNDS_VARS, INCIDENT_RESOLVED_VARS } fr
  */
 
 let h: StartedHerald | undefined;
+/** Emulators a test started itself, to outlive one herald (a restart). */
+let world: Awaited<ReturnType<typeof startEmulators>> | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  await world?.close();
+  world = undefined;
 });
 
 const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
@@ -55,6 +62,18 @@ function pinnedIs(draftId: number): Record<string, string[]> {
   return Object.fromEntries(['discord-news', 'discord-status', 'telegram-main'].map((t) => [t, [postedIds(t, draftId)[0]!]]));
 }
 
+/** The exploit notice, then at 14:20 the funds update, retracted: the first statement is the one still live. */
+async function publishThenRetractUpdate(): Promise<[number, number]> {
+  const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+  h!.clock.set(at('14:20'));
+  const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
+  say('alice', `/retract #${second} the figure was not verified`);
+  say('bob', `/approve #${second}`);
+  say('carol', `/approve #${second}`);
+  await h!.herald.worker.idle();
+  return [first, second];
+}
+
 const livePosts = () => h!.emus.x!.posts().filter((p) => !p.deleted);
 const replyOf = (id: string) => h!.emus.x!.posts().find((p) => p.id === id)?.in_reply_to_tweet_id;
 
@@ -92,13 +111,7 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
 
   it('a retraction of the latest statement moves the pin back to the one before, and X goes on from the notice', async () => {
     h = await started();
-    const first = await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
-    h.clock.set(at('14:20'));
-    const second = await publish(`/draft sev1/funds-update ${INCIDENT_FUNDS_VARS}`);
-    say('alice', `/retract #${second} the figure was not verified`);
-    say('bob', `/approve #${second}`);
-    say('carol', `/approve #${second}`);
-    await h.herald.worker.idle();
+    const [first, second] = await publishThenRetractUpdate();
     expect(pins()).toEqual(pinnedIs(first));
     // The retraction's notice answers the first statement's last post, the latest still up.
     const notice = postedIds('x', second);
@@ -160,5 +173,102 @@ describe('an incident of three statements on Discord, Telegram and X', () => {
     // The follow-up answers the incident's last post, not the newer maintenance notice.
     expect(replyOf(postedIds('x', second)[0]!)).toBe(postedIds('x', first).at(-1));
     expect(pins()).toEqual(pinnedIs(second));
+  });
+});
+
+/** herald's notices in the Discord comms channel (reminders, break glass), oldest first. */
+const notices = (prefix: string) =>
+  h!.emus.discord!.messages(CH.comms)
+    .filter((m) => !m.deleted && m.content.startsWith(prefix))
+    .map((m) => m.content);
+
+describe('break glass on Discord, Telegram and X', () => {
+  it('publishes a sev1 on one named approval, marks it, tells the comms channel and chases the ratification until a second approver gives it', async () => {
+    h = await started((c) => void (c.policies.sev1.break_glass = { people: ['bob'], ratify_within_minutes: 15 }));
+    const said = say('alice', `/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+    expect(said.text).toContain('Approvals: 0 of 2');
+    expect(say('bob', '/approve #1 break-glass "the pool is being drained and carol is unreachable"').text).toBe(
+      'bob broke glass on #1 (1 of 2 approvals). Broadcasting now; a second approver must ratify it with /approve #1 by 14:15 UTC.',
+    );
+    await h.herald.worker.idle();
+    // Out everywhere the sev1 policy reaches, on one approval.
+    expect(deliveriesOf(h.db, 1).map((d) => [d.targetId, d.status])).toEqual(['discord-news', 'discord-status', 'telegram-main', 'x'].map((t) => [t, 'sent']));
+    expect(h.emus.telegram!.messages(CHANNEL_ID).filter((m) => !m.deleted)).not.toHaveLength(0);
+    expect(livePosts().length).toBeGreaterThan(0);
+    // Marked: the approval and the publication carry it in the record, with the reason.
+    expect(audited(h.db, 'draft.approved').map((e) => e.data)).toEqual([expect.objectContaining({ breakGlass: true, approvals: 1, needed: 2 })]);
+    expect(h.db.select().from(breakGlass).all()).toEqual([
+      expect.objectContaining({ draftId: 1, usedByName: 'bob', reason: 'the pool is being drained and carol is unreachable', ratifyBy: new Date(at('14:15')).toISOString(), ratifiedAt: null }),
+    ]);
+
+    // The incident's timeline marks it too, where the team looks.
+    expect(say('bob', '/incident 1').text).toContain('break glass on #1 by bob: "the pool is being drained and carol is unreachable" — not ratified (due 14:15 UTC)');
+
+    // The comms channel is told at once, on Discord.
+    const told = await h.emus.discord!.waitFor(() => notices('🔓 Break glass')[0]);
+    expect(told).toContain('bob published #1 (sev1/exploit-investigating) on one approval: "the pool is being drained and carol is unreachable".');
+    expect(told).toContain('must ratify it by 14:15 UTC: /approve #1.');
+
+    // Not ratified in time: herald raises it again, driven by the fake clock.
+    for (const t of ['14:15', '14:20']) {
+      h.clock.set(at(t));
+      await h.herald.reminders.idle();
+    }
+    const chases = await h.emus.discord!.waitFor(() => {
+      const n = notices('🔓 #1 went out by break glass');
+      return n.length === 2 ? n : undefined;
+    });
+    expect(chases.at(-1)).toBe('🔓 #1 went out by break glass 20 min ago and is not ratified (5 min past 14:15 UTC): a second approver (carol and erin) must /approve #1.');
+
+    expect(say('carol', '/approve #1').text).toBe('carol ratified #1, published by break glass.');
+    expect(h.db.select().from(breakGlass).get()).toMatchObject({ ratifiedBy: 'carol', ratifiedAt: new Date(at('14:20')).toISOString() });
+    h.clock.set(at('14:45'));
+    await h.herald.reminders.idle();
+    // The promise's reminders go on (the slots missed while the clock jumped are one, as late as it is); the chase stops once ratified.
+    await h.emus.discord!.waitFor(() => notices('⏰ Incident 1').find((n) => n.includes('is overdue by 15 min')));
+    expect(notices('🔓 #1 went out by break glass')).toHaveLength(2);
+    // Nothing went out twice: the ratification is not a second broadcast.
+    expect(h.db.select().from(deliveries).all()).toHaveLength(4);
+  });
+});
+
+describe('the FAQ after a retraction', () => {
+  it("a moderator's /faq funds-safe on Discord answers from the sev1 still live, never the retracted update", async () => {
+    h = await started();
+    const [first, second] = await publishThenRetractUpdate();
+    expect(deliveryTo(h.db, 'discord-news', first)?.link).toBeTruthy();
+
+    await h.emus.discord!.sendInteraction({ kind: 'command', name: 'faq', options: { topic: 'funds-safe' }, channelId: CH.lounge, userId: USER.dave });
+    const answer = await h.emus.discord!.waitFor(() => h!.emus.discord!.messages(CH.lounge).find((m) => !m.deleted && !m.ephemeral && m.content.includes('Are my funds safe?')));
+    expect(answer.content).toContain('The latest confirmed information is in our most recent update');
+    const urls = deliveriesOf(h.db, first).map((d) => d.link).filter(Boolean) as string[];
+    expect(urls.some((u) => answer.content.includes(u))).toBe(true);
+    for (const d of deliveriesOf(h.db, second)) if (d.link) expect(answer.content).not.toContain(d.link);
+    expect(answer.content).not.toContain('We have not published any incident statement');
+  });
+});
+
+describe('reminders across a restart', () => {
+  it('herald stopped before a reminder is due sends it, once started again on the same database, in the comms channel', async () => {
+    world = await startEmulators(['discord', 'telegram', 'x']);
+    const running = { discord: world.discord!, telegram: world.telegram!, x: world.x! };
+    h = await startHerald({ platforms: ['discord', 'telegram', 'x'], running });
+    const config = h.config;
+    await publish(`/draft sev1/exploit-investigating ${INCIDENT_EXPLOIT_VARS}`);
+    h.clock.set(at('14:15'));
+    await h.herald.reminders.idle();
+    await h.emus.discord!.waitFor(() => notices('⏰ Incident 1').find((n) => n.includes('is due in 15 min')));
+    await h.close();
+
+    // While herald is down the clock moves past the 5-minute slot to the promised time; the new herald sends the one now due, once.
+    const clock = new FakeClock(at('14:30'));
+    h = await startHerald({ platforms: ['discord', 'telegram', 'x'], running, config, clock });
+    await h.herald.reminders.idle();
+    const due = await h.emus.discord!.waitFor(() => notices('⏰ Incident 1').find((n) => n.includes('is due now')));
+    expect(due).toContain('the next update promised for 14:30 UTC (in #1) is due now.');
+    expect(notices('⏰ Incident 1').filter((n) => n.includes('is due in 5 min'))).toHaveLength(0);
+    expect(audited(h.db, 'promise.reminded').map((e) => (e.data as { offsetMinutes: number }).offsetMinutes)).toEqual([-15, 0]);
+    // And the next slot is on the new herald's clock.
+    expect(clock.nextTimerAt()).toBe(at('14:40'));
   });
 });

@@ -19,6 +19,25 @@ export const asPart = (c: PartContent): OutText => (typeof c === 'string' ? { te
 
 export const plain = (text: string): OutText => ({ text, entities: [] });
 
+/**
+ * herald's own replies mark commands and values as `code`, as Discord shows them; Telegram
+ * parses no markup, so each backtick pair on one line becomes a code entity (offsets in UTF-16
+ * units, what String indices count) and the backticks go. A lone backtick stays as it is. Not
+ * the statement parser: a reply quotes what people typed, and `*` or `_` there mean nothing.
+ */
+export function withCode(text: string): OutText {
+  let out = '';
+  const entities: OutEntity[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/`([^`\n]+)`/gu)) {
+    out += text.slice(last, m.index);
+    entities.push({ type: 'code', offset: out.length, length: m[1]!.length });
+    out += m[1];
+    last = m.index + m[0].length;
+  }
+  return { text: out + text.slice(last), entities };
+}
+
 export const bold = (text: string): OutText => ({ text, entities: text ? [{ type: 'bold', offset: 0, length: text.length }] : [] });
 
 /** Joins pieces with a separator, shifting each piece's entities to where it lands. */

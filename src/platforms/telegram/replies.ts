@@ -6,7 +6,7 @@ import type { DraftView } from '../../core/previews/view';
 import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
 import { toHeraldError } from './errors';
-import { ANSWER_LIMIT, join, plain, splitText, truncate, type OutText } from './format';
+import { ANSWER_LIMIT, join, plain, splitText, withCode, truncate, type OutText } from './format';
 import type { BotIdentity, Origin } from './inbound';
 import type { Lanes } from './lanes';
 import { headerMessage, platformsOf, statementMessages } from './previews';
@@ -80,10 +80,10 @@ export class TelegramReplies {
     if (reply.type === 'preview') return this.sendPreview(chat, reply.view, at);
     if (reply.type === 'text') {
       if (reply.private && place === 'public' && origin.user) {
-        if (await this.direct(origin.user.id, splitText(reply.text).map(plain), { kind: 'reply', private: true })) return;
+        if (await this.direct(origin.user.id, splitText(reply.text).map(withCode), { kind: 'reply', private: true })) return;
       }
       for (const piece of splitText(reply.text)) {
-        await this.sender.say(chat, plain(piece), { kind: 'reply', ...(reply.private ? { private: true } : {}) }, at.quoting);
+        await this.sender.say(chat, withCode(piece), { kind: 'reply', ...(reply.private ? { private: true } : {}) }, at.quoting);
       }
       return;
     }

@@ -112,7 +112,9 @@ describe('once only, and only what is ours', () => {
     w.say('manny', '/price', COMMUNITY_ID);
     const mine = w.say('alice', '/whatever');
     const answer = await replyTo(COMMS_ID, mine.message!.message_id);
-    expect(answer.text).toBe('`/whatever` is not a herald command; /help lists the commands you may use.');
+    // The command is shown as code, as Discord shows it: an entity, not literal backticks.
+    expect(answer.text).toBe('/whatever is not a herald command; /help lists the commands you may use.');
+    expect(answer.entities.filter((e) => e.type === 'code')).toEqual([{ type: 'code', offset: 0, length: '/whatever'.length }]);
     const addressed = w.say('manny', '/help@herald_test_bot', COMMUNITY_ID);
     await replyTo(COMMUNITY_ID, addressed.message!.message_id);
     expect(w.shown(COMMS_ID)).toHaveLength(1);

@@ -80,3 +80,12 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
 
 /** Messages whose text contains `part`, in the chat, oldest first. */
 export const containing = (messages: StoredMessage[], part: string) => messages.filter((m) => m.text.includes(part));
+
+/** A message's text with its code entities written back as `backticks`: herald's reply as the core worded it. */
+export function withBackticks(m: Pick<StoredMessage, 'text' | 'entities'>): string {
+  let out = m.text;
+  for (const e of m.entities.filter((x) => x.type === 'code').sort((a, b) => b.offset - a.offset)) {
+    out = `${out.slice(0, e.offset)}\`${out.slice(e.offset, e.offset + e.length)}\`${out.slice(e.offset + e.length)}`;
+  }
+  return out;
+}
