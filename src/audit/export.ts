@@ -183,9 +183,12 @@ function reviewsOf(db: Db, rows: AuditRow[]): IncidentReview[] {
   return [...ids].sort((a, b) => a - b).map((id) => incidentReview(db, id));
 }
 
-/** The events, and the review of each incident they belong to. */
-export function toJson(db: Db, rows: AuditRow[]): string {
-  return `${JSON.stringify({ events: rows.map((r) => ({ ...r, data: JSON.parse(r.data) })), incidents: reviewsOf(db, rows) }, null, 2)}\n`;
+/**
+ * The events as an array, the shape readers of the export already parse; the review of an
+ * incident as figures is `herald incident report <id> --format json`.
+ */
+export function toJson(rows: AuditRow[]): string {
+  return `${JSON.stringify(rows.map((r) => ({ ...r, data: JSON.parse(r.data) })), null, 2)}\n`;
 }
 
 const csvCell = (v: unknown) => {

@@ -56,6 +56,6 @@ export function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: strin
   const filter: ExportFilter = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}), ...(opts.draft !== undefined ? { draftId: opts.draft } : {}) };
   const rows = readAudit(db, filter);
   checkRows(rows);
-  process.stdout.write(opts.format === 'json' ? toJson(db, rows) : opts.format === 'csv' ? toCsv(rows) : toMarkdown(db, rows, filter));
+  process.stdout.write(opts.format === 'json' ? toJson(rows) : opts.format === 'csv' ? toCsv(rows) : toMarkdown(db, rows, filter));
   db.$client.close();
 }

@@ -92,8 +92,9 @@ incidentCli
     if (!m) throw new InvalidArgumentError('expected an incident id such as 3.');
     return Number(m[1]);
   })
-  .description('the post-incident communication review of one incident (Markdown)')
-  .action(async (id: number) => (await import('./incident')).incidentReportCommand(id));
+  .description('the post-incident communication review of one incident (Markdown, or its figures as json)')
+  .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+  .action(async (id: number, options: { format: 'md' | 'json' }) => (await import('./incident')).incidentReportCommand(id, options.format));
 needsCommand(incidentCli);
 
 const keys = program.command('keys').description("herald's Ed25519 signing key");

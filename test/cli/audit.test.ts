@@ -69,13 +69,13 @@ describe('herald audit', () => {
 
   it('export json and csv carry every row; --since in the future selects none; a bad --draft is one clear line', async () => {
     const db = await makeLog();
-    const json = (JSON.parse(herald(['audit', 'export', '--format', 'json'], { HERALD_DB_PATH: db }).stdout) as { events: Array<{ seq: number; data: object }> }).events;
+    const json = JSON.parse(herald(['audit', 'export', '--format', 'json'], { HERALD_DB_PATH: db }).stdout) as Array<{ seq: number; data: object }>;
     expect(json.map((r) => r.seq)).toEqual(json.map((_, i) => i + 1));
     expect(typeof json[0]!.data).toBe('object');
     const csv = herald(['audit', 'export', '--format', 'csv'], { HERALD_DB_PATH: db }).stdout.trim().split('\n');
     expect(csv[0]).toBe('seq,ts,type,actor,platform,chatId,draftId,summary,data,hash');
     expect(csv.length).toBeGreaterThan(json.length); // quoted multi-line fields add lines, never remove rows
-    expect(JSON.parse(herald(['audit', 'export', '--format', 'json', '--since', '2999-01-01'], { HERALD_DB_PATH: db }).stdout)).toEqual({ events: [], incidents: [] });
+    expect(JSON.parse(herald(['audit', 'export', '--format', 'json', '--since', '2999-01-01'], { HERALD_DB_PATH: db }).stdout)).toEqual([]);
     const bad = herald(['audit', 'export', '--draft', 'twelve'], { HERALD_DB_PATH: db });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("option '--draft <id>' argument 'twelve' is invalid. expected a draft id such as 12 or #12; herald --help lists the commands");

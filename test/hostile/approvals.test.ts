@@ -168,7 +168,7 @@ describe('approvals: names, and the audit trail of refusals', () => {
     w.herald.core.audit.flush();
     const exported = cli(['audit', 'export', '--format', 'json', '--draft', '1'], { HERALD_DB_PATH: db });
     expect(exported.code).toBe(0);
-    const { events } = JSON.parse(exported.stdout) as { events: Array<{ type: string; data: { reason?: string } }> };
+    const events = JSON.parse(exported.stdout) as Array<{ type: string; data: { reason?: string } }>;
     expect(events.filter((e) => e.type === 'command.refused').map((e) => e.data.reason)).toEqual([
       '/approve needs the approver role and you have no herald role; ask an operator to add you in herald.config.yaml.',
     ]);
