@@ -268,7 +268,7 @@ describe('reminders across a restart', () => {
     expect(due).toContain('the next update promised for 14:30 UTC (in #1) is due now.');
     expect(notices('⏰ Incident 1').filter((n) => n.includes('is due in 5 min'))).toHaveLength(0);
     expect(audited(h.db, 'promise.reminded').map((e) => (e.data as { offsetMinutes: number }).offsetMinutes)).toEqual([-15, 0]);
-    // And the next slot is on the new herald's clock.
-    expect(clock.nextTimerAt()).toBe(at('14:40'));
+    // And the next slot is on the new herald's clock (beside whatever else waits on it, such as a status-site build).
+    expect(clock.timerAts()).toContain(at('14:40'));
   });
 });

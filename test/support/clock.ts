@@ -27,6 +27,11 @@ export class FakeClock implements Scheduler {
     this.timers.delete(handle as number);
   }
 
+  /** When each pending timer fires, earliest first. */
+  timerAts(): number[] {
+    return [...this.timers.values()].map((t) => t.at).sort((a, b) => a - b);
+  }
+
   /** When the earliest pending timer fires, if any. */
   nextTimerAt(): number | undefined {
     const ats = [...this.timers.values()].map((t) => t.at);
