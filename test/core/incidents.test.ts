@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { approvals, breakGlass, broadcasts, drafts, incidents, promises, revisions } from '../../src/store/schema';
 import { incidentReport, spanText } from '../../src/core/read/incident-report';
+import { headerText } from '../../src/core/previews/view';
 import { testHerald } from '../support/herald';
 import { audited } from '../support/audit';
 import { FakeClock } from '../support/clock';
@@ -18,6 +19,13 @@ const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
 const EXPLOIT = INCIDENT_EXPLOIT_VARS;
 const FUNDS = INCIDENT_FUNDS_VARS;
 const RESOLVED = INCIDENT_RESOLVED_VARS;
+
+/** The preview `/status #id` shows in the comms channel, header as every platform renders it. */
+function previewHeader(id: number): string {
+  const reply = h.chat.say('bob', `/status #${id}`).replies[0];
+  if (reply?.type !== 'preview') throw new Error(`no preview of #${id}`);
+  return headerText(reply.view);
+}
 
 /** Drafts and approves a sev1 statement (two approvers), waiting for its deliveries. */
 async function publish(text: string): Promise<number> {
@@ -244,6 +252,9 @@ describe('break glass', () => {
     expect(h.pubs.discord.sent.length).toBeGreaterThan(0);
     expect(audited(h.db, 'draft.approved')[0]!.data).toMatchObject({ breakGlass: true, approvals: 1, needed: 2 });
     expect(audited(h.db, 'break_glass.used')[0]!.data).toMatchObject({ reason: 'the pool is being drained and carol is unreachable' });
+    const unratified = '🔓 Break glass: published on bob\'s approval alone ("the pool is being drained and carol is unreachable"); a second approver must ratify it with /approve #1 by 14:15 UTC.';
+    expect(previewHeader(1).split('\n')).toContain(unratified);
+    expect(h.chat.say('bob', '/status').text).toMatch(/^#1 sev1\/exploit-investigating \(publish\) .* · 🔓 break glass by bob, not ratified \(due 14:15 UTC\)$/m);
 
     await h.herald.reminders.idle();
     expect(comms.texts()).toEqual([
@@ -259,6 +270,10 @@ describe('break glass', () => {
     expect(h.chat.say('bob', '/approve #1').text).toBe('You broke glass on #1, so you cannot ratify it; a second approver has to /approve #1.');
     expect(h.chat.say('carol', '/approve #1').text).toBe('carol ratified #1, published by break glass.');
     expect(h.db.select().from(breakGlass).get()).toMatchObject({ ratifiedBy: 'carol', ratifiedAt: new Date(at('14:20')).toISOString() });
+    const header = previewHeader(1).split('\n');
+    expect(header).toContain('🔓 Break glass: published on bob\'s approval alone ("the pool is being drained and carol is unreachable"); ratified by carol at 14:20 UTC.');
+    expect(header).not.toContain(unratified);
+    expect(h.chat.say('bob', '/status').text).toMatch(/^#1 sev1\/exploit-investigating \(publish\) .* · 🔓 break glass by bob, ratified by carol$/m);
     const before = comms.posts.length;
     h.clock.set(at('14:45'));
     await h.herald.reminders.idle();

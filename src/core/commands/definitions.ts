@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { utcMinute } from '../../util/time';
-import { broadcasts, deliveries, drafts } from '../../store/schema';
+import { breakGlass, broadcasts, deliveries, drafts } from '../../store/schema';
 import type { Role } from '../../config/schema';
 import { approveDraft } from '../drafts/approve';
 import { cancelDraft } from '../drafts/cancel';
@@ -195,7 +195,9 @@ const status = defineCommand({
       const held = rows.filter((d) => d.status === 'held').length;
       const counts = [...(['sent', 'pending', 'failed'] as const).map((s) => `${DELIVERY_ICON[s]} ${rows.filter((d) => d.status === s).length} ${s}`), ...(held ? [`${DELIVERY_ICON.held} ${held} held`] : [])].join(', ');
       const d = ctx.tx.select({ templateId: drafts.templateId }).from(drafts).where(eq(drafts.id, b.draftId)).get();
-      lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}`);
+      const glass = ctx.tx.select().from(breakGlass).where(and(eq(breakGlass.draftId, b.draftId), eq(breakGlass.revisionId, b.revisionId))).get();
+      const mark = b.kind === 'publish' && glass ? ` · 🔓 break glass by ${glass.usedByName}, ${glass.ratifiedBy ? `ratified by ${glass.ratifiedBy}` : `not ratified (due ${promiseText(new Date(glass.ratifyBy), new Date(ctx.core.now()))})`}` : '';
+      lines.push(`#${b.draftId} ${d?.templateId ?? ''} (${b.kind}) ${utcMinute(b.createdAt)} UTC — ${counts}${mark}`);
     }
     const site = publicationViews(ctx.core.config, ctx.tx);
     if (site.length) lines.push('', 'Status site:', ...site.map((v) => `${deliveryLine(v).icon} ${v.targetId} — ${deliveryLine(v).detail}`));

@@ -2,7 +2,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { approvalsNeeded } from '../drafts/policy';
 import { platformName } from '../../config/schema';
 import twitterText from 'twitter-text';
-import { broadcasts, deliveries } from '../../store/schema';
+import { breakGlass, broadcasts, deliveries } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { Core } from '../core';
 import type { Severity } from '../../config/types';
@@ -13,6 +13,7 @@ import { revisionLabel } from '../drafts/shown';
 import { platformsReached, reachPlan, retractionNoticeOn, type Reach, type ReachKind, type Withheld } from '../broadcast/reach';
 import { activeMarks } from '../channels/marks';
 import { publicationViews } from '../publications/view';
+import { promiseText } from '../promises/format';
 
 export interface DeliveryView {
   targetId: string;
@@ -54,6 +55,8 @@ export interface DraftView {
   notice: { plain: string } | { off: string } | null;
   broadcastKind: string | null;
   deliveries: DeliveryView[];
+  /** Published on one approval by break glass: the line that says so, until and after ratification. */
+  breakGlass: string | null;
 }
 
 const REACH_OF_REVISION: Record<string, ReachKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
@@ -114,7 +117,22 @@ export function buildView(core: Core, db: DbOrTx, draftId: number): DraftView {
       attempts: d.attempts,
       next: d.status === 'pending' && d.lastError ? `retrying${d.notBefore ? ` at ${d.notBefore.slice(11, 19)} UTC` : ''}` : d.status === 'failed' ? `not retried; fix the cause, then /retry #${draft.id}` : d.status === 'held' && !marks.has(d.targetId) ? `${d.targetId} is restored; /retry #${draft.id} sends it there if it still should` : null,
     })), ...(latest ? publicationViews(core.config, db) : [])],
+    breakGlass: breakGlassText(core, db, draft.id),
   };
+}
+
+/**
+ * Whoever reads the preview must see that it went out on one approval, and whether anyone has
+ * stood behind it since: the break_glass row says both.
+ */
+function breakGlassText(core: Core, db: DbOrTx, draftId: number): string | null {
+  const g = db.select().from(breakGlass).where(eq(breakGlass.draftId, draftId)).orderBy(desc(breakGlass.id)).limit(1).get();
+  if (!g) return null;
+  const now = new Date(core.now());
+  const head = `🔓 Break glass: published on ${g.usedByName}'s approval alone ("${g.reason}")`;
+  return g.ratifiedAt
+    ? `${head}; ratified by ${g.ratifiedBy} at ${promiseText(new Date(g.ratifiedAt), now)}.`
+    : `${head}; a second approver must ratify it with /approve #${draftId} by ${promiseText(new Date(g.ratifyBy), now)}.`;
 }
 
 /**
@@ -141,6 +159,7 @@ export function headerText(view: DraftView): string {
     const names = view.approvals.names.length ? ` (${view.approvals.names.join(', ')})` : '';
     lines.push(`Approvals: ${view.approvals.names.length} of ${view.approvals.need}${names}`);
   }
+  if (view.breakGlass) lines.push(view.breakGlass);
   if (view.revision.reason) lines.push(`Reason: ${view.revision.reason}`);
   if (view.channel) lines.push(channelText(view.channel));
   if (view.nextUpdate) lines.push(`Next update: ${view.nextUpdate}`);

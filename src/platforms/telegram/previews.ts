@@ -6,7 +6,7 @@ import { sleep } from '../../core/delivery/backoff';
 import type { TelegramApi } from './api';
 import { isMessageGone, isNotModified, isTelegramError, retryAfterMs, toHeraldError } from './errors';
 import { messageLink } from './links';
-import { bold, join, NO_LINK_PREVIEW, pack, plain, splitText, type OutText } from './format';
+import { bold, join, NO_LINK_PREVIEW, pack, plain, splitText, withCode, type OutText } from './format';
 import type { ChatSender } from './sender';
 
 /**
@@ -15,7 +15,7 @@ import type { ChatSender } from './sender';
  * platforms will receive it. The header is edited as things change; the statement is not.
  */
 
-type Header = { text: string; markup: InlineKeyboardMarkup | undefined };
+type Header = OutText & { markup: InlineKeyboardMarkup | undefined };
 
 /** Telegram's rendering of the core's preview buttons; an older or closed preview has none. */
 export function keyboard(face: Pick<HeaderFace, 'buttons'>): InlineKeyboardMarkup | undefined {
@@ -23,7 +23,19 @@ export function keyboard(face: Pick<HeaderFace, 'buttons'>): InlineKeyboardMarku
   return { inline_keyboard: [face.buttons.map((b) => ({ text: b.action === 'approve' ? '✅ Approve' : '❌ Reject', callback_data: b.id }))] };
 }
 
-export const headerMessage = (face: HeaderFace): Header => ({ text: face.text, markup: keyboard(face) });
+export const headerMessage = (face: HeaderFace): Header => ({ ...headerOut(face), markup: keyboard(face) });
+
+/**
+ * herald's wording in the header marks code as `backticks`, which Telegram would show as they
+ * are; they become code entities. A retraction's public notice quoted in it is left verbatim:
+ * the approver must read exactly what the channel will, backticks and all.
+ */
+function headerOut(face: HeaderFace): OutText {
+  const notice = face.view.notice && 'plain' in face.view.notice ? face.view.notice.plain : '';
+  const at = notice ? face.text.indexOf(`\n${notice}`) + 1 : 0;
+  if (!at) return withCode(face.text);
+  return join([withCode(face.text.slice(0, at)), plain(notice), withCode(face.text.slice(at + notice.length))], '');
+}
 
 /** The platforms the statement reaches (the core's view says which), Telegram's own first. */
 export function platformsOf(view: DraftView): Platform[] {
@@ -66,7 +78,14 @@ export function telegramSurface(api: TelegramApi, sender: ChatSender, maxWaitMs:
     render: (face) => ({ text: face.text, body: headerMessage(face) }),
     async edit(chatId, messageId, body) {
       // Without reply_markup Telegram removes the buttons, which is what a closed or older preview needs.
-      const payload = { chat_id: chatId, message_id: Number(messageId), text: body.text, link_preview_options: NO_LINK_PREVIEW, ...(body.markup ? { reply_markup: body.markup } : {}) };
+      const payload = {
+        chat_id: chatId,
+        message_id: Number(messageId),
+        text: body.text,
+        link_preview_options: NO_LINK_PREVIEW,
+        ...(body.entities.length ? { entities: body.entities } : {}),
+        ...(body.markup ? { reply_markup: body.markup } : {}),
+      };
       for (let attempt = 1; ; attempt++) {
         try {
           await api.call('editMessageText', payload);
@@ -83,7 +102,8 @@ export function telegramSurface(api: TelegramApi, sender: ChatSender, maxWaitMs:
       }
     },
     async post(chatId, text) {
-      return String((await sender.send(chatId, plain(text))).message_id);
+      // Notices and reminders are herald's own wording: their `code` spans become entities, as in replies.
+      return String((await sender.send(chatId, withCode(text))).message_id);
     },
     link: async (chatId, messageId) => messageLink({ id: Number(chatId) }, Number(messageId)),
   };

@@ -127,9 +127,10 @@ export class TelegramReplies {
   }
 
   async sendPreview(chat: string, view: DraftView, at: { topic: SendOptions; quoting: SendOptions }): Promise<void> {
-    const { text, markup } = headerMessage(currentFace(view));
-    const header = await this.sender.send(chat, plain(text), { ...at.quoting, ...(markup ? { markup } : {}) });
-    this.sender.record({ chatId: chat, messageIds: [String(header.message_id)], text, kind: 'preview', draftId: view.draftId });
+    const face = currentFace(view);
+    const { markup, ...body } = headerMessage(face);
+    const header = await this.sender.send(chat, body, { ...at.quoting, ...(markup ? { markup } : {}) });
+    this.sender.record({ chatId: chat, messageIds: [String(header.message_id)], text: face.text, kind: 'preview', draftId: view.draftId });
     // It supersedes older previews; something may also have changed while it was on its way.
     this.previews.posted(chat, String(header.message_id), view);
     const statement = statementMessages(view, platformsOf(view));
