@@ -62,3 +62,37 @@ describe('status_site in the config file', () => {
     expect(renderTemplate(template, {}, mirrored).plain).toBe('Check any statement at https://status.acme-status.net/verify.html');
   });
 });
+
+describe('status_site.publish in the config file', () => {
+  it('names each destination (site-1, site-2… unless given), resolves local paths, and keeps git branch gh-pages by default', () => {
+    const file = fixtureWith('status_site: { dir: /srv/status, publish: [{ type: dir, path: mirror }, { type: git, remote: ../pages.git }, { type: git, name: codeberg, remote: "git@codeberg.org:acme/status.git", branch: pages }] }');
+    expect(testConfig({ HERALD_CONFIG: file }).statusSite).toEqual({
+      dir: '/srv/status',
+      publish: [
+        { id: 'site-1', type: 'dir', path: join(ROOT, 'mirror') },
+        { id: 'site-2', type: 'git', remote: join(ROOT, '../pages.git'), branch: 'gh-pages' },
+        { id: 'codeberg', type: 'git', remote: 'git@codeberg.org:acme/status.git', branch: 'pages' },
+      ],
+    });
+  });
+
+  it('refuses, in one line each, an unknown type, two destinations of one name, and a remote carrying a password', () => {
+    const refusal = (publish: string) => {
+      const file = fixtureWith(`status_site: { dir: /srv/status, publish: [${publish}] }`);
+      try {
+        testConfig({ HERALD_CONFIG: file });
+      } catch (err) {
+        return (err as Error).message.replace(`${file}: `, '');
+      }
+      return 'accepted';
+    };
+    const unknown = refusal('{ type: s3, bucket: status }');
+    const twice = refusal('{ type: dir, name: a, path: /srv/a }, { type: dir, name: a, path: /srv/b }');
+    const password = refusal('{ type: git, remote: "https://bot:hunter2@github.com/acme/status.git" }');
+    expect(unknown).toMatch(/^status_site\.publish\.0(\.type)?: expected type: dir \(with path\) or type: git \(with remote and branch\)/);
+    expect(twice).toBe('status_site.publish.1.name: a names another destination too; give each its own name');
+    expect(password).toMatch(/^status_site\.publish\.0\.remote: a remote must not carry a password or token; use an SSH key or a git credential helper/);
+    expect(password).not.toContain('hunter2');
+    for (const message of [unknown, twice, password]) expect(message.split('\n')).toHaveLength(1);
+  });
+});
