@@ -30,13 +30,20 @@ export function siteHerald(options: { clock?: FakeClock; again?: SiteHerald } = 
   return { ...t, dir, key, file: (p) => readFileSync(join(dir, p), 'utf8') };
 }
 
-/** Drafts and approves a sev1 statement as draft `id`, waiting until it is delivered, signed and on the site. */
-export async function publish(t: SiteHerald, text: string, id: number): Promise<void> {
-  t.chat.say('alice', text);
+type TrustingHerald = Pick<ReturnType<typeof testHerald>, 'chat' | 'herald'>;
+
+/** bob and carol approve draft `id` (a sev1's two approvals); resolves once it is delivered, signed and on the site. */
+export async function approve(t: TrustingHerald, id: number): Promise<void> {
   t.chat.say('bob', `/approve #${id}`);
   t.chat.say('carol', `/approve #${id}`);
   await t.herald.worker.idle();
   await t.herald.trust.idle();
+}
+
+/** alice drafts a sev1 statement as draft `id`, and it is approved as `approve` does. */
+export async function publish(t: TrustingHerald, text: string, id: number): Promise<void> {
+  t.chat.say('alice', text);
+  await approve(t, id);
 }
 
 /**

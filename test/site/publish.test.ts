@@ -10,7 +10,7 @@ import { createKeyFile } from '../../src/trust/keys';
 import { tempDir, testConfig } from '../support/config';
 import { testHerald } from '../support/herald';
 import { deliveriesOf } from '../support/rows';
-import { EXPLOIT } from './incident';
+import { EXPLOIT, publish } from './incident';
 
 let h: ReturnType<typeof testHerald> | undefined;
 afterEach(async () => {
@@ -46,11 +46,7 @@ describe('publishing the status site', () => {
     createKeyFile(config.paths.signingKey);
     const t = (h = testHerald(config));
     t.herald.trust.start();
-    t.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT}`);
-    t.chat.say('bob', '/approve #1');
-    t.chat.say('carol', '/approve #1');
-    await t.herald.worker.idle();
-    await t.herald.trust.idle();
+    await publish(t, `/draft sev1/exploit-investigating ${EXPLOIT}`, 1);
 
     // The chat platforms delivered.
     expect(deliveriesOf(t.db, 1).map((d) => d.status)).toEqual(deliveriesOf(t.db, 1).map(() => 'sent'));

@@ -7,6 +7,7 @@ import { herald, outsideSql } from '../support/cli';
 import { testConfig } from '../support/config';
 import { testHerald } from '../support/herald';
 import { EXPLOIT_VARS } from '../support/vars';
+import { publish } from '../site/incident';
 
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; hash: string; ts: string; key_id: string; signature: string });
 
@@ -16,11 +17,7 @@ async function publishedLog() {
   createKeyFile(config.paths.signingKey);
   const t = testHerald(config);
   t.herald.trust.start();
-  t.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
-  t.chat.say('bob', '/approve #1');
-  t.chat.say('carol', '/approve #1');
-  await t.herald.worker.idle();
-  await t.herald.trust.idle();
+  await publish(t, `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`, 1);
   const env = { HERALD_DB_PATH: config.paths.db, HERALD_SIGNING_KEY_FILE: config.paths.signingKey, HERALD_CHECKPOINTS_FILE: config.paths.checkpoints };
   return { t, config, env };
 }

@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { herald } from '../support/cli';
-import { EXPLOIT, publish, siteHerald, type SiteHerald } from '../site/incident';
+import { approve, EXPLOIT, publish, siteHerald, type SiteHerald } from '../site/incident';
 
 let h: SiteHerald | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const approve = async (t: SiteHerald) => {
-  t.chat.say('bob', '/approve #1');
-  t.chat.say('carol', '/approve #1');
-  await t.herald.worker.idle();
-  await t.herald.trust.idle();
-};
 
 describe('herald verify after a correction and a retraction', () => {
   it('still recognises what herald posted, and says when a correction replaced it or it was retracted', async () => {
@@ -23,7 +16,7 @@ describe('herald verify after a correction and a retraction', () => {
     const original = { telegram: t.pubs.telegram.sent[0]!.text, x: t.pubs.x.sent[0]!.text };
 
     t.chat.say('alice', '/correct #1 affected="the USDT lending pool on Ethereum"');
-    await approve(t);
+    await approve(t, 1);
     // Telegram edits the post in place; X answers it with the correction.
     const corrected = t.pubs.telegram.edited.at(-1)!.text;
     expect(corrected).toContain('USDT');
@@ -34,7 +27,7 @@ describe('herald verify after a correction and a retraction', () => {
     expect(herald(['verify'], env, xCorrection).stdout).toMatch(/^signed by herald: draft #1 on X \(target x\), posted [^;]+, key [0-9a-f]{16}\n$/);
 
     t.chat.say('alice', '/retract #1 the affected pool was misidentified');
-    await approve(t);
+    await approve(t, 1);
     const after = herald(['verify'], env, corrected);
     expect(after.stdout).toMatch(/^signed by herald: draft #1 on Telegram .+; it has since been retracted$/m);
     expect(after.code).toBe(0);
