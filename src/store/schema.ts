@@ -186,6 +186,13 @@ export const deliveries = sqliteTable(
     /** ISO time before which the worker leaves it alone (backoff), after a restart too. */
     notBefore: text('not_before'),
     link: text('link'),
+    /**
+     * The instance sending it now, and until when its claim holds (renewed while it sends). An
+     * instance that dies loses its claims when they expire; the other resumes from the first
+     * unsent part. Null while nobody is sending it.
+     */
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: text('claim_expires_at'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -350,4 +357,20 @@ export const sitePublications = sqliteTable('site_publications', {
   link: text('link'),
   publishedAt: text('published_at'),
   updatedAt: text('updated_at').notNull().default(now),
+});
+
+/**
+ * What runs on one instance at a time (the Discord gateway's command handling, Telegram's long
+ * polling, the reminders, the status-site publisher): one row per singleton, held by `holder`
+ * until `expires_at`. `epoch` counts up at every change of holder; a write only the holder may
+ * make checks it in the same transaction (a fencing token), so a holder that paused past its
+ * lease cannot write over its successor.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  epoch: integer('epoch').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  acquiredAt: text('acquired_at').notNull(),
+  renewedAt: text('renewed_at').notNull(),
 });
