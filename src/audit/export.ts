@@ -23,7 +23,7 @@ export function readAudit(db: Db, filter: ExportFilter): AuditRow[] {
   if (filter.draftId !== undefined) (where.push('draft_id = @draftId'), (params.draftId = filter.draftId));
   return db.$client
     .prepare(
-      `SELECT seq, ts, type, actor, platform, chat_id AS chatId, draft_id AS draftId, data, hash FROM audit_events
+      `SELECT seq, ts, type, actor, platform, chat_id AS "chatId", draft_id AS "draftId", data, hash FROM audit_events
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
     )
     .all(params) as AuditRow[];

@@ -13,7 +13,7 @@ export function verifyAudit(db: Db): VerifyResult {
   // Streamed row by row: the log of a long incident must not need to fit in memory.
   const rowsIter = db.$client
     .prepare(
-      `SELECT seq, ts, type, actor, platform, chat_id AS chatId, draft_id AS draftId, data, prev_hash AS prevHash, hash
+      `SELECT seq, ts, type, actor, platform, chat_id AS "chatId", draft_id AS "draftId", data, prev_hash AS "prevHash", hash
        FROM audit_events ORDER BY seq`,
     )
     .iterate() as IterableIterator<AuditRowContent & { prevHash: string; hash: string }>;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { envSchema } from '../config/schema';
 import { ConfigError, readEnvironment } from '../config/load';
 import { openDb } from '../store/db';
+import { registerSecret } from '../util/redact';
 import { auditHead } from '../audit/head';
 import { verifyAudit } from '../audit/verify';
 import { CliFailure, EXIT } from './failure';
@@ -13,8 +14,23 @@ import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audi
  * even when the rest of the config is broken.
  */
 export function openExistingDb() {
-  const parsed = envSchema.pick({ HERALD_DB_PATH: true }).safeParse(readEnvironment());
-  if (!parsed.success) throw new ConfigError(`HERALD_DB_PATH: ${parsed.error.issues[0]!.message}`);
+  const parsed = envSchema.pick({ HERALD_DB_PATH: true, HERALD_DATABASE_URL: true }).safeParse(readEnvironment());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0] ?? 'HERALD_DB_PATH')}: ${issue.message}`);
+  }
+  const url = parsed.data.HERALD_DATABASE_URL;
+  if (url) {
+    registerSecret(url);
+    try {
+      const db = openDb(url, { migrate: false });
+      auditHead(db);
+      return db;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new CliFailure(`HERALD_DATABASE_URL: herald's PostgreSQL database cannot be read (${why}); check the URL and that herald start ran on it`, EXIT.badFile);
+    }
+  }
   const path = resolve(parsed.data.HERALD_DB_PATH);
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
   try {

@@ -3,6 +3,7 @@ import { TemplateLibraryError } from '../core/templates/library-error';
 import { PlatformStartError } from '../app/errors';
 import { redact } from '../util/redact';
 import { KeyFileError } from '../trust/keys';
+import { PostgresError } from '../store/postgres/client';
 
 /**
  * What an operator can get wrong ends in one line on stderr and an exit code a script can test;
@@ -52,6 +53,9 @@ export function describeFailure(err: unknown): { line: string; code: number } {
   if (err instanceof CliFailure) return { line: message, code: err.exitCode };
   if (err instanceof PlatformStartError) return { line: message, code: EXIT.platform };
   if (err instanceof ConfigError || err instanceof TemplateLibraryError || err instanceof KeyFileError) return { line: message, code: EXIT.problem };
+  if (err instanceof PostgresError) {
+    return { line: `HERALD_DATABASE_URL: the PostgreSQL database cannot be used (${message}); check the URL, the server and the password`, code: EXIT.badFile };
+  }
   if (err instanceof Error && /^SQLITE_/u.test(String((err as { code?: unknown }).code))) {
     return { line: `HERALD_DB_PATH: the database cannot be used (${message}); point HERALD_DB_PATH at herald's database file`, code: EXIT.badFile };
   }

@@ -153,14 +153,14 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
   });
   // A Slack webhook URL written in the file is as secret as one in the environment.
   const fileUrl = alerts && alerts.url !== e.HERALD_ALERT_WEBHOOK_URL && alerts.url !== PAGERDUTY_EVENTS_URL ? alerts.url : undefined;
-  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY, fileUrl].filter(
+  const secrets = [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.X_API_KEY, e.X_API_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET, e.X_OAUTH2_USER_TOKEN, e.HERALD_ALERT_WEBHOOK_URL, e.HERALD_PAGERDUTY_ROUTING_KEY, fileUrl, e.HERALD_DATABASE_URL, databasePassword(e.HERALD_DATABASE_URL)].filter(
     (v): v is string => !!v,
   );
 
   const site = statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG);
   return {
     paths: {
-      db: resolve(cwd, e.HERALD_DB_PATH),
+      db: e.HERALD_DATABASE_URL ?? resolve(cwd, e.HERALD_DB_PATH),
       templates: resolve(cwd, e.HERALD_TEMPLATES_DIR),
       configFile,
       signingKey: resolve(cwd, e.HERALD_SIGNING_KEY_FILE),
@@ -299,4 +299,14 @@ export function sandboxSettings(options: { env?: NodeJS.ProcessEnv; cwd?: string
   if (!parsed.success) throw new ConfigError(describe(parsed.error.issues[0]!, ''));
   const { HERALD_CONSOLE_PORT: consolePort, HERALD_SANDBOX_DIR: dir } = parsed.data;
   return { ...(consolePort !== undefined ? { consolePort } : {}), ...(dir ? { dir } : {}) };
+}
+
+/** The password inside HERALD_DATABASE_URL, kept out of logs on its own too (a driver may quote it alone). */
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

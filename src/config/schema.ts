@@ -198,6 +198,13 @@ const port = (example: string) =>
 export const envSchema = z.object({
   HERALD_CONFIG: z.string().default('herald.config.yaml'),
   HERALD_DB_PATH: z.string().min(1).default('data/herald.db'),
+  // PostgreSQL instead of the SQLite file: what two herald instances share (README, Two instances).
+  HERALD_DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^/\s]+/iu, 'expected a postgres://user:password@host:5432/database URL; leave it unset to keep the SQLite file at HERALD_DB_PATH')
+      .optional(),
+  ),
   HERALD_TEMPLATES_DIR: z.string().min(1).default('templates'),
   // Signatures and audit checkpoints (src/trust): the Ed25519 key `herald keys init` writes, and the checkpoints kept outside the database.
   HERALD_SIGNING_KEY_FILE: z.string().min(1).default('data/keys/signing.key'),

@@ -2,6 +2,7 @@ import type { FileConfig, Policy, Role, Severity, Target, ChatPlatform, Platform
 
 export interface Config {
   /** `signingKey`: herald's Ed25519 key (HERALD_SIGNING_KEY_FILE); `checkpoints`: the signed audit heads kept outside the database. */
+  /** db: the SQLite file, or HERALD_DATABASE_URL (postgres://…) when set. */
   paths: { db: string; templates: string; configFile: string | null; signingKey: string; checkpoints: string };
   logLevel: string;
   /** `verify_url`: the status site's verify.html, set when the site is built and has a URL (org.status_page or a destination's url). */

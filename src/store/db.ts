@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
+import { PostgresClient } from './postgres/client';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -12,12 +13,20 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const POSTGRES_MIGRATIONS_DIR = resolve(MIGRATIONS_DIR, 'postgres');
+
+/** `HERALD_DATABASE_URL`'s form: the PostgreSQL engine instead of a SQLite file. */
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//iu.test(location);
+
+export type Engine = 'sqlite' | 'postgres';
+export const engineOf = (db: Db): Engine => ((db.$client as unknown) instanceof PostgresClient ? 'postgres' : 'sqlite');
 
 /**
  * Opens (creating if needed) the database, makes commits durable and applies pending
  * migrations. WAL with synchronous=FULL: an acknowledged audit event survives a power loss.
  */
 export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
+  if (isPostgresUrl(path)) return openPostgres(path, options);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -28,6 +37,21 @@ export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;
+}
+
+/**
+ * The same drizzle database on PostgreSQL: drizzle's SQLite driver over ./postgres/client.ts,
+ * so every query the core makes through ./schema.ts runs on either engine.
+ */
+function openPostgres(url: string, options: { migrate?: boolean }): Db {
+  const client = new PostgresClient(url);
+  try {
+    if (options.migrate !== false) client.migrate(POSTGRES_MIGRATIONS_DIR);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return drizzle(client as unknown as Database.Database, { schema }) as Db;
 }
 
 /** One write transaction, taken IMMEDIATE so two processes can never fork the audit chain. */

@@ -6,6 +6,7 @@ import { testConfig } from '../support/config';
 import { gate, permanent, rateLimited, retryable } from '../support/publisher';
 import { audited } from '../support/audit';
 import { deliveryTo, partsOf } from '../support/rows';
+import { onPostgres } from '../support/postgres';
 import { until } from '../support/until';
 
 let h: ReturnType<typeof testHerald>;
@@ -26,7 +27,12 @@ describe('the final approval', () => {
     h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
     h.chat.say('bob', '/approve #1');
     // Make the third delivery's insert fail: the whole approval must roll back with it.
-    h.db.$client.exec(`CREATE TRIGGER fail_x BEFORE INSERT ON deliveries WHEN NEW.target_id = 'x' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    h.db.$client.exec(
+      onPostgres()
+        ? `CREATE FUNCTION fail_x() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.target_id = 'x' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER fail_x BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_x()`
+        : `CREATE TRIGGER fail_x BEFORE INSERT ON deliveries WHEN NEW.target_id = 'x' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
     expect(() => h.chat.say('carol', '/approve #1')).toThrow(/disk on fire/);
     expect(h.db.select().from(approvals).all()).toHaveLength(1);
     expect(h.db.select().from(broadcasts).all()).toHaveLength(0);
@@ -34,9 +40,12 @@ describe('the final approval', () => {
     expect(h.db.select().from(drafts).get()!.status).toBe('awaiting_approval');
     expect(auditOf('broadcast.started')).toHaveLength(0);
 
-    h.db.$client.exec('DROP TRIGGER fail_x');
+    h.db.$client.exec(onPostgres() ? 'DROP TRIGGER fail_x ON deliveries' : 'DROP TRIGGER fail_x');
     const final = h.chat.say('carol', '/approve #1');
-    expect(final.outcome.broadcastId).toBe(1);
+    // The one broadcast (PostgreSQL does not take back the id the rolled-back attempt drew).
+    const [only] = h.db.select().from(broadcasts).all();
+    expect(h.db.select().from(broadcasts).all()).toHaveLength(1);
+    expect(final.outcome.broadcastId).toBe(only!.id);
     const rows = h.db.select().from(deliveries).all();
     expect(rows.map((d) => d.targetId).sort()).toEqual(['discord-main', 'telegram-main', 'x']);
     expect(auditOf('broadcast.started')[0]!.data.targets).toEqual(['discord-main', 'telegram-main', 'x']);

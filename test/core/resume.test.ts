@@ -8,6 +8,7 @@ import { deliveries } from '../../src/store/schema';
 import { verifyAudit } from '../../src/audit/verify';
 import { DeliveryWorker } from '../../src/core/delivery/worker';
 import { ROOT, tempDir, testConfig } from '../support/config';
+import { freshPostgresUrl, onPostgres } from '../support/postgres';
 import { testHerald } from '../support/herald';
 import { retryable } from '../support/publisher';
 import { until } from '../support/until';
@@ -36,7 +37,7 @@ function run(mode: string, db: string, log: string, waitFor: string) {
 describe('crash and resume', () => {
   it('a second process on the same database resumes the pending deliveries and sends each exactly once', async () => {
     const dir = tempDir();
-    const db = join(dir, 'herald.db');
+    const db = onPostgres() ? freshPostgresUrl() : join(dir, 'herald.db');
     const log = join(dir, 'posts.jsonl');
 
     const first = run('approve', db, log, 'ready');

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/types';
 import { COMMS } from './cast';
+import { freshPostgresUrl, onPostgres } from './postgres';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -26,6 +27,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
       HERALD_TEMPLATES_DIR: 'templates',
       DISCORD_COMMS_CHANNEL_ID: COMMS.discord,
       TELEGRAM_COMMS_CHAT_ID: COMMS.telegram,
+      // The postgres project runs the same tests on a database of its own on the run's PostgreSQL.
+      ...(onPostgres() && !overrides.HERALD_DATABASE_URL ? { HERALD_DATABASE_URL: freshPostgresUrl() } : {}),
       ...overrides,
     },
   });
