@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
@@ -10,6 +9,7 @@ import { PAGERDUTY_EVENTS_URL, resolveAlerts } from './alerts';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
 import type { Config, SiteDestination } from './types';
 import { acquireEveryMs } from '../core/leases/lease';
+import { defaultInstanceId } from '../core/leases/instance';
 
 /** A configuration problem: one line naming the setting and what it expects. */
 export class ConfigError extends Error {
@@ -253,7 +253,7 @@ function instanceSettings(id: string | undefined, ttl: number | undefined): Conf
     const most = Math.ceil((TAKEOVER_WITHIN_MS * 3) / 4) - 1;
     throw new ConfigError(`HERALD_LEASE_TTL_MS: ${leaseTtlMs} ms is out of range; expected 1000 to ${most} ms, so that the other instance takes over within 15 s of a holder's death (the TTL plus a third of it between tries)`);
   }
-  return { id: id ?? `${hostname()}-${process.pid}`, leaseTtlMs };
+  return { id: id ?? defaultInstanceId(), leaseTtlMs };
 }
 
 const ORG_URLS = ['website', 'app', 'status_page', 'docs', 'discord', 'telegram'] as const;

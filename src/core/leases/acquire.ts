@@ -3,6 +3,7 @@ import { appendAudit } from '../../audit/append';
 import { writeTx, type Db } from '../../store/db';
 import { leases } from '../../store/schema';
 import { invalidInput } from '../errors';
+import { goneLocally } from './instance';
 import { isoAt, type LeaseRow } from './lease';
 
 export interface Acquired {
@@ -14,7 +15,8 @@ export interface Acquired {
 /**
  * Acquires or renews the lease `name` for `holder` until `now + ttlMs`, in one transaction. A
  * holder always renews its own lease, expired or not: nobody took it, so its epoch still fences.
- * Another holder's lease is taken only once it has expired, and then the epoch counts up, so the
+ * Another holder's lease is taken only once it has expired (or its process is gone from this
+ * machine, see goneLocally), and then the epoch counts up, so the
  * old holder's fenced writes are refused from this commit on.
  */
 export function acquireLease(db: Db, name: string, holder: string, ttlMs: number, now: number): Acquired {
@@ -28,7 +30,7 @@ export function acquireLease(db: Db, name: string, holder: string, ttlMs: number
       const lease = tx.update(leases).set({ expiresAt, renewedAt: at }).where(eq(leases.name, name)).returning().get()!;
       return { lease, mine: true };
     }
-    if (row && row.expiresAt > at) return { lease: row, mine: false };
+    if (row && row.expiresAt > at && !goneLocally(row.holder)) return { lease: row, mine: false };
     const epoch = (row?.epoch ?? 0) + 1;
     const values = { holder, epoch, expiresAt, acquiredAt: at, renewedAt: at };
     const lease = row
