@@ -1,5 +1,5 @@
 import type { Core } from '../core';
-import { writeTx } from '../../store/db';
+import { engineOf, writeTx } from '../../store/db';
 import { platformName } from '../../config/schema';
 import type { Platform } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -164,7 +164,7 @@ export class DeliveryWorker {
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
     // Claimed in one transaction before anything is sent: only one instance sends a delivery.
-    if (!writeTx(this.core.db, (tx) => claimDelivery(tx, id, this.holder, this.core.now(), this.ttlMs))) return;
+    if (!writeTx(this.core.db, (tx) => claimDelivery(tx, id, this.holder, this.core.now(), this.ttlMs, engineOf(this.core.db)))) return;
     const first = loadDelivery(this.core.db, id);
     if (!first || first.status !== 'pending') return;
     let d = first;
