@@ -1,6 +1,6 @@
-import { desc } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { auditEvents } from '../store/schema';
-import type { DbOrTx } from '../store/db';
+import { dbOf, type Db, type DbOrTx } from '../store/db';
 import { canonicalJson } from '../util/canonical-json';
 import { sha256 } from '../util/hash';
 import { redactDeep } from '../util/redact';
@@ -27,17 +27,62 @@ export interface AuditRowContent {
   data: string;
 }
 
-/** The hash of a row: SHA-256 over the previous row's hash and this row's canonical content. */
+/**
+ * The hash of a row: SHA-256 over the previous row's hash and this row's canonical content
+ * (its JSON with the keys sorted). The keys are written here already in that order, which is
+ * canonicalJson(row) without sorting them again for every row appended or verified.
+ */
 export function rowHash(prevHash: string, row: AuditRowContent): string {
-  return sha256(`${prevHash}\n${canonicalJson(row)}`);
+  const { actor, chatId, data, draftId, platform, seq, ts, type } = row;
+  return sha256(`${prevHash}\n${JSON.stringify({ actor, chatId, data, draftId, platform, seq, ts, type })}`);
+}
+
+const headQuery = (db: DbOrTx) => db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+const COLUMNS = ['seq', 'ts', 'type', 'actor', 'platform', 'chatId', 'draftId', 'data', 'prevHash', 'hash'] as const;
+type AuditRow = AuditRowContent & { prevHash: string; hash: string };
+
+/**
+ * The head read and the insert, prepared once per database: every chat message herald sends
+ * appends a row, and building and preparing the two statements again cost more than the rest
+ * of an append together.
+ */
+const prepared = new WeakMap<Db, { head: () => { seq: number; hash: string } | undefined; insert: (row: AuditRow) => void }>();
+function statements(db: Db) {
+  let s = prepared.get(db);
+  if (!s) {
+    const head = headQuery(db).prepare();
+    const insert = db
+      .insert(auditEvents)
+      .values(Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as AuditRow)
+      .prepare();
+    s = { head: () => head.get(), insert: (row) => void insert.run({ ...row }) };
+    prepared.set(db, s);
+  }
+  return s;
 }
 
 /**
+ * The head each write transaction has appended so far: the rows after its first append need no
+ * read, since nothing else writes the chain while it holds the write lock. `epoch` counts the
+ * appends made some other way (through a savepoint's own transaction object, or outside a
+ * transaction), which that memory cannot see: after one, the head is read again.
+ */
+const heads = new WeakMap<DbOrTx, { seq: number; hash: string; epoch: number }>();
+let epoch = 0;
+
+/**
  * Appends one event to the chain. Call it inside the same transaction as the change it records,
- * so the change and its evidence commit or roll back together.
+ * so the change and its evidence commit or roll back together. The head is read inside that
+ * transaction (then kept for its next appends), so two processes never fork the chain.
  */
 export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash: string } {
-  const last = tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
+  const db = dbOf(tx);
+  const ownTx = db !== undefined && db !== tx;
+  if (!ownTx) epoch++;
+  // A savepoint's own transaction object is not known here: it builds the statements as before.
+  const s = db ? statements(db) : { head: () => headQuery(tx).get(), insert: (row: AuditRow) => void tx.insert(auditEvents).values(row).run() };
+  const known = ownTx ? heads.get(tx) : undefined;
+  const last = known && known.epoch === epoch ? known : s.head();
   const row: AuditRowContent = {
     seq: (last?.seq ?? 0) + 1,
     ts: new Date().toISOString(),
@@ -50,6 +95,7 @@ export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash:
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = rowHash(prevHash, row);
-  tx.insert(auditEvents).values({ ...row, prevHash, hash }).run();
+  s.insert({ ...row, prevHash, hash });
+  if (ownTx) heads.set(tx, { seq: row.seq, hash, epoch });
   return { seq: row.seq, hash };
 }

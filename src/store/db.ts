@@ -54,9 +54,21 @@ function openPostgres(url: string, options: { migrate?: boolean }): Db {
   return drizzle(client as unknown as Database.Database, { schema }) as Db;
 }
 
+/** The database each write transaction runs on, so a hot path can reuse statements it prepared once on that connection. */
+const txDbs = new WeakMap<Tx, Db>();
+
+/** The database `x` is, or the one its write transaction runs on; undefined for a savepoint inside one. */
+export const dbOf = (x: DbOrTx): Db | undefined => ('$client' in x ? x : txDbs.get(x));
+
 /** One write transaction, taken IMMEDIATE so two processes can never fork the audit chain. */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      txDbs.set(tx, db);
+      return fn(tx);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export { schema };

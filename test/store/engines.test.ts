@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendAudit } from '../../src/audit/append';
+import { createHash } from 'node:crypto';
+import { appendAudit, rowHash } from '../../src/audit/append';
+import { canonicalJson } from '../../src/util/canonical-json';
 import { verifyAudit } from '../../src/audit/verify';
 import { openDb, writeTx, type Db } from '../../src/store/db';
 import { tempDir } from '../support/config';
@@ -61,6 +63,12 @@ describe('one store, two engines', () => {
     expect(sqlite.length).toBeGreaterThan(100);
   });
 
+  it("an audit row's hash is SHA-256 over the previous hash and the row's canonical JSON (the format existing logs were written in)", () => {
+    const row = { seq: 7, ts: '2026-12-01T14:00:00.000Z', type: 'draft.approved', actor: 'bob', platform: 'telegram', chatId: '-100', draftId: null, data: '{"a":1}' };
+    const prev = 'ab'.repeat(32);
+    expect(rowHash(prev, row)).toBe(createHash('sha256').update(`${prev}\n${canonicalJson(row)}`).digest('hex'));
+  });
+
   it('on PostgreSQL every table with an id fills one left out, as SQLite does (a new table needs the trigger too)', () => {
     const db = opened(engines.postgres());
     const identity = db.$client.prepare(`SELECT table_name AS t FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'`).all() as { t: string }[];
@@ -92,6 +100,32 @@ describe('one store, two engines', () => {
         expect(result).toMatchObject({ ok: true, rows: 100 });
         const seqs = (a.$client.prepare('SELECT seq FROM audit_events ORDER BY seq').all() as { seq: number }[]).map((r) => r.seq);
         expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      });
+
+      it('appends sharing one transaction, with savepoints between them (one kept, one undone), make one linear chain', () => {
+        const where = location();
+        const a = opened(where);
+        const b = opened(where);
+        for (let round = 0; round < 5; round++) {
+          // As core.audit's group commit does: several appends in one write transaction.
+          writeTx(a, (tx) => {
+            appendAudit(tx, { type: 'test.event', actor: 'instance-a', data: { round } });
+            tx.transaction((inner) => appendAudit(inner, { type: 'test.kept', actor: 'instance-a' }));
+            appendAudit(tx, { type: 'test.event', actor: 'instance-a', data: { round } });
+            expect(() =>
+              tx.transaction((inner) => {
+                appendAudit(inner, { type: 'test.undone', actor: 'instance-a' });
+                throw new Error('refused');
+              }),
+            ).toThrow('refused');
+            appendAudit(tx, { type: 'test.event', actor: 'instance-a', data: { round } });
+          });
+          append(b, 2, 'instance-b');
+        }
+        expect(verifyAudit(a)).toMatchObject({ ok: true, rows: 30 });
+        const types = (a.$client.prepare('SELECT type FROM audit_events ORDER BY seq').all() as { type: string }[]).map((r) => r.type);
+        expect(types.filter((t) => t === 'test.kept')).toHaveLength(5);
+        expect(types).not.toContain('test.undone');
       });
 
       it('herald audit verify reads it, and names a row changed behind the triggers', () => {

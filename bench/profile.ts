@@ -1,0 +1,34 @@
+/**
+ * One part of `npm run bench` alone, small enough to profile on a busy machine:
+ *   node bin/run-ts.mjs bench/profile.ts fanout   (BENCH_BROADCASTS, default 15; BENCH_PROF_DIR=… adds --cpu-prof to herald)
+ *   node bin/run-ts.mjs bench/profile.ts audit    (BENCH_PRODUCERS 16, BENCH_AUDIT_EVENTS 20000)
+ * Prints the part's result as one JSON line.
+ */
+import { benchAudit } from './audit';
+import { benchFanout } from './fanout';
+
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+async function main(part: string | undefined) {
+  if (part === 'fanout') {
+    const dir = process.env.BENCH_PROF_DIR;
+    return benchFanout({ runs: num('BENCH_BROADCASTS', 15), warmup: 2, ...(dir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } : {}) });
+  }
+  if (part === 'audit') return benchAudit({ producers: num('BENCH_PRODUCERS', 16), events: num('BENCH_AUDIT_EVENTS', 20_000), singleTxEvents: 2_000 });
+  throw new Error('usage: bench/profile.ts fanout|audit');
+}
+
+// argv: node, bin/run-ts.mjs, bench/profile.ts, the part.
+main(process.argv[3]).then(
+  (r) => {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
