@@ -60,12 +60,17 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const trust = startTrust(core, options.scheduler, options.random);
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event);
-    trust.changed();
-    for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
     if (outcome.broadcastId !== undefined) {
+      // Its log line first: the story says the broadcast started before any delivery is sent.
       core.events.emit('deliveriesCreated', outcome.broadcastId);
       worker.kick();
     }
+    // The status site and the previews only show the change: they follow once the deliveries it
+    // started have sent their first requests (each is milliseconds of work).
+    void worker.started().then(() => {
+      trust.changed();
+      for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
+    });
     return outcome;
   };
   return {

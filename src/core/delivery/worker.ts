@@ -22,6 +22,8 @@ import type { Tx } from '../../store/db';
  */
 export class DeliveryWorker {
   private readonly running = new Map<number, Promise<void>>();
+  /** How long each platform's last delivery took, start to sent: the slowest platform's starts first. */
+  private readonly took = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private startGate: Promise<void> = Promise.resolve();
@@ -70,7 +72,7 @@ export class DeliveryWorker {
     const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id), elsewhere);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    const fresh = eachPlatformFirst(due).filter((r) => !this.running.has(r.id));
+    const fresh = eachPlatformFirst(due, this.took).filter((r) => !this.running.has(r.id));
     // Claimed before anything is sent, so only one instance sends a delivery; all of a kick's in
     // one durable commit, since each commit before the first request is time nobody's post is out.
     const engine = engineOf(this.core.db);
@@ -79,7 +81,9 @@ export class DeliveryWorker {
       const { id } = row;
       if (!claimed.has(id)) continue;
       const lane = laneOf(row);
-      const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.nextStart()).then(() => this.deliver(id));
+      // A free lane's delivery joins the start queue now, so started() covers it from this kick on.
+      const prior = this.lanes.get(lane);
+      const task = (prior ? prior.then(() => this.nextStart()) : this.nextStart()).then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
         if (this.lanes.get(lane) === tracked) this.lanes.delete(lane);
@@ -137,6 +141,17 @@ export class DeliveryWorker {
     return turn;
   }
 
+  /**
+   * Resolves once every delivery queued to start so far has started (its first request is out,
+   * or it settled without one), and the loop has polled once since. What only shows a change (previews, the status site) waits for
+   * it, so it never stands between an approval and the posts.
+   */
+  started(): Promise<void> {
+    // One more turn: a request whose connection was opened in the last start is written when the
+    // loop next polls, which a long synchronous job in this turn would hold up.
+    return this.startGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  }
+
   /** Resolves when nothing is in flight (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
@@ -192,6 +207,7 @@ export class DeliveryWorker {
       this.observe(d, d.attempts, 'failed', { code: 'not_configured', reason: why });
       return;
     }
+    const began = this.now();
     const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
 
     while (!this.stopping.signal.aborted) {
@@ -205,6 +221,7 @@ export class DeliveryWorker {
           if ((settled = holdsClaim(tx, id, this.holder))) writeDelivered(tx, d, done.link, done.notes, attempt);
         });
         if (!settled) return;
+        this.took.set(d.platform, this.now() - began);
         this.core.events.emit('draftChanged', d.draftId);
         this.observe(d, attempt, 'sent');
         return;
@@ -279,13 +296,16 @@ function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => b
  * Start order: the oldest pending delivery of each platform first, then the rest oldest first.
  * Every platform gets going at once (an X thread of three round trips does not wait for 25
  * Discord channels to start), while each platform's own targets still start close together.
- * A target's deliveries keep their order.
+ * A target's deliveries keep their order. Among the platforms' first deliveries, the platform
+ * whose last delivery took longest goes first: the broadcast is done when its slowest post is,
+ * and each start before it is time added to that post.
  */
-function eachPlatformFirst<T extends { platform: string }>(rows: T[]): T[] {
+function eachPlatformFirst<T extends { platform: string }>(rows: T[], took: ReadonlyMap<string, number>): T[] {
   const firsts = new Map<string, T>();
   for (const r of rows) if (!firsts.has(r.platform)) firsts.set(r.platform, r);
-  const lead = new Set(firsts.values());
-  return [...lead, ...rows.filter((r) => !lead.has(r))];
+  const lead = [...firsts.values()].sort((a, b) => (took.get(b.platform) ?? 0) - (took.get(a.platform) ?? 0));
+  const leading = new Set(lead);
+  return [...lead, ...rows.filter((r) => !leading.has(r))];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
