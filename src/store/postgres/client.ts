@@ -84,12 +84,15 @@ export class PostgresClient {
     const outer = this.depth === 0;
     const savepoint = `herald_sp${this.depth}`;
     if (outer) {
-      this.query('BEGIN', [], false);
       this.inTransaction = true;
       try {
-        this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK], false);
+        // One round trip: a statement without parameters may carry several.
+        this.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`, [], false);
       } catch (err) {
-        this.end('ROLLBACK', true);
+        // The error worth reporting is the first; a failed rollback only repeats it.
+        try {
+          this.end('ROLLBACK', true);
+        } catch {}
         throw err;
       }
     } else this.query(`SAVEPOINT ${savepoint}`, [], false);
