@@ -45,13 +45,13 @@ export function loadLibraryOrThrow(dir: string): Library {
   return library;
 }
 
-export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler; log?: Logger } = {}): Herald {
+export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler; leaseScheduler?: Scheduler; log?: Logger } = {}): Herald {
   for (const s of config.secrets) registerSecret(s);
   // The templates first: a broken one stops herald before the database file is even opened.
   const library = options.library ?? loadLibraryOrThrow(config.paths.templates);
   const db = options.db ?? openDb(config.paths.db);
   const core = createCore(config, db, library, options.now);
-  const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random);
+  const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random, Date.now, options.leaseScheduler);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
   const keeper = new PreviewKeeper(core);

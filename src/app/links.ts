@@ -24,6 +24,8 @@ export interface LinkDeps {
   /** Makes a platform's adapter instead of its factory (see StartOptions.create). */
   create?: (platform: Platform, config: Config, log: Logger) => Promise<PlatformAdapter> | undefined;
   random?: () => number;
+  /** Platforms that receive commands only while a singleton's lease says so (see listen); the others receive once attached. */
+  gated?: Platform[];
 }
 
 /**
@@ -39,11 +41,14 @@ export class PlatformLinks {
   private readonly loops: Promise<void>[] = [];
   private readonly unwatch: Array<() => void> = [];
   private refused: (err: PlatformStartError) => void = () => undefined;
+  /** Whether each platform is to receive commands here now; what a platform connecting later starts with. */
+  private readonly listening = new Map<Platform, boolean>();
   /** Rejects when a platform refuses herald's credentials after the start (a token revoked while herald retried). */
   readonly fatal = new Promise<never>((_, reject) => (this.refused = reject));
 
   constructor(private readonly deps: LinkDeps) {
     this.fatal.catch(() => undefined);
+    for (const p of deps.gated ?? []) this.listening.set(p, false);
     for (const platform of configuredPlatforms(deps.config)) {
       // A platform whose publisher was handed in (the tests' scripted ones) is not connected here.
       if (deps.publishers[platform]) continue;
@@ -76,6 +81,7 @@ export class PlatformLinks {
     const child = log.child({ platform });
     const factory = await adapterFactory(platform);
     let adapter: PlatformAdapter | undefined;
+    const listening = this.listening.get(platform) ?? true;
     try {
       adapter = await (this.deps.create?.(platform, config, child) ?? factory?.(config, child));
       if (!adapter) {
@@ -83,7 +89,7 @@ export class PlatformLinks {
         return new Error(`this build of herald has no adapter for ${platformName(platform)}`);
       }
       await adapter.check?.();
-      await adapter.attach?.(port);
+      await adapter.attach?.(port, listening);
     } catch (err) {
       await adapter?.stop().catch(() => undefined);
       this.state.set(platform, { platform, connected: false, reason: message(err) });
@@ -94,6 +100,8 @@ export class PlatformLinks {
       return new Error('herald is stopping');
     }
     this.adapters.push(adapter);
+    // The lease was won or lost while it connected.
+    if ((this.listening.get(platform) ?? true) !== listening) await adapter.listen?.(!listening);
     publishers[platform] = adapter.publisher;
     this.state.set(platform, { platform, connected: true });
     if (adapter.watchLink) this.unwatch.push(adapter.watchLink((h) => this.linkChanged(platform, h)));
@@ -131,6 +139,12 @@ export class PlatformLinks {
         return;
       }
     }
+  }
+
+  /** Starts or stops receiving a platform's commands here (its singleton's lease won or lost), now and once it connects. */
+  async listen(platform: Platform, on: boolean): Promise<void> {
+    this.listening.set(platform, on);
+    await this.adapters.find((a) => a.platform === platform)?.listen?.(on);
   }
 
   /** Stops the retries and every connected adapter, in the order they connected. */

@@ -9,6 +9,8 @@ import { createHerald, type Herald } from './herald';
 import { PlatformLinks } from './links';
 import { logStory } from './story';
 import { sharedInfrastructure } from '../site/domains';
+import { REAL_TIMERS } from '../util/coalesced';
+import { Singletons } from './singletons';
 
 export interface App {
   herald: Herald;
@@ -20,6 +22,13 @@ export interface App {
   ops: Ops;
   /** Rejects when a platform refuses herald's credentials while herald runs (exit 3 in the CLI). */
   fatal: Promise<never>;
+  /** The leases of what runs on one instance at a time (./singletons.ts). */
+  singletons: Singletons;
+  /**
+   * Stops renewing this instance's leases and delivery claims and polling for work, releasing
+   * nothing: to the other instance on the database it looks dead (tests of a takeover).
+   */
+  abandon(): void;
   /** Runs after herald has closed, in the order added (the sandbox's emulators go last). */
   onStopped(stop: () => Promise<void>): void;
   /**
@@ -42,6 +51,8 @@ export interface StartOptions {
   /** herald's clock and the reminders' scheduler (tests drive promises with a fake one). */
   now?: () => number;
   scheduler?: Scheduler;
+  /** The leases' and delivery claims' timers, on herald's clock (real timers unless a test drives them). */
+  leaseScheduler?: Scheduler;
 }
 
 /**
@@ -55,7 +66,8 @@ export interface StartOptions {
 export async function startApp(config: Config, log: Logger, options: StartOptions = {}): Promise<App> {
   for (const s of config.secrets) registerSecret(s);
   const publishers: Partial<Record<Platform, Publisher>> = { ...options.publishers };
-  const herald = createHerald(config, { publishers, log, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
+  const leaseScheduler = options.leaseScheduler ?? REAL_TIMERS;
+  const herald = createHerald(config, { publishers, log, leaseScheduler, ...(options.random ? { random: options.random } : {}), ...(options.now ? { now: options.now } : {}), ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   herald.core.events.on('auditFailed', (err, type) => log.error({ err, type }, 'an audit event could not be written'));
   herald.core.events.on('telegramUpdateIdsRestarted', (last, now) =>
     log.warn({ last, now }, 'Telegram update ids started over (a new bot token, or dropped updates); commands are still told apart by chat and message'),
@@ -70,12 +82,15 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     ...(options.random ? { random: options.random } : {}),
     connected: () => herald.worker.kick(),
     announce: (text) => herald.announce(text),
+    gated: Singletons.gated(config),
   });
+  const singletons = new Singletons(config, herald, links, log, leaseScheduler);
   let ops: Ops | undefined;
   const after: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await singletons.stop();
       await herald.reminders.stop();
       await herald.worker.stop();
       await links.stop();
@@ -86,17 +101,25 @@ export async function startApp(config: Config, log: Logger, options: StartOption
     })());
   try {
     // Before the worker's first kick: the deliveries pending now are the ones this start resumes.
-    ops = await startOps(config, herald, links.states, log);
+    ops = await startOps(config, herald, links.states, log, { singletons });
+    await singletons.startChat();
     await links.start();
   } catch (err) {
     await stop();
     throw err;
   }
   herald.worker.kick();
-  herald.reminders.start();
+  // Deliveries the other instance created, or left when it died, are found by polling.
+  herald.worker.poll();
   herald.trust.onSiteError((err) => log.error({ err, dir: config.statusSite?.dir }, 'the status site could not be built; it is tried again at the next change'));
   herald.trust.start();
+  // The reminders and the site's publishing, on the instance holding their leases.
+  await singletons.startWork();
   for (const warning of sharedInfrastructure(config)) log.warn(warning);
   if (!herald.trust.signer) log.warn({ key: config.paths.signingKey }, 'no signing key: statements are not signed and the audit log is not checkpointed; run herald keys init');
-  return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, onStopped: (s) => void after.push(s), stop };
+  const abandon = () => {
+    singletons.abandon();
+    herald.worker.abandon();
+  };
+  return { herald, adapters: links.adapters, platforms: links.states, ops, fatal: links.fatal, singletons, abandon, onStopped: (s) => void after.push(s), stop };
 }

@@ -8,6 +8,8 @@ import { checksumOk } from '../core/statement/identifiers';
 import { PAGERDUTY_EVENTS_URL, resolveAlerts } from './alerts';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
 import type { Config, SiteDestination } from './types';
+import { acquireEveryMs } from '../core/leases/lease';
+import { defaultInstanceId } from '../core/leases/instance';
 
 /** A configuration problem: one line naming the setting and what it expects. */
 export class ConfigError extends Error {
@@ -157,6 +159,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
     (v): v is string => !!v,
   );
 
+  const instance = instanceSettings(e.HERALD_INSTANCE_ID, e.HERALD_LEASE_TTL_MS);
   const site = statusSite(f.status_site, e.HERALD_DB_PATH, cwd, e.HERALD_CONFIG);
   return {
     paths: {
@@ -167,6 +170,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; rea
       checkpoints: resolve(cwd, e.HERALD_CHECKPOINTS_FILE),
     },
     logLevel: e.HERALD_LOG_LEVEL,
+    instance,
     ...withVerifyUrl(f, site),
     officialDomains: f.official_domains,
     officialAddresses: f.official_addresses,
@@ -232,6 +236,24 @@ function destinations(list: FileConfig['status_site']['publish'], cwd: string, f
     const local = !/^[\w+.-]+:\/\//.test(d.remote) && !/^[^/]+@[^/]+:/.test(d.remote);
     return { id, type: 'git', remote: local ? resolve(cwd, d.remote) : d.remote, branch: d.branch, ...url };
   });
+}
+
+/** The most time SPEC allows between a singleton holder's death and the other instance taking over. */
+export const TAKEOVER_WITHIN_MS = 15_000;
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
+/**
+ * A dead holder's lease expires after the TTL, and the other instance tries every TTL/3
+ * (acquireEveryMs): the takeover comes at most TTL + TTL/3 after the death, which must stay under 15 s.
+ */
+function instanceSettings(id: string | undefined, ttl: number | undefined): Config['instance'] {
+  const leaseTtlMs = ttl ?? DEFAULT_LEASE_TTL_MS;
+  const worst = leaseTtlMs + acquireEveryMs(leaseTtlMs);
+  if (leaseTtlMs < 1000 || worst >= TAKEOVER_WITHIN_MS) {
+    const most = Math.ceil((TAKEOVER_WITHIN_MS * 3) / 4) - 1;
+    throw new ConfigError(`HERALD_LEASE_TTL_MS: ${leaseTtlMs} ms is out of range; expected 1000 to ${most} ms, so that the other instance takes over within 15 s of a holder's death (the TTL plus a third of it between tries)`);
+  }
+  return { id: id ?? defaultInstanceId(), leaseTtlMs };
 }
 
 const ORG_URLS = ['website', 'app', 'status_page', 'docs', 'discord', 'telegram'] as const;

@@ -226,6 +226,9 @@ export const envSchema = z.object({
   // Alerts (alerts.webhook in the config file): the webhook URL and PagerDuty's routing key are secrets.
   HERALD_ALERT_WEBHOOK_URL: optionalString.pipe(webhookUrl.optional()),
   HERALD_PAGERDUTY_ROUTING_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{32}$/, 'expected the 32-character integration key of a PagerDuty Events API v2 integration').optional()),
+  // Two instances on one database: each names itself, and holds the singletons' leases and its delivery claims this long.
+  HERALD_INSTANCE_ID: optionalString.pipe(z.string().regex(/^[\w.:@-]{1,100}$/, 'expected up to 100 letters, digits, and . _ - : @, such as herald-a').optional()),
+  HERALD_LEASE_TTL_MS: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a whole number of milliseconds such as 10000').transform(Number).optional()),
   DISCORD_COMMS_CHANNEL_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'expected a numeric channel id').optional()),
   TELEGRAM_COMMS_CHAT_ID: optionalString.pipe(z.string().regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890').optional()),
 

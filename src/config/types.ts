@@ -29,6 +29,11 @@ export interface Config {
   discord?: { token: string; applicationId: string; guildIds: string[]; apiUrl?: string };
   telegram?: { token: string; apiRoot?: string; webhook?: { url: string; secret: string; port: number } };
   x?: { auth: XAuth; apiUrl?: string };
+  /**
+   * This process among the herald instances on one database: its name (HERALD_INSTANCE_ID) and
+   * how long its singleton leases and delivery claims hold without renewal (HERALD_LEASE_TTL_MS).
+   */
+  instance: { id: string; leaseTtlMs: number };
   /** Health and metrics (`/healthz`, `/readyz`, `/metrics`): absent means no port is opened. */
   http?: { port: number; host: string };
   /** The static status site (`status_site` in the config file): where it is built, and where each build is published. */

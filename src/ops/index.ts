@@ -6,7 +6,7 @@ import type { Logger } from '../util/log';
 import type { Alerter } from './alerts';
 import type { OpsServer } from './http';
 import type { HeraldMetrics } from './metrics';
-import type { OpsSources, PlatformState } from './sources';
+import type { InstanceSources, OpsSources, PlatformState } from './sources';
 
 export interface Ops {
   metrics: HeraldMetrics | null;
@@ -20,8 +20,9 @@ export interface Ops {
  * libraries load only then, so a herald without them starts no slower. Call it before the
  * worker's first kick: deliveries pending then are the ones a restart resumes.
  */
-export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number } = {}): Promise<Ops> {
-  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single', incidentNow: herald.core.now };
+export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number; singletons?: InstanceSources['singletons'] } = {}): Promise<Ops> {
+  const instance: InstanceSources = { id: config.instance.id, singletons: options.singletons ?? { names: () => [], holds: () => false } };
+  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single', incidentNow: herald.core.now, instance };
   const stops: Array<() => void> = [];
   let alerter: Alerter | null = null;
   if (config.alerts) {

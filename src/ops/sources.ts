@@ -2,6 +2,7 @@ import type { Platform } from '../config/types';
 import type { Db } from '../store/db';
 import { databaseWritable, deliveryCounts } from '../core/operations';
 import { sitePublications } from '../store/schema';
+import { leaseRows } from '../core/leases/holders';
 
 /** One configured platform's connection, as its adapter knows it. */
 export interface PlatformState {
@@ -24,11 +25,29 @@ export interface OpsSources {
   now?: () => number;
   /** The clock promises are kept on (the core's, which tests drive); Date.now when not given. */
   incidentNow?: () => number;
+  /** This instance's name and the singletons it runs (their leases are read from the store). */
+  instance?: InstanceSources;
+}
+
+export interface InstanceSources {
+  id: string;
+  singletons: { names(): string[]; holds(name: string): boolean };
+}
+
+/** Who holds one singleton's lease: `mine` when this instance does; no holder while nobody ever has. */
+export interface SingletonState {
+  holder: string | null;
+  epoch: number | null;
+  expiresAt: string | null;
+  mine: boolean;
 }
 
 export interface Readiness {
   ready: boolean;
   role: string;
+  /** This instance (HERALD_INSTANCE_ID), and who runs each singleton it takes part in. Reported, not a readiness condition: a standby is ready. */
+  instance?: string;
+  singletons?: Record<string, SingletonState>;
   database: { writable: boolean; reason?: string };
   platforms: Record<string, { connected: boolean; reason?: string }>;
   deliveries: { pending: number; failed: number; oldestPendingAgeSeconds: number | null };
@@ -61,9 +80,18 @@ export function readiness(sources: OpsSources): Readiness {
       };
     }
   }
+  const singletons: Record<string, SingletonState> = {};
+  if (database.writable && sources.instance) {
+    const rows = new Map(leaseRows(sources.db).map((r) => [r.name, r]));
+    for (const name of sources.instance.singletons.names()) {
+      const r = rows.get(name);
+      singletons[name] = { holder: r?.holder ?? null, epoch: r?.epoch ?? null, expiresAt: r?.expiresAt ?? null, mine: sources.instance.singletons.holds(name) };
+    }
+  }
   return {
     ready: database.writable && Object.values(platforms).every((p) => p.connected),
     role: sources.role(),
+    ...(sources.instance ? { instance: sources.instance.id, singletons } : {}),
     database,
     platforms,
     deliveries,

@@ -11,8 +11,13 @@ import type { Logger } from '../util/log';
 export interface PlatformAdapter {
   readonly platform: Platform;
   readonly publisher: Publisher;
-  /** Start receiving commands and button presses, and keep previews up to date, through the port. */
-  attach?(port: ChatPort): Promise<void>;
+  /**
+   * Start receiving commands and button presses, and keep previews up to date, through the port.
+   * `listening: false` keeps previews only: another instance holds the platform's inbound singleton.
+   */
+  attach?(port: ChatPort, listening?: boolean): Promise<void>;
+  /** Starts or stops receiving commands once attached (its singleton's lease was won or lost). */
+  listen?(on: boolean): Promise<void>;
   /**
    * Throws what the platform said at start when it refused herald's credentials or did not
    * answer: the composition root stops herald on the one, connects again later on the other.

@@ -57,6 +57,8 @@ export interface StartHeraldOptions {
   telegram?: TelegramAdapterOptions;
   /** herald's clock and the reminders' scheduler (default: a FakeClock at 14:00 UTC). */
   clock?: FakeClock;
+  /** The clock drives the leases' and delivery claims' timers too (two instances' takeover); real timers otherwise. */
+  driveLeases?: boolean;
 }
 
 export interface Adapters {
@@ -110,6 +112,7 @@ export async function startHerald(options: StartHeraldOptions = {}): Promise<Sta
       random: () => 0.5,
       now: clock.now,
       scheduler: clock,
+      ...(options.driveLeases ? { leaseScheduler: clock } : {}),
     });
     app.onStopped(() => fresh.close());
     started = app;

@@ -23,9 +23,14 @@ export interface Performed {
  * Does one delivery's work from wherever it stopped: parts already sent are skipped, a part
  * marked `sending` (the process died mid-request) is sent again with its fixed nonce.
  */
-export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard): Promise<Performed> {
-  // Each step is one durable commit of its own, before the next request goes out.
-  const commit = <T>(write: (tx: Tx) => T): T => writeTx(core.db, write);
+export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard, hold: (tx: Tx) => void = () => {}): Promise<Performed> {
+  // Each step is one durable commit of its own, before the next request goes out; `hold` refuses
+  // it (and so every later request) once another instance took the delivery over.
+  const commit = <T>(write: (tx: Tx) => T): T =>
+    writeTx(core.db, (tx) => {
+      hold(tx);
+      return write(tx);
+    });
   const broadcast = core.db.select().from(broadcasts).where(eq(broadcasts.id, d.broadcastId)).get()!;
   const draft = getDraft(core.db, d.draftId);
   const policyConfig = core.config.policies[draft.severity as Severity];

@@ -81,6 +81,9 @@ export function markPinned(tx: Tx, d: DeliveryRow, part: PartRow, pinned: boolea
   });
 }
 
+/** A delivery that settled (sent, failed, held) is nobody's to send: its claim goes with it. */
+const UNCLAIMED = { claimedBy: null, claimExpiresAt: null };
+
 type AttemptOutcome = { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number };
 
 function writeAttempt(tx: Tx, d: DeliveryRow, attempt: number, outcome: AttemptOutcome, notBefore: string | null): void {
@@ -99,14 +102,14 @@ export function recordRetry(tx: Tx, d: DeliveryRow, attempt: number, outcome: { 
 /** A delivery is sent; with `attempt`, the attempt that got it there is recorded alongside. */
 export function writeDelivered(tx: Tx, d: DeliveryRow, link: string | null, notes: string[], attempt?: number): void {
   if (attempt !== undefined) writeAttempt(tx, d, attempt, { ok: true }, null);
-  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, ...UNCLAIMED, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
   appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
 }
 
 /** A delivery failed for good; with `attempt`, the attempt that ended it is recorded alongside. */
 export function markFailed(tx: Tx, d: DeliveryRow, reason: string, attempt?: { number: number; code: string; reason: string }): void {
   if (attempt) writeAttempt(tx, d, attempt.number, { ok: false, code: attempt.code, reason: attempt.reason }, null);
-  tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  tx.update(deliveries).set({ status: 'failed', lastError: reason, notBefore: null, ...UNCLAIMED, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
   appendAudit(tx, { type: 'delivery.failed', ...auditOf(d), data: { delivery: d.id, target: d.targetId, reason } });
 }
 
@@ -115,7 +118,7 @@ export function markFailed(tx: Tx, d: DeliveryRow, reason: string, attempt?: { n
  * not retried on its own when the target is restored (see /retry).
  */
 export function markHeld(tx: Tx, d: Pick<DeliveryRow, 'id' | 'draftId' | 'targetId' | 'platform'>, reason: string): void {
-  tx.update(deliveries).set({ status: 'held', lastError: reason, notBefore: null, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  tx.update(deliveries).set({ status: 'held', lastError: reason, notBefore: null, ...UNCLAIMED, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
   appendAudit(tx, { type: 'delivery.held', actor: 'herald', platform: d.platform, draftId: d.draftId, data: { delivery: d.id, target: d.targetId, reason } });
 }
 
@@ -141,6 +144,9 @@ export interface PendingDelivery {
   incidentId: number | null;
   /** Not to be started before this ISO time (a retry's backoff), or null. */
   notBefore: string | null;
+  /** The instance sending it, and until when (see ./claim.ts); null while nobody is. */
+  claimedBy: string | null;
+  claimExpiresAt: string | null;
 }
 
 /** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
@@ -153,6 +159,8 @@ export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
       platform: deliveries.platform,
       incidentId: drafts.incidentId,
       notBefore: deliveries.notBefore,
+      claimedBy: deliveries.claimedBy,
+      claimExpiresAt: deliveries.claimExpiresAt,
     })
     .from(deliveries)
     .innerJoin(drafts, eq(drafts.id, deliveries.draftId))

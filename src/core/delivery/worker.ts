@@ -10,6 +10,10 @@ import type { Publisher } from './publisher';
 import { loadDelivery, markFailed, markHeld, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
 import type { DeliveryAttempt } from './observed';
 import { heldReason, markOf } from '../channels/marks';
+import { claimDelivery, claimedElsewhere, ClaimLostError, holdsClaim, releaseClaims, renewClaims } from './claim';
+import { acquireEveryMs } from '../leases/lease';
+import { REAL_TIMERS, type Timers } from '../../util/coalesced';
+import type { Tx } from '../../store/db';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -23,13 +27,36 @@ export class DeliveryWorker {
   private startGate: Promise<void> = Promise.resolve();
   /** Kicks again when the earliest delivery left waiting out its backoff is due. */
   private wake: NodeJS.Timeout | undefined;
+  /** Renews this instance's claims while deliveries run, and (once polling) looks for work the other instance left. */
+  private renewal: unknown;
+  private polling: unknown;
+  private readonly holder: string;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly core: Core,
     private readonly publishers: Partial<Record<Platform, Publisher>>,
     private readonly random: () => number = Math.random,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** The claims' timers, on the core's clock (tests drive both with a fake one). */
+    private readonly timers: Timers = REAL_TIMERS,
+  ) {
+    this.holder = core.config.instance.id;
+    this.ttlMs = core.config.instance.leaseTtlMs;
+  }
+
+  /**
+   * Kicks every `everyMs` too: deliveries another instance created, and those whose claim
+   * expired (an instance that died), are picked up without an event in this process.
+   */
+  poll(everyMs = acquireEveryMs(this.ttlMs)): void {
+    if (this.stopping.signal.aborted) return;
+    this.timers.clearTimeout(this.polling);
+    this.polling = this.timers.setTimeout(() => {
+      this.kick();
+      this.poll(everyMs);
+    }, everyMs);
+  }
 
   /**
    * Picks up every pending delivery that is due: new ones, and after a restart the ones that were
@@ -38,7 +65,9 @@ export class DeliveryWorker {
   kick(): void {
     if (this.stopping.signal.aborted) return;
     const now = this.now();
-    const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id));
+    const claimNow = this.core.now();
+    const elsewhere = (r: PendingDelivery) => !this.running.has(r.id) && claimedElsewhere(r, this.holder, claimNow);
+    const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id), elsewhere);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
     for (const row of eachPlatformFirst(due)) {
@@ -53,6 +82,43 @@ export class DeliveryWorker {
       this.running.set(id, tracked);
       this.lanes.set(lane, tracked);
     }
+    if (this.running.size && this.renewal === undefined) this.renewal = this.timers.setTimeout(() => this.renew(), acquireEveryMs(this.ttlMs));
+  }
+
+  /** Extends the claims of the deliveries in flight, every third of a TTL while there are any. */
+  private renew(): void {
+    this.renewal = undefined;
+    if (!this.running.size || this.stopping.signal.aborted) return;
+    try {
+      writeTx(this.core.db, (tx) => renewClaims(tx, [...this.running.keys()], this.holder, this.core.now(), this.ttlMs));
+    } catch {
+      // The database is out of reach: every step's own commit fails too; the next renewal tries again.
+    }
+    this.renewal = this.timers.setTimeout(() => this.renew(), acquireEveryMs(this.ttlMs));
+  }
+
+  /** A step's check: this instance still holds the delivery's claim. */
+  private hold(id: number): (tx: Tx) => void {
+    return (tx) => {
+      if (!holdsClaim(tx, id, this.holder)) throw new ClaimLostError(id, this.holder);
+    };
+  }
+
+  /** A write that settles the delivery, made only while this instance still holds its claim. */
+  private settle(id: number, write: (tx: Tx) => void): boolean {
+    return writeTx(this.core.db, (tx) => {
+      if (!holdsClaim(tx, id, this.holder)) return false;
+      write(tx);
+      return true;
+    });
+  }
+
+  /** Stops polling and renewing without giving any claim up: what a process that died looks like to the other (tests). */
+  abandon(): void {
+    this.stopping.abort();
+    clearTimeout(this.wake);
+    this.timers.clearTimeout(this.polling);
+    this.timers.clearTimeout(this.renewal);
   }
 
   /**
@@ -72,9 +138,11 @@ export class DeliveryWorker {
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
-    clearTimeout(this.wake);
+    const stopped = this.stopping.signal.aborted;
+    this.abandon();
     await this.idle();
+    // What this instance did not finish, the other may send at once instead of after the TTL.
+    if (!stopped) writeTx(this.core.db, (tx) => releaseClaims(tx, this.holder));
   }
 
   private observe(d: DeliveryRow, attempt: number, outcome: DeliveryAttempt['outcome'], extra: Pick<DeliveryAttempt, 'code' | 'reason' | 'retryInMs'> = {}): void {
@@ -89,13 +157,14 @@ export class DeliveryWorker {
   private heldBack(d: DeliveryRow): boolean {
     const mark = markOf(this.core.db, d.targetId);
     if (!mark) return false;
-    writeTx(this.core.db, (tx) => markHeld(tx, d, heldReason(mark)));
-    this.core.events.emit('draftChanged', d.draftId);
+    if (this.settle(d.id, (tx) => markHeld(tx, d, heldReason(mark)))) this.core.events.emit('draftChanged', d.draftId);
     return true;
   }
 
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
+    // Claimed in one transaction before anything is sent: only one instance sends a delivery.
+    if (!writeTx(this.core.db, (tx) => claimDelivery(tx, id, this.holder, this.core.now(), this.ttlMs))) return;
     const first = loadDelivery(this.core.db, id);
     if (!first || first.status !== 'pending') return;
     let d = first;
@@ -104,12 +173,16 @@ export class DeliveryWorker {
     const name = platformName(d.platform);
     // A platform whose credentials are set but that is not connected yet: the delivery waits
     // as pending, and goes out when the platform connects (the composition root kicks then).
-    if (target && !publisher && this.core.config[d.platform as Platform]) return;
+    if (target && !publisher && this.core.config[d.platform as Platform]) {
+      // The other instance may be connected: it can send it meanwhile.
+      writeTx(this.core.db, (tx) => releaseClaims(tx, this.holder, [id]));
+      return;
+    }
     if (!target || !publisher) {
       const why = target
         ? `herald has no ${name} connection: set its credentials (see .env.example), restart herald, then /retry #${d.draftId}`
         : `target ${d.targetId} is no longer in the config: add it back under targets, restart herald, then /retry #${d.draftId}`;
-      writeTx(this.core.db, (tx) => markFailed(tx, d, why));
+      if (!this.settle(id, (tx) => markFailed(tx, d, why))) return;
       this.core.events.emit('draftChanged', d.draftId);
       this.observe(d, d.attempts, 'failed', { code: 'not_configured', reason: why });
       return;
@@ -120,13 +193,19 @@ export class DeliveryWorker {
       if (this.heldBack(d)) return;
       const attempt = d.attempts + 1;
       try {
-        const done = await perform(this.core, publisher, target, d, guard);
+        const done = await perform(this.core, publisher, target, d, guard, this.hold(id));
         // Deliveries finishing together share one durable commit (core.audit's group commit).
-        await this.core.audit.run((tx) => writeDelivered(tx, d, done.link, done.notes, attempt));
+        let settled = false;
+        await this.core.audit.run((tx) => {
+          if ((settled = holdsClaim(tx, id, this.holder))) writeDelivered(tx, d, done.link, done.notes, attempt);
+        });
+        if (!settled) return;
         this.core.events.emit('draftChanged', d.draftId);
         this.observe(d, attempt, 'sent');
         return;
       } catch (err) {
+        // Taken over by the other instance: it resumes from the first unsent part, this one writes nothing more.
+        if (err instanceof ClaimLostError) return;
         if (this.heldBack(d)) return;
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });
         const reason = redact(e.message);
@@ -137,12 +216,12 @@ export class DeliveryWorker {
           final = `${reason}; ${name} asked herald to wait ${formatWait(e.retryAfterMs)}, longer than the ${formatWait(cfg.max_wait_ms)} bound`;
         } else if (attempt >= cfg.max_attempts) final = `${reason}; gave up after ${attempt} attempts`;
         if (final) {
-          writeTx(this.core.db, (tx) => markFailed(tx, d, final, { number: attempt, code: e.code, reason }));
+          if (!this.settle(id, (tx) => markFailed(tx, d, final, { number: attempt, code: e.code, reason }))) return;
           this.core.events.emit('draftChanged', d.draftId);
           this.observe(d, attempt, 'failed', { code: e.code, reason: final });
           return;
         }
-        writeTx(this.core.db, (tx) => recordRetry(tx, d, attempt, { code: e.code, reason, retryInMs: wait }, this.now()));
+        if (!this.settle(id, (tx) => recordRetry(tx, d, attempt, { code: e.code, reason, retryInMs: wait }, this.now()))) return;
         this.core.events.emit('draftChanged', d.draftId);
         this.observe(d, attempt, 'retrying', { code: e.code, reason, retryInMs: wait });
         await sleep(wait, this.stopping.signal);
@@ -167,14 +246,19 @@ const laneOf = (d: { draftId: number; targetId: string; incidentId: number | nul
 
 /**
  * The pending deliveries that may start now, and when the next of the others is due. A delivery
- * waiting out its backoff holds back the later ones of its lane, so a correction never overtakes
+ * waiting out its backoff, or claimed by another instance, holds back the later ones of its lane, so a correction never overtakes
  * the post it corrects. Deliveries already running retry on their own and wake nobody.
  */
-function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => boolean): { due: PendingDelivery[]; wakeAt?: number } {
+function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => boolean, elsewhere: (r: PendingDelivery) => boolean): { due: PendingDelivery[]; wakeAt?: number } {
   const held = new Set<string>();
   const due: PendingDelivery[] = [];
   let wakeAt: number | undefined;
   for (const r of rows) {
+    // Another live instance sends it: it and the rest of its lane wait (the poll looks again).
+    if (elsewhere(r)) {
+      held.add(laneOf(r));
+      continue;
+    }
     const at = r.notBefore ? Date.parse(r.notBefore) : now;
     if (!running(r.id) && (at > now || held.has(laneOf(r)))) {
       held.add(laneOf(r));

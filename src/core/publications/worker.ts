@@ -5,6 +5,9 @@ import type { Timers } from '../../util/coalesced';
 import type { Core } from '../core';
 import { backoffMs } from '../delivery/backoff';
 import { markPublished, markPublishFailed, publicationOf, recordPublishRetry, wantBuild } from './record';
+import type { Fence } from '../leases/fence';
+import { LeaseLostError } from '../leases/lease';
+import type { Tx } from '../../store/db';
 
 /**
  * Publishes the status site's current build to one destination, and says where it can be seen.
@@ -27,6 +30,9 @@ export class PublicationWorker {
   private readonly running = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, unknown>();
   private stopped = false;
+  /** With two instances, only the holder of the `site-publisher` lease publishes; its writes are fenced by it. */
+  private holding = true;
+  private fence: Fence = () => {};
 
   constructor(
     private readonly core: Core,
@@ -38,15 +44,15 @@ export class PublicationWorker {
 
   /** A build that changed the site is in its folder: every destination wants it. */
   built(): void {
-    if (this.stopped || !this.destinations.length) return;
-    writeTx(this.core.db, (tx) => wantBuild(tx, this.destinations.map((d) => d.id), this.iso()));
+    if (this.stopped || !this.holding || !this.destinations.length) return;
+    this.write((tx) => wantBuild(tx, this.destinations.map((d) => d.id), this.iso()));
     this.changed();
     this.kick();
   }
 
   /** Starts every destination that waits and is due; one in its backoff is woken when due (after a restart too). */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.holding) return;
     for (const d of this.destinations) {
       if (this.running.has(d.id)) continue;
       const row = publicationOf(this.core.db, d.id);
@@ -70,27 +76,51 @@ export class PublicationWorker {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** The site-publisher lease was won (with its fence) or lost: publishing starts, or stops after what is in flight. */
+  hold(fence: Fence | undefined): void {
+    this.holding = fence !== undefined;
+    this.fence = fence ?? (() => {});
+    if (!this.holding) for (const t of this.timers.values()) this.scheduler.clearTimeout(t);
+    else this.kick();
+  }
+
+  /** A bookkeeping write, refused (LeaseLostError) once another instance took the site-publisher lease. */
+  private write(fn: (tx: Tx) => void): void {
+    writeTx(this.core.db, (tx) => {
+      this.fence(tx);
+      fn(tx);
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) this.scheduler.clearTimeout(t);
     await this.idle();
   }
 
-  private async publish(d: SiteDestination): Promise<void> {
+  /** Another instance took the site-publisher lease meanwhile: it publishes, and this attempt records nothing. */
+  private publish(d: SiteDestination): Promise<void> {
+    return this.attempt(d).catch((err: unknown) => {
+      if (!(err instanceof LeaseLostError)) throw err;
+    });
+  }
+
+  private async attempt(d: SiteDestination): Promise<void> {
     const row = publicationOf(this.core.db, d.id)!;
     const { max_attempts, base_delay_ms, max_delay_ms } = this.core.config.delivery;
     try {
       const { link } = await this.shipper.publish(d);
-      writeTx(this.core.db, (tx) => markPublished(tx, d.id, row.version, link, this.iso()));
+      this.write((tx) => markPublished(tx, d.id, row.version, link, this.iso()));
     } catch (err) {
+      if (err instanceof LeaseLostError) throw err;
       const attempt = row.attempts + 1;
       const reason = redact(String((err as Error)?.message ?? err));
       if (attempt >= max_attempts) {
-        writeTx(this.core.db, (tx) => markPublishFailed(tx, d.id, attempt, `${reason}; gave up after ${attempt} attempts`, this.iso()));
+        this.write((tx) => markPublishFailed(tx, d.id, attempt, `${reason}; gave up after ${attempt} attempts`, this.iso()));
       } else {
         const wait = backoffMs(attempt, base_delay_ms, max_delay_ms, this.random);
         const at = new Date(this.core.now() + wait).toISOString();
-        writeTx(this.core.db, (tx) => recordPublishRetry(tx, d.id, attempt, reason, at, this.iso()));
+        this.write((tx) => recordPublishRetry(tx, d.id, attempt, reason, at, this.iso()));
       }
     }
     this.changed();

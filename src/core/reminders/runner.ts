@@ -9,6 +9,7 @@ import type { NoticeBoard } from '../notices/board';
 import { nextReminder } from '../promises/schedule';
 import { nextChase } from './chase';
 import { breakGlassChase, breakGlassNotice, promiseReminder } from './wording';
+import type { Fence } from '../leases/fence';
 
 /** How the runner waits; tests pass one that a fake clock fires. */
 export interface Scheduler {
@@ -62,6 +63,11 @@ export class ReminderRunner {
   private started = false;
   private readonly retries = new Map<string, Retry>();
   private readonly onChange = () => void this.tick();
+  /**
+   * Checked in the transaction that records a reminder as sent: with two instances, the holder of
+   * the `reminders` lease sets its fence, and a holder that lost the lease records nothing.
+   */
+  fence: Fence = () => {};
 
   constructor(
     private readonly core: Core,
@@ -165,6 +171,7 @@ export class ReminderRunner {
         text: (at) => promiseReminder(config, { incidentId: p.incidentId, title, dueAt, draftId: p.draftId }, at),
         sent: () =>
           writeTx(db, (tx) => {
+            this.fence(tx);
             tx.update(promises).set({ lastReminderAt: r.at.toISOString() }).where(eq(promises.id, p.id)).run();
             appendAudit(tx, { type: 'promise.reminded', actor: 'herald', draftId: p.draftId, data: { promise: p.id, incident: p.incidentId, dueAt: p.dueAt, offsetMinutes: r.offsetMinutes } });
           }),
@@ -188,6 +195,7 @@ export class ReminderRunner {
         text: (at) => (c.kind === 'used' ? breakGlassNotice(config, { ...b, ...state, templateId, usedBy: b.usedByName }, at) : breakGlassChase(config, { ...state, draftId: b.draftId, usedBy: b.usedByName }, at)),
         sent: () =>
           writeTx(db, (tx) => {
+            this.fence(tx);
             tx.update(breakGlass).set({ lastReminderAt: c.at.toISOString() }).where(eq(breakGlass.id, b.id)).run();
             appendAudit(tx, { type: c.kind === 'used' ? 'break_glass.announced' : 'break_glass.reminded', actor: 'herald', draftId: b.draftId, data: { breakGlass: b.id, ratifyBy: b.ratifyBy } });
           }),

@@ -44,6 +44,11 @@ export class DiscordBot {
   /** One interaction id at a time: a redelivered interaction waits for the first and then replays. */
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Every herald instance stays logged in (its publisher sends the deliveries it claims), and the
+   * gateway tells each about every interaction: only the holder of the discord-gateway lease answers.
+   */
+  hearing = true;
 
   constructor(
     private readonly client: Client,
@@ -63,6 +68,7 @@ export class DiscordBot {
   }
 
   private readonly onInteraction = (interaction: Interaction) => {
+    if (!this.hearing) return;
     const id = interaction.id;
     const task = (this.lanes.get(id) ?? Promise.resolve())
       .then(() => this.route(interaction))

@@ -41,9 +41,13 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
   return {
     platform: 'discord',
     publisher,
-    async attach(port: ChatPort) {
+    async attach(port: ChatPort, listening = true) {
       bot = new DiscordBot(client, port, config, directory, log);
+      bot.hearing = listening;
       await bot.start();
+    },
+    async listen(on: boolean) {
+      if (bot) bot.hearing = on;
     },
     watchLink: link.watch,
     async idle() {

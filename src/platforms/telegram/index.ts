@@ -46,9 +46,12 @@ export async function createTelegramAdapterWith(config: Parameters<AdapterFactor
     get receiver() {
       return receiver;
     },
-    async attach(port: ChatPort) {
+    async attach(port: ChatPort, listening = true) {
       if (receiver) return;
-      receiver = await startReceiver({ bot, api, port, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1', link: (h) => link.set(h) });
+      receiver = await startReceiver({ bot, api, port, config, log, stopping: stopping.signal, webhookHost: options.webhookHost ?? '127.0.0.1', link: (h) => link.set(h), listening });
+    },
+    async listen(on: boolean) {
+      await receiver?.listen(on);
     },
     watchLink: link.watch,
     async stop() {

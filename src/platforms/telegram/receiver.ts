@@ -32,12 +32,16 @@ export interface ReceiverDeps {
   webhookHost: string;
   /** Told how long polling fares after start (a webhook has no such signal: Telegram calls in). */
   link?: (health: LinkHealth) => void;
+  /** false: do not long-poll yet, another instance holds telegram-polling (a webhook always receives). */
+  listening?: boolean;
 }
 
 export interface Receiver {
   bot: BotIdentity;
   /** The webhook server's port (webhook mode). */
   webhookPort?: number;
+  /** Starts or stops long polling (the telegram-polling lease won or lost); a webhook needs no singleton. */
+  listen(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,15 +97,27 @@ export async function startReceiver(deps: ReceiverDeps): Promise<Receiver> {
       throw err;
     }
     log.info({ port: server.port }, 'Telegram webhook registered');
-  } else {
+  }
+  // Telegram lets one client poll a bot at a time; a new poller starts from the first update not yet confirmed.
+  const listen = async (on: boolean) => {
+    if (webhook || stopping.aborted || on === !!poller) return;
+    if (!on) {
+      const stopped = poller!;
+      poller = undefined;
+      await stopped.stop();
+      log.info('Telegram long polling stopped: another instance polls');
+      return;
+    }
     poller = new Poller(api, ALLOWED_UPDATES, handle, log, deps.link);
     poller.start();
     log.info('Telegram long polling started');
-  }
+  };
+  await listen(deps.listening !== false);
 
   return {
     bot: identity,
     ...(server ? { webhookPort: server.port } : {}),
+    listen,
     async stop() {
       await poller?.stop();
       await server?.close();

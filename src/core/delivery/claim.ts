@@ -1,0 +1,71 @@
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../store/db';
+import { deliveries } from '../../store/schema';
+import { isoAt } from '../leases/lease';
+import { HeraldError } from '../errors';
+import { goneLocally } from '../leases/instance';
+
+/**
+ * Delivery claims: an instance sends a delivery only while it holds the claim (claimed_by, until
+ * claim_expires_at), so two herald instances on one database never send one delivery both. A
+ * claim is taken in one conditional UPDATE, atomic on either engine; an instance can always take
+ * or renew its own (a lone instance behaves as before), another's only once it expired.
+ */
+
+/** Who may claim: nobody holds it, this instance does, the holder's claim ran out, or its holder is `gone` (see goneLocally). */
+const claimable = (holder: string, at: string, gone: string | undefined) =>
+  or(isNull(deliveries.claimedBy), eq(deliveries.claimedBy, holder), lte(deliveries.claimExpiresAt, at), ...(gone ? [eq(deliveries.claimedBy, gone)] : []));
+
+/**
+ * Claims one pending delivery for `holder` until `now + ttlMs`; false when another live instance
+ * has it, or it is no longer pending. The PostgreSQL store may run the same condition as
+ * `SELECT … FOR UPDATE SKIP LOCKED` first; the UPDATE's WHERE alone already makes it one winner.
+ */
+export function claimDelivery(tx: Tx, id: number, holder: string, now: number, ttlMs: number): boolean {
+  const at = isoAt(now);
+  const current = tx.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, id)).get()?.by;
+  const gone = current && current !== holder && goneLocally(current) ? current : undefined;
+  const won = tx
+    .update(deliveries)
+    .set({ claimedBy: holder, claimExpiresAt: isoAt(now + ttlMs) })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), claimable(holder, at, gone)))
+    .returning({ id: deliveries.id })
+    .all();
+  return won.length === 1;
+}
+
+/** Extends `holder`'s claims on the deliveries it is sending; returns the ids it still holds. */
+export function renewClaims(tx: Tx, ids: number[], holder: string, now: number, ttlMs: number): number[] {
+  if (!ids.length) return [];
+  return tx
+    .update(deliveries)
+    .set({ claimExpiresAt: isoAt(now + ttlMs) })
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.claimedBy, holder)))
+    .returning({ id: deliveries.id })
+    .all()
+    .map((r) => r.id);
+}
+
+/** Whether `holder` still holds the claim: checked in every step's transaction before it writes. */
+export const holdsClaim = (db: DbOrTx, id: number, holder: string): boolean =>
+  db.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, id)).get()?.by === holder;
+
+/** Whether another instance's live claim keeps the worker away from a delivery now. */
+export const claimedElsewhere = (d: { claimedBy: string | null; claimExpiresAt: string | null }, holder: string, now: number): boolean =>
+  d.claimedBy !== null && d.claimedBy !== holder && d.claimExpiresAt !== null && d.claimExpiresAt > isoAt(now) && !goneLocally(d.claimedBy);
+
+/** Gives `holder`'s claim up: a delivery it will not send now (its platform is not connected here, or herald stops). */
+export function releaseClaims(tx: Tx, holder: string, ids?: number[]): void {
+  tx.update(deliveries)
+    .set({ claimedBy: null, claimExpiresAt: null })
+    .where(and(eq(deliveries.claimedBy, holder), eq(deliveries.status, 'pending'), ...(ids ? [inArray(deliveries.id, ids)] : [])))
+    .run();
+}
+
+/** Another instance took the delivery over (this one's claim expired while it was paused): this one stops, writing nothing. */
+export class ClaimLostError extends HeraldError {
+  constructor(id: number, holder: string) {
+    super('conflict', `delivery ${id} is no longer claimed by ${holder}; another instance sends it`, { retryable: false });
+    this.name = 'ClaimLostError';
+  }
+}
