@@ -2,7 +2,7 @@ import { asc } from 'drizzle-orm';
 import { openDb, type Db } from '../../../src/store/db';
 import { leases } from '../../../src/store/schema';
 import type { HeraldProcess } from './herald-process';
-import { cutParts, killAt, postRequests, trialVars } from './kill';
+import { cutParts, killAt, trialVars } from './kill';
 import type { Stage } from './stage';
 
 /**
@@ -32,6 +32,8 @@ export interface Readyz {
 export class Instances {
   private readonly procs = new Map<InstanceId, HeraldProcess>();
   private db: Db | undefined;
+  /** An instance being started again, awaited before the next kill (./failoverTrial). */
+  private restarting: Promise<unknown> = Promise.resolve();
   /** The singletons' names, as the first instance's /readyz listed them. */
   names: string[] = [];
 
@@ -53,6 +55,16 @@ export class Instances {
     const h = await this.s.start([], { HERALD_INSTANCE_ID: id, HERALD_LEASE_TTL_MS: String(this.ttlMs), HERALD_HTTP_PORT: '0' });
     this.procs.set(id, h);
     return h;
+  }
+
+  /** Starts `id` again in the background; `bothUp` resolves once it is up. */
+  restart(id: InstanceId): void {
+    this.restarting = this.start(id);
+    this.restarting.catch(() => undefined);
+  }
+
+  bothUp(): Promise<unknown> {
+    return this.restarting;
   }
 
   proc(id: InstanceId): HeraldProcess {
@@ -114,12 +126,31 @@ export interface FailoverTrial {
   takeoverMs: number;
   /** Platforms whose delivery the killed instance left unsent (all three when it died before recording the approval). */
   left: Platform[];
-  /** Whether a delivery left was claimed by the killed instance: the survivor had to wait for that claim to expire. */
-  claimedByKilled: boolean;
-  /** Kill → the survivor's first post request for what was left; undefined when nothing was. */
+  /** Platforms whose unsent delivery the killed instance had claimed: the survivor waited for those claims to expire. */
+  claimed: Platform[];
+  /**
+   * Kill → the survivor's first request to a target of what was left (a post, or the look-up
+   * finding a cut-off post already up), or its recording that delivery sent when it needed no
+   * request; undefined when nothing was left.
+   */
   resumedMs: number | undefined;
+  /** The same for the deliveries the killed instance had claimed (undefined when it had claimed none); the others the survivor takes at its next poll. */
+  afterClaimMs: number | undefined;
   /** Kill → the survivor's first post, or its lease acquisition when nothing was left to post. */
   failoverMs: number;
+}
+
+/** When the earliest request to a public target of one of `platforms` arrived after `since` (the dead process had gone). */
+function firstRequest(s: Stage, platforms: Platform[], since: number): number | undefined {
+  const channel = `/channels/${s.world.discordTargets[0]!}/`;
+  const chat = String(s.world.telegramTargets[0]!);
+  const arrivals: Record<Platform, number[]> = {
+    discord: s.world.discord.requests.filter((r) => r.path.startsWith(channel)).map((r) => r.at),
+    telegram: s.world.telegram.requests.filter((r) => String(r.params.chat_id) === chat).map((r) => r.at),
+    x: s.world.x.requests.filter((r) => r.path.startsWith('/2/tweets')).map((r) => Date.parse(r.at)),
+  };
+  const after = platforms.flatMap((p) => arrivals[p].filter((at) => at >= since));
+  return after.length ? Math.min(...after) : undefined;
 }
 
 /**
@@ -133,6 +164,8 @@ export async function failoverTrial(s: Stage, inst: Instances, n: number, killAt
   const { id: killed } = await inst.holderOfAll();
   const survivor = otherThan(killed);
   const draftId = await s.draft('discord', 'sev2/degraded-service', trialVars(n));
+  // The instance killed in the trial before started again while the draft was made: the holder is killed only with a standby up.
+  await inst.bothUp();
   let approveMessageId = 0;
   // The approval goes through Telegram: an update the dead holder did not confirm is delivered to the survivor once it polls.
   const killedAt = await killAt(s, inst.proc(killed), killAtPost, marker, () => (approveMessageId = s.telegramCommand('bob', `/approve ${draftId} r1`)));
@@ -142,22 +175,22 @@ export async function failoverTrial(s: Stage, inst: Instances, n: number, killAt
   const cut = cutParts(s, draftId);
 
   const taken = await inst.holderOfAll(survivor);
-  await s.settled(draftId);
+  const settled = await s.settled(draftId);
   const unsent = atKill.filter((d) => d.status === 'pending' && d.claimedBy !== survivor);
   const left: Platform[] = atKill.length ? unsent.map((d) => d.platform as Platform) : ['discord', 'telegram', 'x'];
-  const claimedByKilled = unsent.some((d) => d.claimedBy === killed);
-  const is = postRequests(s, marker);
-  // When each platform saw this trial's post requests arrive.
-  const arrivals: Record<Platform, number[]> = {
-    discord: s.world.discord.requests.filter(is.discord).map((r) => r.at),
-    telegram: s.world.telegram.requests.filter(is.telegram).map((r) => r.at),
-    x: s.world.x.requests.filter(is.x).map((r) => Date.parse(r.at)),
+  const claimed = unsent.filter((d) => d.claimedBy === killed).map((d) => d.platform as Platform);
+  // The survivor's first request for what was left (its first post, or the look-up that found the
+  // post up and a crosspost or pin still to do); when no request was needed, its recording the delivery sent.
+  const resumed = (platforms: Platform[]) => {
+    if (!platforms.length) return undefined;
+    const finished = settled.filter((d) => platforms.includes(d.platform as Platform)).map((d) => Date.parse(d.updatedAt));
+    return (firstRequest(s, platforms, goneAt) ?? Math.min(...finished)) - killedAt;
   };
-  const resumedAt = left.flatMap((p) => arrivals[p].filter((at) => at >= goneAt));
-  const resumedMs = resumedAt.length ? Math.min(...resumedAt) - killedAt : undefined;
+  const resumedMs = resumed(left);
   const takeoverMs = taken.acquiredAt - killedAt;
 
-  // The next trial again has two: the killed instance comes back as the standby.
-  await inst.start(killed);
-  return { n, draftId, approveMessageId, killed, survivor, killAtPost, killedAt, goneAt, cut, takeoverMs, left, claimedByKilled, resumedMs, failoverMs: resumedMs ?? takeoverMs };
+  // The next trial again has two: the killed instance comes back as the standby (not before the
+  // survivor finished: its own name would let it take its old claims back at once).
+  inst.restart(killed);
+  return { n, draftId, approveMessageId, killed, survivor, killAtPost, killedAt, goneAt, cut, takeoverMs, left, claimed, resumedMs, afterClaimMs: resumed(claimed), failoverMs: resumedMs ?? takeoverMs };
 }
