@@ -1,4 +1,5 @@
-import { closeAdmins, createDatabase, startPostgres } from '../test/support/embedded-postgres';
+import { closeAdmins, createDatabase } from '../test/support/postgres-databases';
+import { startPostgres } from '../test/support/postgres-server';
 import { benchAudit } from './audit';
 import { benchFailover, type FailoverResult } from './failover';
 import { say } from './stats';
@@ -20,7 +21,7 @@ export interface PostgresFigures {
  * its own, and the failover time of two instances on one database.
  */
 export async function benchPostgres(opts: { channels: number; producers: number; auditEvents: number; failoverTrials: number; seed: number }): Promise<PostgresFigures> {
-  say('bench: starting PostgreSQL (embedded-postgres)');
+  say('bench: starting PostgreSQL (embedded-postgres, in a process of its own)');
   const server = await startPostgres();
   try {
     say(`bench: audit appends on PostgreSQL (${opts.producers} concurrent producers, ${opts.auditEvents} events)`);

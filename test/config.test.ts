@@ -59,3 +59,16 @@ describe('configuration', () => {
     expect(r.stderr).not.toContain('x'.repeat(20));
   });
 });
+
+describe('two instances on one database', () => {
+  it('names this instance <hostname>-<pid> unless HERALD_INSTANCE_ID does, and holds leases 10 s by default', () => {
+    expect(load({})().instance).toEqual({ id: expect.stringMatching(new RegExp(`-${process.pid}$`)), leaseTtlMs: 10_000 });
+    expect(load({ HERALD_INSTANCE_ID: 'herald-a', HERALD_LEASE_TTL_MS: '6000' })().instance).toEqual({ id: 'herald-a', leaseTtlMs: 6000 });
+  });
+
+  it('refuses a lease TTL that would let a dead holder go unreplaced for 15 s or more, in one line', () => {
+    expect(load({ HERALD_LEASE_TTL_MS: '11250' })).toThrow(new ConfigError("HERALD_LEASE_TTL_MS: 11250 ms is out of range; expected 1000 to 11249 ms, so that the other instance takes over within 15 s of a holder's death (the TTL plus a third of it between tries)"));
+    expect(load({ HERALD_LEASE_TTL_MS: '10s' })).toThrow(/^HERALD_LEASE_TTL_MS: expected a whole number of milliseconds such as 10000$/);
+    expect(load({ HERALD_INSTANCE_ID: 'herald a' })).toThrow(/^HERALD_INSTANCE_ID: expected up to 100 letters/);
+  });
+});

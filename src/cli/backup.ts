@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { auditHead } from '../audit/head';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { schema, type Db } from '../store/db';
+import { engineOf, schema, type Db } from '../store/db';
 import { openExistingDb } from './audit';
 import { OperatorError } from './failure';
 
@@ -18,6 +18,10 @@ export async function backup(file: string, options: { force?: boolean }): Promis
   if (existsSync(out) && statSync(out).isDirectory()) throw new OperatorError(`${out} is a folder; name the file to write, such as ${join(out, 'herald-backup.db')}`);
   if (!existsSync(dirname(out))) throw new OperatorError(`${dirname(out)} does not exist; create the folder first or choose another file`);
   const db = openExistingDb();
+  if (engineOf(db) === 'postgres') {
+    db.$client.close();
+    throw new OperatorError(`herald backup copies a SQLite file; on PostgreSQL use pg_dump --format=custom --file=${out} "$HERALD_DATABASE_URL" (README, Two instances)`);
+  }
   const source = db.$client.name;
   if (resolve(source) === out) {
     db.$client.close();

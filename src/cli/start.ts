@@ -47,7 +47,8 @@ export async function start(options: StartOptions = {}): Promise<void> {
   const platforms = app.platforms();
   log.info(
     {
-      db: config.paths.db,
+      // The PostgreSQL URL as the client shows it: without its password.
+      db: herald.core.db.$client.name,
       templates: herald.core.library.templates.size,
       faq: herald.core.library.faq.size,
       platforms: platforms.filter((p) => p.connected).map((p) => p.platform),

@@ -107,6 +107,30 @@ describe('the Dockerfile', () => {
   });
 });
 
+describe('compose.two-instances.yaml', () => {
+  type Service = { build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; volumes?: string[]; ports?: string[]; healthcheck?: { test: string[] } };
+  const compose = parseYaml(read('compose.two-instances.yaml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+  const heralds = Object.entries(compose.services).filter(([, s]) => s.build === '.');
+
+  it('runs two herald services on the one PostgreSQL service, each its own instance id, port and health check', () => {
+    expect(heralds).toHaveLength(2);
+    const [a, b] = heralds.map(([, s]) => s);
+    const url = a!.environment!.HERALD_DATABASE_URL!;
+    expect(url).toMatch(/^postgres:\/\/herald:\$\{POSTGRES_PASSWORD\}@postgres:5432\/herald$/);
+    expect(b!.environment!.HERALD_DATABASE_URL).toBe(url);
+    expect(compose.services.postgres, 'a postgres service').toBeDefined();
+    expect(new Set(heralds.map(([, s]) => s.environment!.HERALD_INSTANCE_ID)).size).toBe(2);
+    for (const [name, s] of heralds) {
+      expect(Object.keys(s.depends_on ?? {}), name).toContain('postgres');
+      expect(s.healthcheck!.test.join(' '), name).toMatch(/\/healthz/);
+      expect(s.ports![0], name).toMatch(/^127\.0\.0\.1:\d+:9464$/);
+    }
+    expect(new Set(heralds.map(([, s]) => s.ports![0])).size).toBe(2);
+    // One signing key for both: a statement verifies whichever instance sent it.
+    expect(a!.volumes).toEqual(b!.volumes);
+  });
+});
+
 describe('compose.yaml', () => {
   const compose = parseYaml(read('compose.yaml')) as {
     services: Record<string, { build?: string; env_file?: string | string[]; environment?: Record<string, string>; volumes?: string[]; ports?: string[]; healthcheck?: { test: string[] }; restart?: string }>;
@@ -229,7 +253,7 @@ describe('the settings the deployment names', () => {
   it('every setting the README Deploy section, the Dockerfile, compose.yaml and the unit name is in .env.example', () => {
     const deploy = deploySection();
     expect(deploy.length).toBeGreaterThan(500);
-    const named = new Set([...deploy.matchAll(SETTING), ...read('Dockerfile').matchAll(SETTING), ...read('compose.yaml').matchAll(SETTING), ...read('deploy/herald.service').matchAll(SETTING)].map((m) => m[0]));
+    const named = new Set([...deploy.matchAll(SETTING), ...read('Dockerfile').matchAll(SETTING), ...read('compose.yaml').matchAll(SETTING), ...read('compose.two-instances.yaml').matchAll(SETTING), ...read('deploy/herald.service').matchAll(SETTING)].map((m) => m[0]));
     expect(named.size).toBeGreaterThanOrEqual(5);
     const declared = envExample();
     for (const name of named) expect(declared.has(name), `${name} is not in .env.example`).toBe(true);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
@@ -81,6 +82,9 @@ describe('health and metrics on HERALD_HTTP_PORT', () => {
     expect(JSON.parse(ready.body)).toEqual({
       ready: true,
       role: 'single',
+      // This instance by its default name; no singleton runs without the composition root (test/core/failover.test.ts has them).
+      instance: `${hostname()}-${process.pid}`,
+      singletons: {},
       database: { writable: true },
       platforms: { discord: { connected: true }, telegram: { connected: true }, x: { connected: true } },
       deliveries: { pending: 0, failed: 1, oldestPendingAgeSeconds: null },

@@ -129,5 +129,5 @@ describe('the status site', () => {
     } finally {
       await site.close();
     }
-  });
+  }, 120_000); // Five CLI runs, each a process start: slow on a loaded two-core machine.
 });

@@ -1,5 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './embedded-postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,9 +9,40 @@ declare module 'vitest' {
   }
 }
 
+const SCRIPT = fileURLToPath(new URL('./postgres-process.mjs', import.meta.url));
+
 /**
- * vitest's global setup for the PostgreSQL tests: one real PostgreSQL for the run
- * (./embedded-postgres.ts). Each test takes its own database on it (./postgres.ts).
+ * A real PostgreSQL, run by ./postgres-process.mjs in a process of its own; resolves once it
+ * accepts connections. `stop()` ends it (so does this process ending: the server's process
+ * watches its stdin). The benchmark starts one the same way.
+ */
+export function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`PostgreSQL did not start (exit ${code}): ${err.trim()}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      const { url } = JSON.parse(line) as { url: string };
+      resolve({
+        url,
+        stop: async () => {
+          child.stdin!.end();
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+/**
+ * vitest's global setup for the `postgres` project: one server for the run; each test takes a
+ * database of its own on it (./postgres.ts).
  */
 export default async function setup(project: TestProject) {
   const server = await startPostgres();

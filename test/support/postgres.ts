@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createDatabase } from './embedded-postgres';
+import { createDatabase } from './postgres-databases';
 
 /** Whether this test file runs on PostgreSQL: the `postgres` vitest project sets it (vitest.config.ts). */
 export const onPostgres = () => process.env.HERALD_TEST_ENGINE === 'postgres';

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../store/db';
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx, Engine, Tx } from '../../store/db';
 import { deliveries } from '../../store/schema';
 import { isoAt } from '../leases/lease';
 import { HeraldError } from '../errors';
@@ -18,10 +18,12 @@ const claimable = (holder: string, at: string, gone: string | undefined) =>
 
 /**
  * Claims one pending delivery for `holder` until `now + ttlMs`; false when another live instance
- * has it, or it is no longer pending. The PostgreSQL store may run the same condition as
- * `SELECT … FOR UPDATE SKIP LOCKED` first; the UPDATE's WHERE alone already makes it one winner.
+ * has it, or it is no longer pending. The UPDATE's WHERE alone makes it one winner on either engine.
  */
-export function claimDelivery(tx: Tx, id: number, holder: string, now: number, ttlMs: number): boolean {
+export function claimDelivery(tx: Tx, id: number, holder: string, now: number, ttlMs: number, engine: Engine = 'sqlite'): boolean {
+  // On PostgreSQL the row is locked first, and one that another transaction holds is passed over
+  // rather than waited for (SQLite has one writer at a time, so nothing is ever locked there).
+  if (engine === 'postgres' && !tx.all(sql`SELECT id FROM deliveries WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`).length) return false;
   const at = isoAt(now);
   const current = tx.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, id)).get()?.by;
   const gone = current && current !== holder && goneLocally(current) ? current : undefined;

@@ -1,5 +1,5 @@
 import type { Core } from '../core';
-import { writeTx } from '../../store/db';
+import { engineOf, writeTx } from '../../store/db';
 import { platformName } from '../../config/schema';
 import type { Platform } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -70,9 +70,14 @@ export class DeliveryWorker {
     const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id), elsewhere);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    for (const row of eachPlatformFirst(due)) {
+    const fresh = eachPlatformFirst(due).filter((r) => !this.running.has(r.id));
+    // Claimed before anything is sent, so only one instance sends a delivery; all of a kick's in
+    // one durable commit, since each commit before the first request is time nobody's post is out.
+    const engine = engineOf(this.core.db);
+    const claimed = fresh.length ? new Set(writeTx(this.core.db, (tx) => fresh.filter((r) => claimDelivery(tx, r.id, this.holder, claimNow, this.ttlMs, engine)).map((r) => r.id))) : new Set<number>();
+    for (const row of fresh) {
       const { id } = row;
-      if (this.running.has(id)) continue;
+      if (!claimed.has(id)) continue;
       const lane = laneOf(row);
       const task = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.nextStart()).then(() => this.deliver(id));
       const tracked = task.finally(() => {
@@ -163,8 +168,8 @@ export class DeliveryWorker {
 
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
-    // Claimed in one transaction before anything is sent: only one instance sends a delivery.
-    if (!writeTx(this.core.db, (tx) => claimDelivery(tx, id, this.holder, this.core.now(), this.ttlMs))) return;
+    // Claimed at the kick; a long wait in its lane may have let the other instance take it over.
+    if (!holdsClaim(this.core.db, id, this.holder)) return;
     const first = loadDelivery(this.core.db, id);
     if (!first || first.status !== 'pending') return;
     let d = first;
