@@ -4,13 +4,15 @@
  * with the figures. BENCHMARKS.md explains each figure and records a run.
  *
  * Knobs (environment): BENCH_BROADCASTS (50), BENCH_CHANNELS (25), BENCH_PRODUCERS (16),
- * BENCH_AUDIT_EVENTS (20000). The whole run is bounded by BENCH_DEADLINE_S (600).
+ * BENCH_AUDIT_EVENTS (20000), BENCH_FAILOVER_TRIALS (20), BENCH_SEED (a fresh one, printed).
+ * BENCH_ONLY=postgres runs only the PostgreSQL figures. The whole run is bounded by BENCH_DEADLINE_S (900).
  */
 import { benchAudit } from './audit';
+import { benchPostgres, type PostgresFigures } from './postgres';
 import { benchFanout, LATENCY } from './fanout';
 import { machine } from './machine';
 import { say } from './stats';
-import { benchWide } from './wide';
+import { benchWide, strip } from './wide';
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -20,7 +22,10 @@ const BROADCASTS = num('BENCH_BROADCASTS', 50);
 const CHANNELS = num('BENCH_CHANNELS', 25);
 const PRODUCERS = num('BENCH_PRODUCERS', 16);
 const AUDIT_EVENTS = num('BENCH_AUDIT_EVENTS', 20_000);
-const DEADLINE_S = num('BENCH_DEADLINE_S', 600);
+const DEADLINE_S = num('BENCH_DEADLINE_S', 900);
+const FAILOVER_TRIALS = num('BENCH_FAILOVER_TRIALS', 20);
+const SEED = num('BENCH_SEED', Math.floor(Math.random() * 2 ** 31));
+const ONLY_POSTGRES = process.env.BENCH_ONLY === 'postgres';
 
 const TARGETS = { overhead_p95_ms: 50, wide_ratio: 1.1, audit_events_per_s: 5_000, rss_mb: 200 };
 
@@ -32,6 +37,19 @@ deadline.unref();
 
 async function main() {
   const started = Date.now();
+  const sqlite = ONLY_POSTGRES ? {} : await sqliteFigures();
+  const postgres = await benchPostgres({ channels: CHANNELS, producers: PRODUCERS, auditEvents: AUDIT_EVENTS, failoverTrials: FAILOVER_TRIALS, seed: SEED });
+  const result = {
+    ...sqlite,
+    postgres: postgres satisfies PostgresFigures,
+    seconds: Math.round((Date.now() - started) / 1000),
+    machine: machine(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** The figures on the embedded default, SQLite (one herald, a database file). */
+async function sqliteFigures() {
   say(`bench: audit appends (${PRODUCERS} concurrent producers, ${AUDIT_EVENTS} events, file database)`);
   const audit = await benchAudit({ producers: PRODUCERS, events: AUDIT_EVENTS, singleTxEvents: 2_000 });
   const sweep: Record<string, number> = {};
@@ -46,7 +64,7 @@ async function main() {
   const fanout = await benchFanout({ runs: BROADCASTS, warmup: 2 });
 
   const rss = Math.max(fanout.rss_mb ?? 0, wide.rss_mb ?? 0, wideDiscord.rss_mb ?? 0);
-  const result = {
+  return {
     fanout_latency_ms: {
       p50: fanout.p50,
       p95: fanout.p95,
@@ -75,15 +93,7 @@ async function main() {
       audit_events_per_s: audit.events_per_s >= TARGETS.audit_events_per_s,
       rss_mb: rss < TARGETS.rss_mb,
     },
-    seconds: Math.round((Date.now() - started) / 1000),
-    machine: machine(),
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-function strip(w: Awaited<ReturnType<typeof benchWide>>) {
-  const { rss_mb: _rss, comms: _comms, ...rest } = w;
-  return rest;
 }
 
 main().then(
