@@ -1,5 +1,9 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { toPositional } from './placeholders';
+import { packagePath } from '../../util/package-root';
+
+/** Plain JavaScript, run as it is from the sources by the tests and by the build alike (a worker thread gets no TypeScript loader). */
+const WORKER_FILE = packagePath('src/store/postgres/worker.mjs');
 
 /**
  * The PostgreSQL engine, with the face of the better-sqlite3 `Database` that drizzle's SQLite
@@ -32,7 +36,7 @@ export class PostgresClient {
     this.name = shownUrl(url);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { url, flag: this.flag.buffer, port: port2 }, transferList: [port2] });
+    this.worker = new Worker(WORKER_FILE, { workerData: { url, flag: this.flag.buffer, port: port2 }, transferList: [port2] });
     this.worker.unref();
     this.call({ op: 'connect' });
   }
