@@ -9,14 +9,29 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/emulators/package.json packages/emulators/
-RUN npm ci --omit=dev && npm cache clean --force
-# herald runs its TypeScript through tsx: no compile step, the sources are the program.
+# --ignore-scripts skips herald's own prepare (the build, which needs the dev dependencies: the
+# compile stage runs it); npm rebuild then runs the dependencies' install scripts (better-sqlite3's).
+RUN npm ci --omit=dev --ignore-scripts && npm rebuild && npm cache clean --force
+# What herald reads at run time besides dist/ (src/util/package-root.ts finds them here).
 COPY bin bin
-COPY src src
 COPY migrations migrations
 COPY templates templates
-COPY packages/emulators/src packages/emulators/src
+COPY src/store/postgres/worker.mjs src/store/postgres/
+COPY src/sandbox/console/static src/sandbox/console/static
 COPY herald.config.yaml ./
+
+# --- compile: the TypeScript into dist/ (scripts/build.mjs, esbuild); its dev dependencies stay here
+FROM node:20-bookworm-slim AS compile
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/emulators/package.json packages/emulators/
+# Nothing native is needed to bundle, so no install scripts (and no compiler) here either.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json ./
+COPY scripts scripts
+COPY src src
+COPY packages/emulators/src packages/emulators/src
+RUN node scripts/build.mjs
 
 # --- runtime: no compiler, no root
 FROM node:20-bookworm-slim
@@ -32,6 +47,7 @@ RUN groupadd --system --gid 10001 herald \
 WORKDIR /app
 # Owned by root and read-only to herald: only /data is written.
 COPY --from=build /app /app
+COPY --from=compile /app/dist /app/dist
 USER herald
 VOLUME /data
 EXPOSE 9464

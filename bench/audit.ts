@@ -32,12 +32,13 @@ export interface AuditResult {
  * Durable appends a second on a real file database (WAL, synchronous=FULL, hash chain):
  * `producers` concurrent producers each awaiting core.audit.append() in a loop, as herald's
  * chat adapters do for every message they send; then the one-transaction-per-event path
- * (appendAudit inside writeTx) that state changes use, for comparison.
+ * (appendAudit inside writeTx) that state changes use, for comparison. With `database` (an empty
+ * PostgreSQL database's URL) the same on PostgreSQL.
  */
-export async function benchAudit(opts: { producers: number; events: number; singleTxEvents: number }): Promise<AuditResult> {
+export async function benchAudit(opts: { producers: number; events: number; singleTxEvents: number; database?: string }): Promise<AuditResult> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-audit-'));
   try {
-    const db = openDb(join(dir, 'herald.db'));
+    const db = openDb(opts.database ?? join(dir, 'herald.db'));
     const writer = new AuditWriter(db);
     let commits = 0;
     const original = writer.flush.bind(writer);

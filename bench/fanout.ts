@@ -23,6 +23,10 @@ export interface FanoutResult {
   broadcasts: number;
   per_platform_p95: { discord: number; telegram: number; x: number };
   rss_mb: number | null;
+  /** herald's RSS once started and connected, before any statement. */
+  idle_rss_mb: number | null;
+  /** What the last broadcast posted on each platform, for the naive relay to post the same. */
+  texts: { discord: string; telegram: string; x: string };
 }
 
 /**
@@ -34,9 +38,12 @@ export async function benchFanout(opts: { runs: number; warmup: number; nodeArgs
   const s = await Stage.open({ latencyMs: LATENCY });
   try {
     await s.start(opts.nodeArgs);
+    const idle = rssMb(s.herald!.pid);
     const w = s.world;
     const seen = new Map<string, number>();
-    const stamp = (platform: string) => (text: string) => {
+    const texts = { discord: '', telegram: '', x: '' };
+    const stamp = (platform: 'discord' | 'telegram' | 'x') => (text: string) => {
+      texts[platform] = text;
       const run = /\(run (\d+)\)/.exec(text)?.[1];
       if (run && !seen.has(`${platform}:${run}`)) seen.set(`${platform}:${run}`, performance.now());
     };
@@ -83,6 +90,8 @@ export async function benchFanout(opts: { runs: number; warmup: number; nodeArgs
       broadcasts: total.length,
       per_platform_p95: { discord: round(percentile(each.discord, 95)), telegram: round(percentile(each.telegram, 95)), x: round(percentile(each.x, 95)) },
       rss_mb: rss === null ? null : round(rss),
+      idle_rss_mb: idle === null ? null : round(idle),
+      texts,
     };
   } finally {
     await s.close();

@@ -62,10 +62,11 @@ export function floorSeconds(n: { discordChannels: number; discordParts: number;
  * One statement to 25 Discord announcement channels, 25 Telegram channels and X (a thread of
  * three), against emulators enforcing the limits and adding the same latencies as the fan-out
  * benchmark. Timed from the final approval to the last delivery recorded as sent (post,
- * crossposts and pin done), from herald's own audit log.
+ * crossposts and pin done), from herald's own audit log. `databaseUrl`: herald on that
+ * (empty) PostgreSQL database instead of a SQLite file.
  */
-export async function benchWide(opts: { channels: number; comms: Comms; nodeArgs?: string[] }): Promise<WideResult> {
-  const s = await Stage.open({ discordTargets: opts.channels, telegramTargets: opts.channels, enforceLimits: true, latencyMs: LATENCY });
+export async function benchWide(opts: { channels: number; comms: Comms; nodeArgs?: string[]; databaseUrl?: string }): Promise<WideResult> {
+  const s = await Stage.open({ discordTargets: opts.channels, telegramTargets: opts.channels, enforceLimits: true, latencyMs: LATENCY, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   try {
     await s.start(opts.nodeArgs);
     const w = s.world;
@@ -137,4 +138,10 @@ export async function benchWide(opts: { channels: number; comms: Comms; nodeArgs
   } finally {
     await s.close();
   }
+}
+
+/** The figures of a run as the result line prints them: memory and comms are reported apart. */
+export function strip(w: WideResult) {
+  const { rss_mb: _rss, comms: _comms, ...rest } = w;
+  return rest;
 }

@@ -5,7 +5,8 @@ import { handleEvent } from '../core/commands/dispatch';
 import type { ChatEvent, CommandOutcome } from '../core/commands/types';
 import { DeliveryWorker } from '../core/delivery/worker';
 import type { Publisher } from '../core/delivery/publisher';
-import { loadLibrary, type Library } from '../core/templates/library';
+import type { Library } from '../core/templates/library';
+import { loadLibraryOrThrow } from './library';
 import { registerSecret } from '../util/redact';
 import { watchDrill } from '../core/broadcast/drill';
 import { createChatPort, type ChatPort } from '../core/port';
@@ -16,7 +17,7 @@ import { ReminderRunner, type Scheduler } from '../core/reminders/runner';
 import type { Logger } from '../util/log';
 import { startTrust, type Trust } from './trust';
 
-export { TemplateLibraryError };
+export { TemplateLibraryError, loadLibraryOrThrow };
 
 /** herald without any chat platform: the store, the library, the command layer and the worker. */
 export interface Herald {
@@ -33,16 +34,6 @@ export interface Herald {
   /** Says something about herald itself in the comms chat of every chat platform attached. */
   announce(text: string): Promise<void>;
   close(): Promise<void>;
-}
-
-export function loadLibraryOrThrow(dir: string): Library {
-  const library = loadLibrary(dir);
-  if (library.problems.length) {
-    const p = library.problems[0]!;
-    const more = library.problems.length > 1 ? ` (and ${library.problems.length - 1} more; run herald templates check)` : '';
-    throw new TemplateLibraryError(`${p.file}:${p.line}: ${p.message}${more}`);
-  }
-  return library;
 }
 
 export function createHerald(config: Config, options: { db?: Db; library?: Library; publishers?: Partial<Record<Platform, Publisher>>; random?: () => number; now?: () => number; scheduler?: Scheduler; leaseScheduler?: Scheduler; log?: Logger } = {}): Herald {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { describeFailure, EXIT, UsageError } from './failure';
+import { EXIT, UsageError } from './failure';
 import type * as AuditCli from './audit';
 import { DEFAULT_FAST_CLOCK, MAX_FAST_CLOCK } from '../sandbox/clock';
 
@@ -125,7 +125,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  const { line, code } = describeFailure(err);
+  const { line, code } = (await import('./describe-failure')).describeFailure(err);
   process.stderr.write(`herald: ${line}\n`);
   process.exit(code);
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
 import { checkLibrary } from '../core/templates/check';
-import { loadLibraryOrThrow } from '../app';
+import { loadLibraryOrThrow } from '../app/library';
 import { SEVERITIES } from '../config/schema';
 
 export function templatesCheck(dir?: string): void {

@@ -1,3 +1,4 @@
+import { engineOf } from '../store/db';
 import type { Herald } from '../app';
 import type { Config } from '../config/types';
 import { ConfigError } from '../config/load';
@@ -22,7 +23,9 @@ export interface Ops {
  */
 export async function startOps(config: Config, herald: Herald, platforms: () => PlatformState[], log: Logger, options: { watchEveryMs?: number; singletons?: InstanceSources['singletons'] } = {}): Promise<Ops> {
   const instance: InstanceSources = { id: config.instance.id, singletons: options.singletons ?? { names: () => [], holds: () => false } };
-  const sources: OpsSources = { db: herald.core.db, platforms, role: () => 'single', incidentNow: herald.core.now, instance };
+  // On SQLite herald is one process; on PostgreSQL the instance holding a singleton is `active`, the other `standby`.
+  const role = () => (engineOf(herald.core.db) === 'sqlite' ? 'single' : instance.singletons.names().some((n) => instance.singletons.holds(n)) ? 'active' : 'standby');
+  const sources: OpsSources = { db: herald.core.db, platforms, role, incidentNow: herald.core.now, instance };
   const stops: Array<() => void> = [];
   let alerter: Alerter | null = null;
   if (config.alerts) {

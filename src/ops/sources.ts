@@ -19,7 +19,7 @@ export interface PlatformState {
 export interface OpsSources {
   db: Db;
   platforms: () => PlatformState[];
-  /** This instance's role: `single` while herald runs as one process. */
+  /** This instance's role: `single` on SQLite; on PostgreSQL `active` while it holds a singleton, else `standby`. */
   role: () => string;
   /** Milliseconds since the epoch; a parameter so tests can hold time still. */
   now?: () => number;

@@ -1,18 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { PostgresClient } from './postgres/client';
+import { packagePath } from '../util/package-root';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Code that writes may run inside a transaction or on the database itself. */
 export type DbOrTx = Db | Tx;
 
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = packagePath('migrations');
 export const POSTGRES_MIGRATIONS_DIR = resolve(MIGRATIONS_DIR, 'postgres');
 
 /** `HERALD_DATABASE_URL`'s form: the PostgreSQL engine instead of a SQLite file. */

@@ -21,7 +21,7 @@ function run(mode: string, db: string, log: string, waitFor: string) {
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const reached = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`child ${mode} did not print ${waitFor}: ${err}`))), 25_000);
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`child ${mode} did not print ${waitFor}: ${err}`))), 50_000);
     child.stdout.on('data', (d) => {
       out += d;
       if (out.includes(waitFor)) (clearTimeout(timer), resolve());
@@ -63,7 +63,7 @@ describe('crash and resume', () => {
     expect(store.select().from(deliveries).all().map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
     expect(verifyAudit(store)).toMatchObject({ ok: true });
     store.$client.close();
-  });
+  }, 120_000); // Two child processes, each starting TypeScript through tsx: slow on a loaded machine.
 });
 
 describe('a restart during a backoff', () => {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packagePath } from '../../util/package-root';
 import { BodyTooLarge, readBody } from '../../util/http-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,8 +55,8 @@ const BODIES = {
 type Route = keyof typeof BODIES;
 
 function staticFiles(): Map<string, Buffer> {
-  const dir = new URL('./static/', import.meta.url);
-  return new Map(Object.values(STATIC).map(({ file }) => [file, readFileSync(new URL(file, dir))]));
+  const dir = packagePath('src/sandbox/console/static');
+  return new Map(Object.values(STATIC).map(({ file }) => [file, readFileSync(join(dir, file))]));
 }
 
 function listen(server: Server, port: number): Promise<void> {

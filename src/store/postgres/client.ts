@@ -1,5 +1,9 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { toPositional } from './placeholders';
+import { packagePath } from '../../util/package-root';
+
+/** Plain JavaScript, run as it is from the sources by the tests and by the build alike (a worker thread gets no TypeScript loader). */
+const WORKER_FILE = packagePath('src/store/postgres/worker.mjs');
 
 /**
  * The PostgreSQL engine, with the face of the better-sqlite3 `Database` that drizzle's SQLite
@@ -32,7 +36,7 @@ export class PostgresClient {
     this.name = shownUrl(url);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { url, flag: this.flag.buffer, port: port2 }, transferList: [port2] });
+    this.worker = new Worker(WORKER_FILE, { workerData: { url, flag: this.flag.buffer, port: port2 }, transferList: [port2] });
     this.worker.unref();
     this.call({ op: 'connect' });
   }
@@ -84,12 +88,15 @@ export class PostgresClient {
     const outer = this.depth === 0;
     const savepoint = `herald_sp${this.depth}`;
     if (outer) {
-      this.query('BEGIN', [], false);
       this.inTransaction = true;
       try {
-        this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK], false);
+        // One round trip: a statement without parameters may carry several.
+        this.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`, [], false);
       } catch (err) {
-        this.end('ROLLBACK', true);
+        // The error worth reporting is the first; a failed rollback only repeats it.
+        try {
+          this.end('ROLLBACK', true);
+        } catch {}
         throw err;
       }
     } else this.query(`SAVEPOINT ${savepoint}`, [], false);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../../support/config';
+import { isPostgresUrl } from '../../../src/store/db';
 
 const BIN = 'bin/herald.mjs';
 const READY_WITHIN_MS = 30_000;
@@ -20,10 +21,11 @@ export interface HeraldProcess {
   stop(): Promise<number | null>;
 }
 
+/** `dbPath` is the SQLite file, or a postgres:// URL (given as HERALD_DATABASE_URL). */
 export function spawnHerald(env: Record<string, string>, opts: { dbPath: string; logLevel?: string; nodeArgs?: string[] }): HeraldProcess {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'start'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, HERALD_DB_PATH: opts.dbPath, HERALD_LOG_LEVEL: opts.logLevel ?? 'info' },
+    env: { ...process.env, ...env, ...databaseEnv(opts.dbPath), HERALD_LOG_LEVEL: opts.logLevel ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // A test or benchmark that dies must not leave herald running, connected to nothing.
@@ -80,12 +82,15 @@ export function spawnHerald(env: Record<string, string>, opts: { dbPath: string;
 
 const tail = (logs: string[]) => logs.slice(-15).join('\n');
 
-/** `herald audit verify` on a database, through the real binary; bounded. */
+/** How herald is told where its database is: a SQLite file, or PostgreSQL's URL. */
+const databaseEnv = (location: string): Record<string, string> => (isPostgresUrl(location) ? { HERALD_DATABASE_URL: location } : { HERALD_DB_PATH: location });
+
+/** `herald audit verify` on a database (a SQLite file or a postgres:// URL), through the real binary; bounded. */
 export function auditVerify(dbPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const child = spawn(process.execPath, [BIN, 'audit', 'verify'], {
       cwd: ROOT,
-      env: { ...process.env, HERALD_DB_PATH: dbPath, HERALD_LOG_LEVEL: 'silent' },
+      env: { ...process.env, ...databaseEnv(dbPath), HERALD_LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

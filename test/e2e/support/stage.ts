@@ -21,8 +21,14 @@ const HEADER = /^#(\d+) · /;
  */
 export class Stage {
   readonly dir: string;
+  /** herald's database: a SQLite file in the stage's folder, or the postgres:// URL the stage was opened on. */
   readonly dbPath: string;
+  /** The last herald started. */
   herald: HeraldProcess | undefined;
+  /** Every slash command the team typed in the Discord comms channel, by interaction id, oldest first. */
+  readonly interactions: string[] = [];
+  /** Every herald this stage started (several share one database: instances), stopped on close. */
+  private readonly heralds = new Set<HeraldProcess>();
   /** Every version each preview header showed, per comms platform and draft, in order. */
   private readonly headers: Record<Comms, Map<number, string[]>> = { discord: new Map(), telegram: new Map() };
   private db: Db | undefined;
@@ -30,9 +36,10 @@ export class Stage {
   private constructor(
     readonly world: World,
     dir: string,
+    databaseUrl?: string,
   ) {
     this.dir = dir;
-    this.dbPath = join(dir, 'herald.db');
+    this.dbPath = databaseUrl ?? join(dir, 'herald.db');
     const note = (platform: Comms, text: string) => {
       const id = HEADER.exec(text)?.[1];
       if (!id) return;
@@ -48,22 +55,28 @@ export class Stage {
     world.telegram.on('edit', onTelegram);
   }
 
-  static async open(options: Omit<WorldOptions, 'configPath'> = {}): Promise<Stage> {
+  /** `databaseUrl`: herald runs on that PostgreSQL database instead of a SQLite file. */
+  static async open(options: Omit<WorldOptions, 'configPath'> & { databaseUrl?: string } = {}): Promise<Stage> {
+    const { databaseUrl, ...world } = options;
     const dir = tempDir('herald-e2e-');
-    const world = await startWorld({ ...options, configPath: join(dir, 'herald.config.yaml') });
-    return new Stage(world, dir);
+    return new Stage(await startWorld({ ...world, configPath: join(dir, 'herald.config.yaml') }), dir, databaseUrl);
   }
 
-  /** Starts `herald start` on this stage's database and waits until every platform is connected. */
-  async start(nodeArgs: string[] = []): Promise<HeraldProcess> {
-    const h = spawnHerald(this.world.env, { dbPath: this.dbPath, nodeArgs });
+  /**
+   * Starts `herald start` on this stage's database and waits until every platform is connected.
+   * `env` adds settings, such as HERALD_INSTANCE_ID for one of two instances.
+   */
+  async start(nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<HeraldProcess> {
+    const h = spawnHerald({ ...this.world.env, ...env }, { dbPath: this.dbPath, nodeArgs });
     this.herald = h;
+    this.heralds.add(h);
+    void h.exited.then(() => this.heralds.delete(h));
     await h.ready;
     return h;
   }
 
   async close(): Promise<void> {
-    await this.herald?.stop();
+    await Promise.all([...this.heralds].map((h) => h.stop()));
     this.db?.$client.close();
     await this.world.close();
     rmSync(this.dir, { recursive: true, force: true });
@@ -81,13 +94,14 @@ export class Stage {
       channelId: SANDBOX_IDS.discordComms,
       userId: SANDBOX_PEOPLE[who].discord,
     });
+    this.interactions.push(id);
     await this.world.discord.waitFor(() => this.world.discord.interactionResponses(id).length > 0, 10_000);
     return id;
   }
 
-  /** A member writes a command in the Telegram comms group. */
-  telegramCommand(who: SandboxPerson, text: string): void {
-    this.world.telegram.sendUserMessage({ chatId: SANDBOX_IDS.telegramComms, from: SANDBOX_PEOPLE[who].telegram, text });
+  /** A member writes a command in the Telegram comms group; returns its message id. */
+  telegramCommand(who: SandboxPerson, text: string): number {
+    return this.world.telegram.sendUserMessage({ chatId: SANDBOX_IDS.telegramComms, from: SANDBOX_PEOPLE[who].telegram, text }).message!.message_id;
   }
 
   /** alice drafts in a comms chat; resolves with the draft id once its preview header is up. */

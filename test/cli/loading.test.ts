@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { herald } from '../support/cli';
+import { ROOT, tempDir, testConfig } from '../support/config';
+import { testHerald } from '../support/herald';
+import { spawnHerald } from '../e2e/support/herald-process';
+import { Stage } from '../e2e/support/stage';
+
+// Which modules the real binary loads, recorded from the outside by a preloaded loader hook
+// (test/support/module-log.mjs): a command loads only what it uses, so the short ones never pay
+// for the chat client libraries, and never start the PostgreSQL worker on a SQLite setup.
+
+const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
+const CHAT_CLIENTS = ['discord.js', 'telegraf', 'twitter-api-v2'];
+const POSTGRES = ['node_modules/pg/', 'src/store/postgres/worker.mjs'];
+
+/** The packages (by name) and herald files among the modules one run recorded. */
+function loaded(log: string) {
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  const packages = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+  return { urls, packages };
+}
+
+/** `herald <args>` with the module log on; what it printed and what it loaded. */
+function run(args: string[], env: Record<string, string> = {}) {
+  const log = join(tempDir(), 'modules.log');
+  const r = herald(args, { ...env, NODE_OPTIONS: `--import=${PRELOAD}`, HERALD_TEST_MODULE_LOG: log });
+  return { ...r, ...loaded(log) };
+}
+
+async function databaseWithEvents(): Promise<string> {
+  const db = join(tempDir(), 'herald.db');
+  const t = testHerald(testConfig({ HERALD_DB_PATH: db }));
+  t.chat.say('alice', '/whoami');
+  await t.close();
+  t.db.$client.close();
+  return db;
+}
+
+describe('what each command loads', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = await databaseWithEvents();
+  });
+
+  const short: Array<[string, string[]]> = [
+    ['herald --help', ['--help']],
+    ['herald templates list', ['templates', 'list']],
+    ['herald templates check', ['templates', 'check']],
+    ['herald audit verify', ['audit', 'verify']],
+    ['herald audit export', ['audit', 'export', '--format', 'json']],
+  ];
+  it.each(short)('%s loads no chat client library and no PostgreSQL worker', (_name, args) => {
+    const r = run(args, { HERALD_DB_PATH: db });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // The log is real: the binary's own entry point is in it.
+    expect(r.urls).toContain(pathToFileURL(join(ROOT, 'dist/main.js')).href);
+    for (const client of CHAT_CLIENTS) expect(r.packages, client).not.toContain(client);
+    for (const part of POSTGRES) expect(r.urls.filter((u) => u.includes(part)), part).toEqual([]);
+  });
+
+  it('the audit commands load the SQLite driver they read with', () => {
+    expect(run(['audit', 'verify'], { HERALD_DB_PATH: db }).packages).toContain('better-sqlite3');
+  });
+});
+
+describe('herald start', () => {
+  let stage: Stage;
+  beforeAll(async () => {
+    stage = await Stage.open();
+  }, 60_000);
+  afterAll(async () => {
+    await stage?.close();
+  }, 30_000);
+
+  it('loads all three chat client libraries once it connects to the platforms', async () => {
+    const log = join(stage.dir, 'modules.log');
+    const h = spawnHerald({ ...stage.world.env, HERALD_TEST_MODULE_LOG: log }, { dbPath: stage.dbPath, nodeArgs: ['--import', PRELOAD] });
+    try {
+      await h.ready;
+    } finally {
+      expect(await h.stop()).toBe(0);
+    }
+    const { packages } = loaded(log);
+    for (const client of CHAT_CLIENTS) expect(packages, client).toContain(client);
+  });
+});
