@@ -1,6 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { compromisedTargets } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
+import { prepared } from '../../store/prepared';
 import type { Config } from '../../config/types';
 import { platformName } from '../../config/schema';
 import { utcMinute } from '../../util/time';
@@ -13,8 +14,10 @@ export function activeMarks(db: DbOrTx): Map<string, MarkRow> {
   return new Map(rows.map((r) => [r.targetId, r]));
 }
 
-export const markOf = (db: DbOrTx, targetId: string): MarkRow | undefined =>
-  db.select().from(compromisedTargets).where(and(eq(compromisedTargets.targetId, targetId), isNull(compromisedTargets.restoredAt))).get();
+const markByTarget = (db: DbOrTx) =>
+  db.select().from(compromisedTargets).where(and(eq(compromisedTargets.targetId, sql.placeholder('targetId')), isNull(compromisedTargets.restoredAt))).prepare();
+/** Read before every attempt of every delivery. */
+export const markOf = (db: DbOrTx, targetId: string): MarkRow | undefined => prepared(db, markByTarget).get({ targetId });
 
 /** How a public statement names a target by default: the X handle, the Telegram @chat where the config has them. */
 export function channelName(config: Pick<Config, 'org' | 'targets'>, targetId: string): string {

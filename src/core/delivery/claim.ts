@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Engine, Tx } from '../../store/db';
+import { prepared } from '../../store/prepared';
 import { deliveries } from '../../store/schema';
 import { isoAt } from '../leases/lease';
 import { HeraldError } from '../errors';
@@ -25,7 +26,7 @@ export function claimDelivery(tx: Tx, id: number, holder: string, now: number, t
   // rather than waited for (SQLite has one writer at a time, so nothing is ever locked there).
   if (engine === 'postgres' && !tx.all(sql`SELECT id FROM deliveries WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`).length) return false;
   const at = isoAt(now);
-  const current = tx.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, id)).get()?.by;
+  const current = prepared(tx, claimHolder).get({ id })?.by;
   const gone = current && current !== holder && goneLocally(current) ? current : undefined;
   const won = tx
     .update(deliveries)
@@ -48,9 +49,10 @@ export function renewClaims(tx: Tx, ids: number[], holder: string, now: number, 
     .map((r) => r.id);
 }
 
+const claimHolder = (db: DbOrTx) => db.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare();
+
 /** Whether `holder` still holds the claim: checked in every step's transaction before it writes. */
-export const holdsClaim = (db: DbOrTx, id: number, holder: string): boolean =>
-  db.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, id)).get()?.by === holder;
+export const holdsClaim = (db: DbOrTx, id: number, holder: string): boolean => prepared(db, claimHolder).get({ id })?.by === holder;
 
 /** Whether another instance's live claim keeps the worker away from a delivery now. */
 export const claimedElsewhere = (d: { claimedBy: string | null; claimExpiresAt: string | null }, holder: string, now: number): boolean =>

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, lt, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
+import { prepared } from '../../store/prepared';
 import type { Severity, Target } from '../../config/types';
 import { redact } from '../../util/redact';
 import type { Core } from '../core';
@@ -23,16 +24,26 @@ export interface StepContext {
   commit: <T>(write: (tx: Tx) => T) => T;
 }
 
-/** The incident's messages on this delivery's target, other statements' only. */
-function otherStatementsParts(db: DbOrTx, d: DeliveryRow, incidentId: number, ...where: SQL[]) {
+/** The incident's messages on this delivery's target, other statements' only; run with `about(d, incidentId)`. */
+function otherStatementsParts(db: DbOrTx, ...where: SQL[]) {
   return db
     .select({ part: deliveryParts, draftId: deliveries.draftId, severity: drafts.severity })
     .from(deliveryParts)
     .innerJoin(deliveries, eq(deliveries.id, deliveryParts.deliveryId))
     .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
     .innerJoin(drafts, eq(drafts.id, deliveries.draftId))
-    .where(and(eq(drafts.incidentId, incidentId), eq(deliveries.targetId, d.targetId), ne(deliveries.draftId, d.draftId), ...where));
+    .where(and(eq(drafts.incidentId, sql.placeholder('incidentId')), eq(deliveries.targetId, sql.placeholder('targetId')), ne(deliveries.draftId, sql.placeholder('draftId')), ...where));
 }
+const about = (d: DeliveryRow, incidentId: number) => ({ incidentId, targetId: d.targetId, draftId: d.draftId, deliveryId: d.id });
+
+// Both read before a delivery's first request: prepared once (../../store/prepared.ts).
+const anchorQuery = (db: DbOrTx) =>
+  otherStatementsParts(db, lt(deliveries.id, sql.placeholder('deliveryId')), eq(deliveryParts.status, 'sent'))
+    .orderBy(desc(deliveries.id), desc(deliveryParts.idx))
+    .limit(1)
+    .prepare();
+const laterQuery = (db: DbOrTx) =>
+  otherStatementsParts(db, gt(deliveries.id, sql.placeholder('deliveryId')), eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent')).limit(1).prepare();
 
 /**
  * What the first post of a follow-up answers on X: the newest post still up of the incident's
@@ -40,10 +51,7 @@ function otherStatementsParts(db: DbOrTx, d: DeliveryRow, incidentId: number, ..
  * post is skipped for the one before it; with none left, the follow-up starts a thread of its own.
  */
 export function threadAnchor(db: DbOrTx, d: DeliveryRow, incidentId: number): PartRow | undefined {
-  return otherStatementsParts(db, d, incidentId, lt(deliveries.id, d.id), eq(deliveryParts.status, 'sent'))
-    .orderBy(desc(deliveries.id), desc(deliveryParts.idx))
-    .limit(1)
-    .get()?.part;
+  return prepared(db, anchorQuery).get(about(d, incidentId))?.part;
 }
 
 /**
@@ -51,9 +59,9 @@ export function threadAnchor(db: DbOrTx, d: DeliveryRow, incidentId: number): Pa
  * by /retry after its successor went out is not pinned over it.
  */
 export const supersededHere = (db: DbOrTx, d: DeliveryRow, incidentId: number): boolean =>
-  otherStatementsParts(db, d, incidentId, gt(deliveries.id, d.id), eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent')).limit(1).get() !== undefined;
+  prepared(db, laterQuery).get(about(d, incidentId)) !== undefined;
 
-const pinnedElsewhere = (db: DbOrTx, d: DeliveryRow, incidentId: number) => otherStatementsParts(db, d, incidentId, eq(deliveryParts.pinned, true)).all();
+const pinnedElsewhere = (db: DbOrTx, d: DeliveryRow, incidentId: number) => otherStatementsParts(db, eq(deliveryParts.pinned, true)).all(about(d, incidentId));
 
 const failure = (err: unknown) => redact(String((err as Error)?.message ?? err));
 
@@ -83,10 +91,10 @@ export async function unpinSuperseded(s: StepContext, incidentId: number): Promi
  */
 export async function repinLatest(s: StepContext, incidentId: number): Promise<string[]> {
   if (!s.publisher.pin || pinnedElsewhere(s.core.db, s.d, incidentId).length) return [];
-  const latest = otherStatementsParts(s.core.db, s.d, incidentId, eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent'))
+  const latest = otherStatementsParts(s.core.db, eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent'))
     .orderBy(desc(deliveries.id), asc(deliveryParts.idx))
     .limit(1)
-    .get();
+    .get(about(s.d, incidentId));
   if (!latest || !s.core.config.policies[latest.severity as Severity]?.pin) return [];
   try {
     await s.guard('pin', () => s.publisher.pin!({ target: s.target, message: asMessage(latest.part) }));

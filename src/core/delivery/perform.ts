@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { broadcasts } from '../../store/schema';
-import { writeTx, type Tx } from '../../store/db';
+import { writeTx, type DbOrTx, type Tx } from '../../store/db';
+import { prepared } from '../../store/prepared';
 import type { Core } from '../core';
 import type { Severity, Target } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -10,6 +11,8 @@ import { contentText, type PartContent, type Publisher, type SentMessage } from 
 import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markPinned, markSending, partsOf, type DeliveryRow } from './record';
 import { heldReason, markOf } from '../channels/marks';
 import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
+
+const broadcastById = (db: DbOrTx) => db.select().from(broadcasts).where(eq(broadcasts.id, sql.placeholder('id'))).prepare();
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
 export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
@@ -31,7 +34,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
       hold(tx);
       return write(tx);
     });
-  const broadcast = core.db.select().from(broadcasts).where(eq(broadcasts.id, d.broadcastId)).get()!;
+  const broadcast = prepared(core.db, broadcastById).get({ id: d.broadcastId })!;
   const draft = getDraft(core.db, d.draftId);
   const policyConfig = core.config.policies[draft.severity as Severity];
   const rendered = renderedOf(getRevision(core.db, broadcast.revisionId));

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import { dbNow } from '../../store/now';
+import { prepared } from '../../store/prepared';
 import { appendAudit } from '../../audit/append';
 import type { SentMessage } from './publisher';
 
@@ -16,10 +17,11 @@ export type PartRow = typeof deliveryParts.$inferSelect;
 
 const auditOf = (d: DeliveryRow) => ({ actor: 'herald', platform: d.platform, draftId: d.draftId });
 
-export const loadDelivery = (db: DbOrTx, id: number) => db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+const deliveryById = (db: DbOrTx) => db.select().from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare();
+export const loadDelivery = (db: DbOrTx, id: number) => prepared(db, deliveryById).get({ id });
 
-export const partsOf = (db: DbOrTx, deliveryId: number) =>
-  db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, deliveryId)).orderBy(asc(deliveryParts.idx)).all();
+const partsByDelivery = (db: DbOrTx) => db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, sql.placeholder('deliveryId'))).orderBy(asc(deliveryParts.idx)).prepare();
+export const partsOf = (db: DbOrTx, deliveryId: number) => prepared(db, partsByDelivery).all({ deliveryId });
 
 /** A part that went out, as the publisher names it again (to edit, delete, answer or unpin it). */
 export const asMessage = (p: PartRow): SentMessage => ({ messageId: p.messageId!, ...(p.chatId ? { chatId: p.chatId } : {}), ...(p.url ? { url: p.url } : {}) });
@@ -32,12 +34,15 @@ export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryI
  * first part is about to be sent (`firstSending`), it is created already marked `sending`: one
  * durable commit before a fresh delivery's request instead of two.
  */
+const insertPart = (db: DbOrTx) =>
+  db.insert(deliveryParts).values({ deliveryId: sql.placeholder('deliveryId'), idx: sql.placeholder('idx'), status: sql.placeholder('status'), nonce: sql.placeholder('nonce') }).prepare();
+
 export function ensureParts(tx: Tx, deliveryId: number, count: number, firstSending = false): { parts: PartRow[]; created: boolean } {
   const existing = partsOf(tx, deliveryId);
   const created = existing.length === 0 && count > 0;
   for (let idx = existing.length; idx < count; idx++) {
     const status = created && firstSending && idx === 0 ? 'sending' : 'pending';
-    tx.insert(deliveryParts).values({ deliveryId, idx, status, nonce: nonceFor(deliveryId, idx) }).run();
+    prepared(tx, insertPart).run({ deliveryId, idx, status, nonce: nonceFor(deliveryId, idx) });
   }
   return { parts: partsOf(tx, deliveryId), created };
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { drafts, revisions, approvals } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
+import { prepared } from '../../store/prepared';
 import { notFound, conflict } from '../errors';
 import type { Rendered } from '../statement/render';
 import { describeDraft } from './states';
@@ -8,14 +9,17 @@ import { describeDraft } from './states';
 export type DraftRow = typeof drafts.$inferSelect;
 export type RevisionRow = typeof revisions.$inferSelect;
 
+const draftById = (db: DbOrTx) => db.select().from(drafts).where(eq(drafts.id, sql.placeholder('id'))).prepare();
+const revisionById = (db: DbOrTx) => db.select().from(revisions).where(eq(revisions.id, sql.placeholder('id'))).prepare();
+
 export function getDraft(db: DbOrTx, id: number): DraftRow {
-  const draft = db.select().from(drafts).where(eq(drafts.id, id)).get();
+  const draft = prepared(db, draftById).get({ id });
   if (!draft) throw notFound(`There is no draft #${id}; /status lists open drafts and recent broadcasts.`);
   return draft;
 }
 
 export function getRevision(db: DbOrTx, id: number): RevisionRow {
-  const rev = db.select().from(revisions).where(eq(revisions.id, id)).get();
+  const rev = prepared(db, revisionById).get({ id });
   if (!rev) throw notFound(`Revision ${id} does not exist.`);
   return rev;
 }
