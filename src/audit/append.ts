@@ -1,6 +1,6 @@
 import { desc, sql } from 'drizzle-orm';
 import { auditEvents } from '../store/schema';
-import { dbOf, type Db, type DbOrTx } from '../store/db';
+import { dbOf, txMemo, type Db, type DbOrTx } from '../store/db';
 import { canonicalJson } from '../util/canonical-json';
 import { sha256 } from '../util/hash';
 import { redactDeep } from '../util/redact';
@@ -62,12 +62,13 @@ function statements(db: Db) {
 }
 
 /**
- * The head each write transaction has appended so far: the rows after its first append need no
- * read, since nothing else writes the chain while it holds the write lock. `epoch` counts the
- * appends made some other way (through a savepoint's own transaction object, or outside a
- * transaction), which that memory cannot see: after one, the head is read again.
+ * The head a write transaction has appended so far is kept in its memo (../store/db.ts): the rows
+ * after its first append need no read, since nothing else writes the chain while it holds the
+ * write lock. `epoch` counts the appends made some other way (outside a transaction, or through
+ * a transaction object writeTx and savepoint did not open), which that memory cannot see: after
+ * one, the head is read again.
  */
-const heads = new WeakMap<DbOrTx, { seq: number; hash: string; epoch: number }>();
+const HEAD = Symbol('audit head');
 let epoch = 0;
 
 /**
@@ -77,11 +78,10 @@ let epoch = 0;
  */
 export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash: string } {
   const db = dbOf(tx);
-  const ownTx = db !== undefined && db !== tx;
-  if (!ownTx) epoch++;
-  // A savepoint's own transaction object is not known here: it builds the statements as before.
+  const memo = txMemo(tx);
+  if (!memo) epoch++;
   const s = db ? statements(db) : { head: () => headQuery(tx).get(), insert: (row: AuditRow) => void tx.insert(auditEvents).values(row).run() };
-  const known = ownTx ? heads.get(tx) : undefined;
+  const known = memo?.get(HEAD) as { seq: number; hash: string; epoch: number } | undefined;
   const last = known && known.epoch === epoch ? known : s.head();
   const row: AuditRowContent = {
     seq: (last?.seq ?? 0) + 1,
@@ -96,6 +96,6 @@ export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash:
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = rowHash(prevHash, row);
   s.insert({ ...row, prevHash, hash });
-  if (ownTx) heads.set(tx, { seq: row.seq, hash, epoch });
+  memo?.set(HEAD, { seq: row.seq, hash, epoch });
   return { seq: row.seq, hash };
 }

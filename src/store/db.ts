@@ -54,21 +54,46 @@ function openPostgres(url: string, options: { migrate?: boolean }): Db {
   return drizzle(client as unknown as Database.Database, { schema }) as Db;
 }
 
-/** The database each write transaction runs on, so a hot path can reuse statements it prepared once on that connection. */
-const txDbs = new WeakMap<Tx, Db>();
+/**
+ * What herald knows of each open write transaction: the database it runs on (so a hot path can
+ * reuse statements prepared once on that connection), and `memo`, what the transaction's own
+ * code remembers of what it wrote (the audit chain's head), forgotten when a savepoint rolls back.
+ */
+interface TxState {
+  db: Db;
+  memo: Map<unknown, unknown>;
+}
+const txStates = new WeakMap<Tx, TxState>();
 
-/** The database `x` is, or the one its write transaction runs on; undefined for a savepoint inside one. */
-export const dbOf = (x: DbOrTx): Db | undefined => ('$client' in x ? x : txDbs.get(x));
+/** The database `x` is, or the one its write transaction runs on; undefined for a transaction not opened by writeTx or savepoint. */
+export const dbOf = (x: DbOrTx): Db | undefined => ('$client' in x ? x : txStates.get(x)?.db);
+
+/** The open write transaction's memo (see TxState); undefined outside one. */
+export const txMemo = (x: DbOrTx): Map<unknown, unknown> | undefined => ('$client' in x ? undefined : txStates.get(x)?.memo);
 
 /** One write transaction, taken IMMEDIATE so two processes can never fork the audit chain. */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
   return db.transaction(
     (tx) => {
-      txDbs.set(tx, db);
+      txStates.set(tx, { db, memo: new Map() });
       return fn(tx);
     },
     { behavior: 'immediate' },
   );
+}
+
+/** A savepoint inside a write transaction: what `fn` wrote is undone if it throws, the rest of the transaction stays. */
+export function savepoint<T>(tx: Tx, fn: (inner: Tx) => T): T {
+  const state = txStates.get(tx);
+  try {
+    return tx.transaction((inner) => {
+      if (state) txStates.set(inner, state);
+      return fn(inner);
+    });
+  } catch (err) {
+    state?.memo.clear();
+    throw err;
+  }
 }
 
 export { schema };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendAudit, rowHash } from '../../src/audit/append';
 import { canonicalJson } from '../../src/util/canonical-json';
 import { verifyAudit } from '../../src/audit/verify';
-import { openDb, writeTx, type Db } from '../../src/store/db';
+import { openDb, savepoint, writeTx, type Db } from '../../src/store/db';
 import { tempDir } from '../support/config';
 import { herald } from '../support/cli';
 import { freshPostgresUrl } from '../support/postgres';
@@ -119,12 +119,22 @@ describe('one store, two engines', () => {
               }),
             ).toThrow('refused');
             appendAudit(tx, { type: 'test.event', actor: 'instance-a', data: { round } });
+            // The same through savepoint(), which shares the transaction's memory of the head.
+            savepoint(tx, (inner) => appendAudit(inner, { type: 'test.kept', actor: 'instance-a' }));
+            expect(() =>
+              savepoint(tx, (inner) => {
+                appendAudit(inner, { type: 'test.event', actor: 'instance-a' });
+                appendAudit(inner, { type: 'test.undone', actor: 'instance-a' });
+                throw new Error('refused');
+              }),
+            ).toThrow('refused');
+            appendAudit(tx, { type: 'test.event', actor: 'instance-a', data: { round } });
           });
           append(b, 2, 'instance-b');
         }
-        expect(verifyAudit(a)).toMatchObject({ ok: true, rows: 30 });
+        expect(verifyAudit(a)).toMatchObject({ ok: true, rows: 40 });
         const types = (a.$client.prepare('SELECT type FROM audit_events ORDER BY seq').all() as { type: string }[]).map((r) => r.type);
-        expect(types.filter((t) => t === 'test.kept')).toHaveLength(5);
+        expect(types.filter((t) => t === 'test.kept')).toHaveLength(10);
         expect(types).not.toContain('test.undone');
       });
 

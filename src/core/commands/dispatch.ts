@@ -1,7 +1,7 @@
 import { nearest } from '../../util/nearest';
 import { desc, eq } from 'drizzle-orm';
 import { drafts, receivedCommands } from '../../store/schema';
-import { writeTx, type Tx } from '../../store/db';
+import { savepoint, writeTx, type Tx } from '../../store/db';
 import { appendAudit } from '../../audit/append';
 import { SEVERITIES, type Severity } from '../../config/schema';
 import type { Core } from '../core';
@@ -47,7 +47,7 @@ export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
     });
     try {
       // A savepoint: whatever the command wrote before it was refused is undone, the receipt stays.
-      return tx.transaction((inner) => {
+      return savepoint(tx, (inner) => {
         if (credential) {
           throw invalidInput(`That message contains what looks like ${credential}, so herald did not run it and kept no copy of it; if it is real, reset it now: everyone in this chat has seen it.`);
         }
