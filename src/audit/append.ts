@@ -1,6 +1,7 @@
 import { desc, sql } from 'drizzle-orm';
 import { auditEvents } from '../store/schema';
-import { dbOf, txMemo, type Db, type DbOrTx } from '../store/db';
+import { txMemo, type DbOrTx } from '../store/db';
+import { prepared } from '../store/prepared';
 import { canonicalJson } from '../util/canonical-json';
 import { sha256 } from '../util/hash';
 import { redactDeep } from '../util/redact';
@@ -37,29 +38,17 @@ export function rowHash(prevHash: string, row: AuditRowContent): string {
   return sha256(`${prevHash}\n${JSON.stringify({ actor, chatId, data, draftId, platform, seq, ts, type })}`);
 }
 
-const headQuery = (db: DbOrTx) => db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
 const COLUMNS = ['seq', 'ts', 'type', 'actor', 'platform', 'chatId', 'draftId', 'data', 'prevHash', 'hash'] as const;
 type AuditRow = AuditRowContent & { prevHash: string; hash: string };
 
-/**
- * The head read and the insert, prepared once per database: every chat message herald sends
- * appends a row, and building and preparing the two statements again cost more than the rest
- * of an append together.
- */
-const prepared = new WeakMap<Db, { head: () => { seq: number; hash: string } | undefined; insert: (row: AuditRow) => void }>();
-function statements(db: Db) {
-  let s = prepared.get(db);
-  if (!s) {
-    const head = headQuery(db).prepare();
-    const insert = db
-      .insert(auditEvents)
-      .values(Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as AuditRow)
-      .prepare();
-    s = { head: () => head.get(), insert: (row) => void insert.run({ ...row }) };
-    prepared.set(db, s);
-  }
-  return s;
-}
+// Prepared once per database (../store/prepared.ts): every chat message herald sends appends a
+// row, and building the two statements again cost more than the rest of an append together.
+const headQuery = (db: DbOrTx) => db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).prepare();
+const insertQuery = (db: DbOrTx) =>
+  db
+    .insert(auditEvents)
+    .values(Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as AuditRow)
+    .prepare();
 
 /**
  * The head a write transaction has appended so far is kept in its memo (../store/db.ts): the rows
@@ -77,12 +66,10 @@ let epoch = 0;
  * transaction (then kept for its next appends), so two processes never fork the chain.
  */
 export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash: string } {
-  const db = dbOf(tx);
   const memo = txMemo(tx);
   if (!memo) epoch++;
-  const s = db ? statements(db) : { head: () => headQuery(tx).get(), insert: (row: AuditRow) => void tx.insert(auditEvents).values(row).run() };
   const known = memo?.get(HEAD) as { seq: number; hash: string; epoch: number } | undefined;
-  const last = known && known.epoch === epoch ? known : s.head();
+  const last = known && known.epoch === epoch ? known : prepared(tx, headQuery).get();
   const row: AuditRowContent = {
     seq: (last?.seq ?? 0) + 1,
     ts: new Date().toISOString(),
@@ -95,7 +82,7 @@ export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash:
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = rowHash(prevHash, row);
-  s.insert({ ...row, prevHash, hash });
+  prepared(tx, insertQuery).run({ ...row, prevHash, hash });
   memo?.set(HEAD, { seq: row.seq, hash, epoch });
   return { seq: row.seq, hash };
 }
