@@ -176,12 +176,40 @@ export function headerText(view: DraftView): string {
   if (view.deliveries.length) {
     lines.push('');
     lines.push(view.broadcastKind === 'retract' ? 'Retraction:' : view.broadcastKind === 'correct' ? 'Correction:' : 'Deliveries:');
-    for (const d of view.deliveries) {
-      const { icon, detail } = deliveryLine(d);
-      lines.push(`${icon} ${d.targetId} (${platformName(d.platform)}) — ${detail}`);
-    }
+    lines.push(...deliveryLines(view.deliveries, view.draftId));
   }
   return lines.join('\n');
+}
+
+/**
+ * Past this many targets the preview counts them by platform instead of giving each a line: a
+ * hundred channels would not fit in one Telegram message (4,096 characters) or a Discord one
+ * (2,000), and the preview must stay one message to be edited in place as deliveries land.
+ */
+export const MANY_TARGETS = 12;
+/** In a long list, the deliveries not yet sent are still named, this many at most. */
+const NAMED_UNSENT = 8;
+
+function deliveryLines(list: DeliveryView[], draftId: number): string[] {
+  const line = (d: DeliveryView) => {
+    const { icon, detail } = deliveryLine(d);
+    return `${icon} ${d.targetId} (${platformName(d.platform)}) — ${detail}`;
+  };
+  if (list.length <= MANY_TARGETS) return list.map(line);
+  const out: string[] = [];
+  for (const platform of [...new Set(list.map((d) => d.platform))]) {
+    const mine = list.filter((d) => d.platform === platform);
+    const counts = Object.keys(DELIVERY_ICON)
+      .map((status) => [status, mine.filter((d) => d.status === status).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([status, count]) => `${DELIVERY_ICON[status]} ${count} ${status}`);
+    out.push(`${platformName(platform)}, ${mine.length} ${mine.length === 1 ? 'target' : 'targets'}: ${counts.join(' · ')}`);
+  }
+  // What still needs someone's eyes, by name: a failure, a wait, a target held back.
+  const unsent = list.filter((d) => d.status !== 'sent');
+  out.push(...unsent.slice(0, NAMED_UNSENT).map(line));
+  if (unsent.length > NAMED_UNSENT) out.push(`… and ${unsent.length - NAMED_UNSENT} more not sent yet; herald audit export --draft ${draftId} lists every delivery`);
+  return out;
 }
 
 /** What approving a /compromised or /restored draft does besides posting its statement. */
@@ -197,6 +225,7 @@ export function whereText(view: DraftView): string[] {
   const kind = view.revision.kind;
   const head = kind === 'retraction' ? 'Deletes the posts on:' : kind === 'correction' ? 'Corrects the posts on:' : 'Goes to:';
   const lines = [head];
+  const each: Array<{ targetId: string; platform: string; how: string }> = [];
   for (const t of view.targets) {
     const how =
       kind === 'statement'
@@ -210,7 +239,18 @@ export function whereText(view: DraftView): string[] {
               ? 'a "Correction:" reply to the original'
               : 'edited in place'
           : 'deleted';
-    lines.push(`• ${t.targetId} on ${platformName(t.platform)}: ${how}`);
+    each.push({ targetId: t.targetId, platform: t.platform, how });
+  }
+  if (each.length <= MANY_TARGETS) for (const t of each) lines.push(`• ${t.targetId} on ${platformName(t.platform)}: ${t.how}`);
+  else {
+    // Many targets: one line for each platform and way of posting, naming the first few.
+    const groups = new Map<string, typeof each>();
+    for (const t of each) groups.set(`${t.platform}\n${t.how}`, [...(groups.get(`${t.platform}\n${t.how}`) ?? []), t]);
+    for (const g of groups.values()) {
+      const names = g.slice(0, 3).map((t) => t.targetId).join(', ');
+      const more = g.length > 3 ? `, … and ${g.length - 3} more` : '';
+      lines.push(`• ${g.length} on ${platformName(g[0]!.platform)} (${names}${more}): ${g[0]!.how}`);
+    }
   }
   for (const w of view.withheld) lines.push(`• ${w.targetId} on ${platformName(w.platform)}: ${DELIVERY_ICON.held} ${w.why}`);
   if (view.notice) {
