@@ -56,12 +56,12 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
       core.events.emit('deliveriesCreated', outcome.broadcastId);
       worker.kick();
     }
-    // The status site and the previews only show the change: they follow once the deliveries it
-    // started have sent their first requests (each is milliseconds of work).
-    void worker.started().then(() => {
-      trust.changed();
-      for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
-    });
+    // The previews and the reminders hear of the change at once: a reminder or a break-glass
+    // notice queued behind the broadcast's own messages would reach the comms chat late.
+    for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
+    // The status site only shows the change: its rebuild (milliseconds of work) follows once the
+    // deliveries it started have sent their first requests.
+    void worker.started().then(() => trust.changed());
     return outcome;
   };
   return {
