@@ -25,6 +25,7 @@ export class PostgresClient {
   open = true;
   inTransaction = false;
   private depth = 0;
+  private calls = 0;
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
@@ -124,18 +125,27 @@ export class PostgresClient {
   }
 
   private call(message: Record<string, unknown>): unknown {
+    const id = ++this.calls;
     Atomics.store(this.flag, 0, 0);
-    this.worker.postMessage(message);
-    if (Atomics.wait(this.flag, 0, 0, this.timeoutMs) === 'timed-out') {
-      // Its late answer would be taken for the next query's: this connection is done.
-      this.open = false;
-      void this.worker.terminate();
-      throw new PostgresError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`, 'timeout');
+    this.worker.postMessage({ ...message, id });
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        // Its late answer would be taken for the next query's: this connection is done.
+        this.open = false;
+        void this.worker.terminate();
+        throw new PostgresError(`PostgreSQL did not answer within ${this.timeoutMs / 1000} s`, 'timeout');
+      }
+      Atomics.wait(this.flag, 0, 0, Math.min(left, 100));
+      // The wake-up can come before the answer is in the port's queue: look until it is.
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        const reply = m.message as { id: number } & ({ ok: true; value: unknown } | { ok: false; message: string; code: string | null });
+        if (reply.id !== id) continue;
+        if (reply.ok) return reply.value;
+        throw new PostgresError(reply.message, reply.code);
+      }
     }
-    const reply = receiveMessageOnPort(this.port)?.message as { ok: true; value: unknown } | { ok: false; message: string; code: string | null } | undefined;
-    if (!reply) throw new PostgresError('the PostgreSQL worker gave no answer', 'no_answer');
-    if (reply.ok) return reply.value;
-    throw new PostgresError(reply.message, reply.code);
   }
 }
 

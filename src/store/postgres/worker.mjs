@@ -71,7 +71,7 @@ async function handle(msg) {
 
 parentPort.on('message', (msg) => {
   handle(msg).then(
-    (value) => answer({ ok: true, value }),
-    (err) => answer(failure(err)),
+    (value) => answer({ id: msg.id, ok: true, value }),
+    (err) => answer({ id: msg.id, ...failure(err) }),
   );
 });
