@@ -13,7 +13,7 @@ const SPACING_MS = 3_150;
 
 /** sev2/degraded-service with short values: one message on Discord and Telegram, one post on X. */
 const vars = (n: number) =>
-  `affected="the swap page (run ${n})" impact="Swaps fail to submit." funds_status="Your funds are not affected." next_update="by 16:00 UTC"`;
+  `affected="the swap page (run ${n})" impact="Swaps fail to submit." funds_status="Your funds are not affected." next_update="in 2 hours"`;
 
 export interface FanoutResult {
   p50: number;

@@ -17,7 +17,7 @@ const VARS = [
   'affected="the swap page (wide fan-out)"',
   'impact="Swaps and limit orders fail to submit for most wallets, and quotes on the swap page may be several minutes old. Transactions already signed settle normally on-chain (wide fan-out)."',
   'funds_status="Your funds are not affected (wide fan-out). Balances, positions and open orders on-chain are unchanged, and withdrawals work through the contracts directly."',
-  'next_update="by 16:00 UTC (wide fan-out)"',
+  'next_update="in 2 hours"',
 ].join(' ');
 
 export interface WideResult {
