@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema } from '../config/schema';
-import { ConfigError, readEnvironment } from '../config/load';
+import { ConfigError, databasePassword, readEnvironment } from '../config/load';
 import { openDb } from '../store/db';
 import { registerSecret } from '../util/redact';
 import { auditHead } from '../audit/head';
@@ -21,26 +21,22 @@ export function openExistingDb() {
   }
   const url = parsed.data.HERALD_DATABASE_URL;
   if (url) {
-    registerSecret(url);
-    try {
-      const db = openDb(url, { migrate: false });
-      auditHead(db);
-      return db;
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new CliFailure(`HERALD_DATABASE_URL: herald's PostgreSQL database cannot be read (${why}); check the URL and that herald start ran on it`, EXIT.badFile);
-    }
+    for (const secret of [url, databasePassword(url)]) if (secret) registerSecret(secret);
+    return openChecked(url, (why) => `HERALD_DATABASE_URL: herald's PostgreSQL database cannot be read (${why}); check the URL and that herald start ran on it`);
   }
   const path = resolve(parsed.data.HERALD_DB_PATH);
   if (!existsSync(path)) throw new ConfigError(`HERALD_DB_PATH: ${path} does not exist; run herald start first or point HERALD_DB_PATH at herald's database`);
+  return openChecked(path, (why) => `HERALD_DB_PATH: ${path} is not herald's database (${why}); point HERALD_DB_PATH at the file herald start uses`);
+}
+
+/** Opens without migrating; a database that opens but holds no audit log is named here, not by a failing query later. */
+function openChecked(location: string, failure: (why: string) => string) {
   try {
-    const db = openDb(path, { migrate: false });
-    // A file that opens but holds no audit log is named here, not by a failing query later.
+    const db = openDb(location, { migrate: false });
     auditHead(db);
     return db;
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new CliFailure(`HERALD_DB_PATH: ${path} is not herald's database (${why}); point HERALD_DB_PATH at the file herald start uses`, EXIT.badFile);
+    throw new CliFailure(failure(err instanceof Error ? err.message : String(err)), EXIT.badFile);
   }
 }
 

@@ -324,7 +324,7 @@ export function sandboxSettings(options: { env?: NodeJS.ProcessEnv; cwd?: string
 }
 
 /** The password inside HERALD_DATABASE_URL, kept out of logs on its own too (a driver may quote it alone). */
-function databasePassword(url: string | undefined): string | undefined {
+export function databasePassword(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     return decodeURIComponent(new URL(url).password) || undefined;
