@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load';
-import { checkLibrary } from '../core/templates/check';
 import { loadLibraryOrThrow } from '../app/library';
 import { SEVERITIES } from '../config/schema';
 
-export function templatesCheck(dir?: string): void {
+// The checker renders every template (the whole renderer, twitter-text's included): loaded by
+// `templates check` alone, so that `templates list` reads the folder without it.
+export async function templatesCheck(dir?: string): Promise<void> {
   const config = loadConfig();
   const folder = dir ? resolve(dir) : config.paths.templates;
+  const { checkLibrary } = await import('../core/templates/check');
   const { problems, checked } = checkLibrary(folder, config);
   for (const p of problems) process.stdout.write(`${p.file}:${p.line}: ${p.message}\n`);
   if (problems.length) {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { isAllowedLink } from '../core/statement/render';
+import { isAllowedLink } from '../core/render/official';
 import { checksumOk } from '../core/statement/identifiers';
 import { PAGERDUTY_EVENTS_URL, resolveAlerts } from './alerts';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';

@@ -1,5 +1,5 @@
 import { parse as parseDomain } from 'tldts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -5,7 +5,10 @@ import twitter from 'twitter-text';
 import { hrefRuns } from './links-text';
 import { blockText } from './spans';
 import type { Doc } from './types';
+import { EMAIL, isOfficial, normaliseHost } from './official';
 import { addIfFree, trimUrlEnd, type Range } from './urls';
+
+export { EMAIL, isOfficial };
 
 /**
  * The link guard. Every URL in a statement — link targets and anything in the text that
@@ -19,8 +22,6 @@ import { addIfFree, trimUrlEnd, type Range } from './urls';
  * `tg://` links, and `.ton` names; twitter-text's bundled TLD list is years old.
  */
 
-/** E-mail addresses (Telegram links them) and bare hosts with userinfo (acme.finance@evil.com). */
-export const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.)+[\p{L}\p{N}-]{2,63}/gu;
 /** Any scheme followed by `//`, wherever it starts: the word or digit before it does not stop Telegram. */
 const SCHEME_URL = /[a-z][a-z0-9+.-]{0,31}:\/\/[^\s<>"[\]]+/giu;
 /** Schemes that run code, embed content or open an app, written without `//`. */
@@ -88,39 +89,4 @@ export function checkLinks(
   const official = officialDomains.map(normaliseHost).filter((d): d is string => !!d);
   const offending = findLinks(doc).filter((link) => !isOfficial(link, official));
   return offending.length ? { ok: false, offending } : { ok: true };
-}
-
-function normaliseHost(host: string): string | null {
-  const ascii = domainToASCII(host.trim().toLowerCase().replace(/\.$/u, ''));
-  return ascii || null;
-}
-
-/** Whether one link (as found by findLinks) is on an official domain. */
-export function isOfficial(link: string, official: readonly string[]): boolean {
-  const host = hostOf(link);
-  return host !== null && official.some((d) => host === d || host.endsWith(`.${d}`));
-}
-
-/** The punycode host a link leads to, or null when it is not a plain http(s) link to a domain. */
-function hostOf(link: string): string | null {
-  if (link.includes('\\')) return null;
-  const scheme = /^([a-z][a-z0-9+.-]*):(?=\/\/)/iu.exec(link) ?? /^([a-z][a-z0-9+.-]*):(?!\d)/iu.exec(link);
-  if (!scheme) {
-    const email = /^[^\s/@]+@([^\s/@]+)$/u.exec(link);
-    if (email) return normaliseHost(email[1]!);
-  } else if (!/^https?$/iu.test(scheme[1]!)) return null;
-  const candidate = scheme ? link : `https://${link}`;
-  // Userinfo is refused however it is written: "https://acme.finance@evil.com" goes to evil.com.
-  const authority = /^[a-z][a-z0-9+.-]*:\/*([^/?#]*)/iu.exec(candidate)?.[1] ?? '';
-  if (authority.includes('@')) return null;
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return null;
-  }
-  if (url.username || url.password) return null;
-  const host = url.hostname.replace(/\.$/u, '');
-  if (!host || host.startsWith('[') || /^[\d.]+$/u.test(host)) return null;
-  return host;
 }

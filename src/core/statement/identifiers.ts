@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { EMAIL, isOfficial } from '../render/links';
+import { EMAIL, isOfficial } from '../render/official';
 
 /**
  * Wallet addresses, ENS names, @handles, e-mail addresses and phone numbers in a value. "Send

@@ -2,7 +2,6 @@ import type { Config } from '../../config/types';
 import { invalidInput } from '../errors';
 import {
   checkLinks,
-  isOfficial,
   DISCORD_LIMIT,
   TELEGRAM_LIMIT,
   X_LIMIT,
@@ -15,10 +14,13 @@ import {
   type Doc,
   type TelegramEntity,
 } from '../render';
+import { onOfficialUrls } from '../render/official';
 import { ORG_FIELDS, LATEST_FIELDS, COMPROMISED_FIELD } from '../templates/handlebars';
 import type { Template } from '../templates/library';
 import { canonicalJson } from '../../util/canonical-json';
 import { sha256 } from '../../util/hash';
+
+export { isAllowedLink } from '../render/official';
 
 export type TelegramPart = { text: string; entities: TelegramEntity[] };
 
@@ -75,14 +77,6 @@ function guardLinks(doc: Doc, ctx: RenderContext): void {
       `The statement links to ${offending.join(', ')}, which is not on an official domain (${ctx.officialDomains.join(', ')}); use an official link instead.`,
     );
   }
-}
-
-const normaliseUrl = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
-const onOfficialUrls = (u: string, urls: readonly string[]) => urls.some((o) => normaliseUrl(o) === normaliseUrl(u));
-
-/** Whether a link passes the guard: on an official domain, or one of the exact official URLs. */
-export function isAllowedLink(link: string, ctx: Pick<RenderContext, 'officialDomains' | 'officialUrls'>): boolean {
-  return isOfficial(link, ctx.officialDomains) || onOfficialUrls(link, ctx.officialUrls);
 }
 
 export interface RenderOptions {

@@ -1,5 +1,5 @@
 import { parseDocument, LineCounter } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../../config/schema';
 
 /** A problem in a template file, with the file's own line number. */

@@ -4,7 +4,7 @@ import { packagePath } from '../../util/package-root';
 import { BodyTooLarge, readBody } from '../../util/http-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Herald } from '../../app';
 import { PLATFORMS } from '../../config/schema';
 import type { Logger } from '../../util/log';
