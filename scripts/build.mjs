@@ -31,6 +31,17 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const bundled = new Set(['@herald/emulators', 'commander', 'zod', 'yaml', 'handlebars', 'twitter-text', 'tldts', 'dotenv', '@noble/hashes', 'chrono-node', 'drizzle-orm', 'feed']);
 const external = Object.keys(pkg.dependencies).filter((name) => !bundled.has(name));
 
+// Handlebars requires source-map only to map the code it generates back to a template when asked
+// for (srcName), which herald never asks; without it Handlebars builds the same code as plain
+// strings, and every command that loads templates stops parsing 63 KB it never runs.
+const noSourceMap = {
+  name: 'handlebars-without-source-map',
+  setup(build) {
+    build.onResolve({ filter: /^source-map$/ }, (args) => (/[\\/]node_modules[\\/]handlebars[\\/]/.test(args.importer) ? { path: 'source-map', namespace: 'herald-empty' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'herald-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
@@ -45,6 +56,7 @@ const result = await esbuild.build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+  plugins: [noSourceMap],
   // The bundled CommonJS libraries require() Node's own modules, which ESM output has no require for.
   banner: { js: "import { createRequire as __heraldRequire } from 'node:module'; const require = __heraldRequire(import.meta.url);" },
 });
