@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { envSchema } from '../config/schema';
-import { ConfigError, databasePassword, readEnvironment } from '../config/load';
+import { envSchema } from '../config/env-schema';
+import { ConfigError, databasePassword, readEnvironment } from '../config/environment';
 import { openDb } from '../store/db';
 import { registerSecret } from '../util/redact';
 import { auditHead } from '../audit/head';
 import { verifyAudit } from '../audit/verify';
 import { CliFailure, EXIT } from './failure';
-import { readAudit, toCsv, toJson, toMarkdown, type ExportFilter } from '../audit/export';
+import type { ExportFilter, readAudit } from '../audit/export';
 
 /**
  * herald's existing database, for commands that need nothing else (audit, backup): they work
@@ -63,7 +63,10 @@ export function auditVerify(): void {
   }
 }
 
-export function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: string; until?: string; draft?: number }): void {
+// The export's formats (the incident timeline and its review among them) load with the export
+// alone: herald audit verify walks the chain without them.
+export async function auditExport(opts: { format: 'md' | 'json' | 'csv'; since?: string; until?: string; draft?: number }): Promise<void> {
+  const { readAudit, toCsv, toJson, toMarkdown } = await import('../audit/export');
   const db = openExistingDb();
   const filter: ExportFilter = { ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}), ...(opts.draft !== undefined ? { draftId: opts.draft } : {}) };
   const rows = readAudit(db, filter);

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/load';
+import { ConfigError } from '../config/environment';
 import { TemplateLibraryError } from '../core/templates/library-error';
 import { PlatformStartError } from '../app/errors';
 import { redact } from '../util/redact';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envSchema, platformName } from '../config/schema';
-import { ConfigError, readEnvironment } from '../config/load';
+import { ConfigError, readEnvironment } from '../config/environment';
 import { verifyAudit } from '../audit/verify';
 import { appendCheckpoint, checkAgainst, makeCheckpoint, parseCheckpoints, type Checkpoint } from '../trust/checkpoint';
 import { createKeyFile, loadKeyFile, type PublicKey } from '../trust/keys';

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { isAllowedLink } from '../core/render/official';
@@ -8,16 +7,11 @@ import { checksumOk } from '../core/statement/identifiers';
 import { PAGERDUTY_EVENTS_URL, resolveAlerts } from './alerts';
 import { envSchema, fileSchema, platformName, SEVERITIES, type FileConfig, type Target } from './schema';
 import type { Config, SiteDestination } from './types';
+import { ConfigError, databasePassword, readEnvironment } from './environment';
 import { acquireEveryMs } from '../core/leases/lease';
 import { defaultInstanceId } from '../core/leases/instance';
 
-/** A configuration problem: one line naming the setting and what it expects. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, databasePassword, readEnvironment };
 
 function describe(issue: z.core.$ZodIssue, prefix: string): string {
   const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
@@ -25,16 +19,6 @@ function describe(issue: z.core.$ZodIssue, prefix: string): string {
   if (issue.code === 'invalid_type' && /received undefined/i.test(what)) what = `is required (${issue.expected})`;
   if (issue.code === 'unrecognized_keys') what = `unknown setting(s) ${issue.keys.join(', ')}; remove or correct them`;
   return `${prefix}${where}: ${what}`;
-}
-
-/** The environment with `.env` underneath it: a variable set for real wins over the file. */
-export function readEnvironment(options: { env?: NodeJS.ProcessEnv; cwd?: string; readDotenv?: boolean } = {}): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
-  const dotenvPath = resolve(options.cwd ?? process.cwd(), '.env');
-  if (options.readDotenv !== false && existsSync(dotenvPath)) {
-    for (const [k, v] of Object.entries(parseDotenv(readFileSync(dotenvPath)))) env[k] ??= v;
-  }
-  return env;
 }
 
 /**
@@ -321,14 +305,4 @@ export function sandboxSettings(options: { env?: NodeJS.ProcessEnv; cwd?: string
   if (!parsed.success) throw new ConfigError(describe(parsed.error.issues[0]!, ''));
   const { HERALD_CONSOLE_PORT: consolePort, HERALD_SANDBOX_DIR: dir } = parsed.data;
   return { ...(consolePort !== undefined ? { consolePort } : {}), ...(dir ? { dir } : {}) };
-}
-
-/** The password inside HERALD_DATABASE_URL, kept out of logs on its own too (a driver may quote it alone). */
-export function databasePassword(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }
