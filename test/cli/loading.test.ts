@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { herald } from '../support/cli';
 import { ROOT, tempDir, testConfig } from '../support/config';
@@ -11,15 +11,22 @@ import { Stage } from '../e2e/support/stage';
 // Which modules the real binary loads, recorded from the outside by a preloaded loader hook
 // (test/support/module-log.mjs): a command loads only what it uses, so the short ones never pay
 // for the chat client libraries, and never start the PostgreSQL worker on a SQLite setup.
+// Libraries the build bundles into dist/ (scripts/build.mjs) are not node_modules files at run
+// time: the source map beside each loaded chunk names the packages it was built from.
 
 const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
 const CHAT_CLIENTS = ['discord.js', 'telegraf', 'twitter-api-v2'];
 const POSTGRES = ['node_modules/pg/', 'src/store/postgres/worker.mjs'];
 
-/** The packages (by name) and herald files among the modules one run recorded. */
+const packageOf = (path: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? [];
+
+/** The packages (by name, bundled ones too) and herald files among the modules one run recorded. */
 function loaded(log: string) {
   const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
-  const packages = new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+  const bundled = urls
+    .filter((u) => u.startsWith(pathToFileURL(join(ROOT, 'dist')).href) && existsSync(`${fileURLToPath(u)}.map`))
+    .flatMap((u) => (JSON.parse(readFileSync(`${fileURLToPath(u)}.map`, 'utf8')) as { sources: string[] }).sources.map((s) => `/${s}`));
+  const packages = new Set([...urls, ...bundled].flatMap(packageOf));
   return { urls, packages };
 }
 
@@ -60,6 +67,22 @@ describe('what each command loads', () => {
     expect(r.urls).toContain(pathToFileURL(join(ROOT, 'dist/main.js')).href);
     for (const client of CHAT_CLIENTS) expect(r.packages, client).not.toContain(client);
     for (const part of POSTGRES) expect(r.urls.filter((u) => u.includes(part)), part).toEqual([]);
+  });
+
+  // The renderer's link finder (twitter-text) is for statements, which listing templates never renders.
+  it('herald templates list loads no statement renderer', () => {
+    const r = run(['templates', 'list'], { HERALD_DB_PATH: db });
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('handlebars');
+    expect(r.packages).not.toContain('twitter-text');
+  });
+
+  // audit verify reads the environment and the database: no config file (yaml), no public-suffix list (tldts).
+  it('herald audit verify loads neither the config file parser nor the link guard', () => {
+    const r = run(['audit', 'verify'], { HERALD_DB_PATH: db });
+    expect(r.code).toBe(0);
+    expect(r.packages).toContain('zod');
+    for (const lib of ['yaml', 'tldts', 'twitter-text', 'handlebars']) expect(r.packages, lib).not.toContain(lib);
   });
 
   it('the audit commands load the SQLite driver they read with', () => {
