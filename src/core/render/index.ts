@@ -26,5 +26,6 @@ export { docToPlainText } from './plain';
 export { DISCORD_LIMIT, discordLength, toDiscord } from './discord';
 export { TELEGRAM_LIMIT, toTelegram } from './telegram';
 export { X_LIMIT, toXThread, xWeightedLength } from './x';
-export { checkLinks, findLinks, findTextLinks, isOfficial } from './links';
+export { checkLinks, findLinks, findTextLinks } from './links';
+export { isOfficial } from './official';
 export { findForbiddenCharacter, isBlankLooking, type ForbiddenCharacter } from './chars';

@@ -8,8 +8,6 @@ import type { Doc } from './types';
 import { EMAIL, isOfficial, normaliseHost } from './official';
 import { addIfFree, trimUrlEnd, type Range } from './urls';
 
-export { EMAIL, isOfficial };
-
 /**
  * The link guard. Every URL in a statement — link targets and anything in the text that
  * Discord, Telegram or X would turn into a link — must be on an official domain or one of its
