@@ -43,6 +43,7 @@ const result = await esbuild.build({
   external,
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
+  minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
   // The bundled CommonJS libraries require() Node's own modules, which ESM output has no require for.
