@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 // stays at its initial 1 MB semi-spaces instead of growing to 16 MB each while the modules load
 // (the 32 MB it reserved were almost all empty after start), and --optimize-for-size makes the
 // old generation grow slowly and give memory back sooner. Measured with the bench (bench/fanout.ts
-// idle_rss_mb, bench/wide.ts rss_mb); the fan-out latency did not change. The short commands
+// idle_rss_mb, bench/wide.ts rss_mb); the fan-out's p95 did not get worse. The short commands
 // keep V8's defaults: they exit before memory matters, and start faster with them.
 if (process.argv.slice(2).includes('start')) {
   setFlagsFromString('--semi-space-growth-factor=1');
