@@ -54,6 +54,7 @@ const result = await esbuild.build({
   external,
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
+  minifyWhitespace: true,
   metafile: true,
   logLevel: 'warning',
   plugins: [noSourceMap],

@@ -3,7 +3,7 @@ import type { Checkpoint } from '../trust/checkpoint';
 import type { PublicKey } from '../trust/keys';
 import type { RetiredKey } from '../trust/rotate';
 import { publishedSignatures } from '../trust/published';
-import { siteFiles, writeSite } from './build';
+import type * as Build from './build';
 import { siteModel } from './model';
 import { Coalesced, REAL_TIMERS, type Timers } from '../util/coalesced';
 
@@ -49,7 +49,10 @@ export class SiteRunner {
     await this.idle();
   }
 
-  private build(): void {
+  // The builder (pages, feeds and their libraries) is loaded at the first build, not at every
+  // start: herald without a status site never needs it, and it costs a few MB of memory held for good.
+  private async build(): Promise<void> {
+    const { siteFiles, writeSite }: typeof Build = await import('./build');
     const now = new Date(this.core.now());
     const model = siteModel(this.core.db, this.core.config, now);
     const written = writeSite(this.dir, siteFiles({ model, ...this.trust(), signatures: publishedSignatures(this.core.db) }));
