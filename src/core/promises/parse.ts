@@ -1,4 +1,7 @@
-import * as chrono from 'chrono-node';
+// English only: the package's root also builds parsers for a dozen other languages at import,
+// several MB of memory a running herald held for nothing (promises are read in English).
+import * as chrono from 'chrono-node/en';
+import type { ParsedComponents } from 'chrono-node';
 import { clockText, dayText, durationText, promiseText } from './format';
 import { instantAt, isTimeZone, offsetMinutes, sameDay } from './zone';
 
@@ -117,12 +120,12 @@ function understood(r: Reading, now: Date, zone: string): string {
  * a wall-clock time is placed in the IANA zone on its own date, so a daylight saving change
  * between now and then is honoured (chrono knows only the offset in force now).
  */
-function instantOf(c: chrono.ParsedComponents, zone: string, exact: boolean): Date | null {
+function instantOf(c: ParsedComponents, zone: string, exact: boolean): Date | null {
   if (exact) return c.date();
   return instantAt({ year: c.get('year')!, month: c.get('month')!, day: c.get('day')!, hour: c.get('hour')!, minute: c.get('minute') ?? 0 }, zone);
 }
 
 const pad = (n: number | null) => String(n ?? 0).padStart(2, '0');
-const hhmm = (c: chrono.ParsedComponents) => `${pad(c.get('hour'))}:${pad(c.get('minute'))}`;
+const hhmm = (c: ParsedComponents) => `${pad(c.get('hour'))}:${pad(c.get('minute'))}`;
 /** Noon UTC of a reading's date, only to name that date. */
-const noonOf = (c: chrono.ParsedComponents) => new Date(Date.UTC(c.get('year')!, c.get('month')! - 1, c.get('day')!, 12));
+const noonOf = (c: ParsedComponents) => new Date(Date.UTC(c.get('year')!, c.get('month')! - 1, c.get('day')!, 12));

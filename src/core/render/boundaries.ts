@@ -26,15 +26,18 @@ export function wordCuts(text: string, atomic: readonly Range[]): number[] {
   return usable(cuts, text, atomic);
 }
 
-/** Grapheme boundaries after `from`, so an emoji or a letter with its accents stays whole. */
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Grapheme boundaries after `from`, so an emoji or a letter with its accents stays whole. Built at
+ * the first split, not at import: its ICU data is memory an idle herald would hold for nothing.
+ */
+let graphemes: Intl.Segmenter | undefined;
 
 /** Grapheme boundaries in (from, to]; `to` itself only when it is the end of the text. */
 export function graphemeCuts(text: string, from: number, to = text.length): number[] {
   const cuts: number[] = [];
   // One grapheme of look-ahead so a cluster straddling `to` is not split.
   const window = text.slice(from, Math.min(text.length, to + 16));
-  for (const seg of graphemes.segment(window)) {
+  for (const seg of (graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(window)) {
     const at = from + seg.index + seg.segment.length;
     if (at > to || at >= text.length) break;
     cuts.push(at);
