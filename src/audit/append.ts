@@ -2,9 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import { desc } from 'drizzle-orm';
 import { auditEvents } from '../store/schema';
 import { dbOf, deferWrite, flushDeferred, txMemo, type Db, type DbOrTx } from '../store/db';
-import { canonicalJson } from '../util/canonical-json';
 import { sha256 } from '../util/hash';
-import { redactDeep } from '../util/redact';
+import { redactedCanonicalJson } from '../util/redact';
 
 export interface AuditInput {
   type: string;
@@ -107,19 +106,20 @@ export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash:
   }
   const known = memo?.get(HEAD) as { seq: number; hash: string; epoch: number } | undefined;
   const last = known && known.epoch === epoch ? known : db ? (statementsOf(db).head.get() as { seq: number; hash: string } | undefined) : headThroughDrizzle(tx);
-  const row: AuditRowContent = {
+  const full: AuditRow = {
     seq: (last?.seq ?? 0) + 1,
-    ts: new Date().toISOString(),
+    ts: nowIso(),
     type: input.type,
     actor: input.actor ?? null,
     platform: input.platform ?? null,
     chatId: input.chatId ?? null,
     draftId: input.draftId ?? null,
-    data: canonicalJson(redactDeep(input.data ?? {})),
+    data: redactedCanonicalJson(input.data ?? {}),
+    prevHash: last?.hash ?? GENESIS_HASH,
+    hash: '',
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = rowHash(prevHash, row);
-  const full: AuditRow = { ...row, prevHash, hash };
+  const { seq, prevHash } = full;
+  const hash = (full.hash = rowHash(prevHash, full));
   if (!db) appendThroughDrizzle(tx, full);
   else if (!memo) insertRows(db, [full]);
   else {
@@ -132,8 +132,20 @@ export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash:
       if (rows?.length) insertRows(db, rows);
     });
   }
-  memo?.set(HEAD, { seq: row.seq, hash, epoch });
-  return { seq: row.seq, hash };
+  memo?.set(HEAD, { seq, hash, epoch });
+  return { seq, hash };
+}
+
+/** An append's time; a group commit appends many within one millisecond, and they share its text. */
+let lastMs = NaN;
+let lastIso = '';
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 function headThroughDrizzle(tx: DbOrTx): { seq: number; hash: string } | undefined {
