@@ -107,32 +107,65 @@ function flush(state: TxState | undefined): void {
   }
 }
 
+/**
+ * What every write transaction on a database reuses: drizzle builds a transaction object, and
+ * better-sqlite3 a transaction function, for each transaction it opens, which cost more than
+ * SQLite's BEGIN and COMMIT of a group commit together. drizzle's top-level transaction object
+ * holds nothing of its own transaction (its session, dialect and schema are the database's),
+ * so one, taken from an empty transaction once, serves each transaction in turn.
+ */
+interface Reused {
+  tx: Tx;
+  immediate: (fn: () => unknown) => unknown;
+}
+const reused = new WeakMap<Db, Reused>();
+
+function reusedOf(db: Db): Reused {
+  let r = reused.get(db);
+  if (r) return r;
+  let tx: Tx | undefined;
+  db.transaction((t) => {
+    tx = t;
+  });
+  if (!tx) throw new Error('drizzle opened no transaction');
+  // A savepoint drizzle opens itself (tx.transaction) must begin after the writes put off
+  // before it, or undoing it would undo them too.
+  const nested = tx.transaction.bind(tx);
+  tx.transaction = (inner) => {
+    flush(openTx.get(db));
+    return nested(inner);
+  };
+  const run = db.$client.transaction((fn: () => unknown) => fn());
+  reused.set(db, (r = { tx, immediate: run.immediate }));
+  return r;
+}
+
 /** One write transaction, taken IMMEDIATE so two processes can never fork the audit chain. */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(
-    (tx) => {
-      const state: TxState = { db, memo: new Map(), deferred: new Map() };
-      txStates.set(tx, state);
-      // A savepoint drizzle opens itself (tx.transaction) must begin after the writes put off
-      // before it, or undoing it would undo them too.
-      const nested = tx.transaction.bind(tx);
-      tx.transaction = (inner) => {
-        flush(state);
-        return nested(inner);
-      };
-      const outer = openTx.get(db);
-      openTx.set(db, state);
-      try {
-        const result = fn(tx);
-        flush(state);
-        return result;
-      } finally {
-        if (outer) openTx.set(db, outer);
-        else openTx.delete(db);
-      }
-    },
-    { behavior: 'immediate' },
-  );
+  const { tx, immediate } = reusedOf(db);
+  // A write transaction opened inside another on the same database (a savepoint, to SQLite)
+  // reads the head afresh: what the outer one put off must be in first.
+  const outer = openTx.get(db);
+  flush(outer);
+  const state: TxState = { db, memo: new Map(), deferred: new Map() };
+  txStates.set(tx, state);
+  openTx.set(db, state);
+  try {
+    return immediate(() => {
+      const result = fn(tx);
+      flush(state);
+      return result;
+    }) as T;
+  } finally {
+    // The object outlives the transaction: used after it, it is no transaction writeTx knows.
+    if (outer) {
+      openTx.set(db, outer);
+      txStates.set(tx, outer);
+    } else {
+      openTx.delete(db);
+      txStates.delete(tx);
+    }
+  }
 }
 
 /** A savepoint inside a write transaction: what `fn` wrote is undone if it throws, the rest of the transaction stays. */
@@ -142,9 +175,13 @@ export function savepoint<T>(tx: Tx, fn: (inner: Tx) => T): T {
   try {
     return tx.transaction((inner) => {
       if (state) txStates.set(inner, state);
-      const result = fn(inner);
-      flush(state);
-      return result;
+      try {
+        const result = fn(inner);
+        flush(state);
+        return result;
+      } finally {
+        txStates.delete(inner);
+      }
     });
   } catch (err) {
     state?.memo.clear();
