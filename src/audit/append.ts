@@ -99,13 +99,9 @@ let epoch = 0;
 export function appendAudit(tx: DbOrTx, input: AuditInput): { seq: number; hash: string } {
   const db = dbOf(tx);
   const memo = txMemo(tx);
-  if (!memo) {
-    epoch++;
-    // Rows an open write transaction has put off must be in before this one reads the head.
-    flushDeferred(tx);
-  }
+  if (!memo) epoch++;
   const known = memo?.get(HEAD) as { seq: number; hash: string; epoch: number } | undefined;
-  const last = known && known.epoch === epoch ? known : db ? (statementsOf(db).head.get() as { seq: number; hash: string } | undefined) : headThroughDrizzle(tx);
+  const last = known && known.epoch === epoch ? known : readHead(tx, db);
   const full: AuditRow = {
     seq: (last?.seq ?? 0) + 1,
     ts: nowIso(),
@@ -148,6 +144,9 @@ function nowIso(): string {
   return lastIso;
 }
 
-function headThroughDrizzle(tx: DbOrTx): { seq: number; hash: string } | undefined {
+function readHead(tx: DbOrTx, db: Db | undefined): { seq: number; hash: string } | undefined {
+  // Rows the open write transaction has put off must be in before the head is read.
+  flushDeferred(tx);
+  if (db) return statementsOf(db).head.get() as { seq: number; hash: string } | undefined;
   return tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
 }

@@ -142,6 +142,7 @@ describe('one store, two engines', () => {
 
       it('a group commit larger than one INSERT carries, and an append on the database inside a write transaction, keep one linear chain with every acknowledged event', async () => {
         const db = opened(location());
+        const other = opened(location());
         const writer = new AuditWriter(db);
         // 150 producers' appends queued together: one transaction, rows inserted in several INSERTs.
         await Promise.all(Array.from({ length: 150 }, (_, i) => writer.append({ type: 'test.grouped', actor: 'herald', data: { i } })));
@@ -150,12 +151,16 @@ describe('one store, two engines', () => {
           appendAudit(db, { type: 'test.direct', actor: 'instance-a' });
           appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
           expect(auditHeadRow(db).seq).toBe(153);
+          // An append on another database in between: this transaction's rows put off still count.
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          appendAudit(other, { type: 'test.elsewhere', actor: 'instance-b' });
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
         });
-        expect(verifyAudit(db)).toMatchObject({ ok: true, rows: 153 });
+        expect(verifyAudit(db)).toMatchObject({ ok: true, rows: 155 });
         const rows = db.$client.prepare('SELECT type, data FROM audit_events ORDER BY seq').all() as { type: string; data: string }[];
         const grouped = rows.filter((r) => r.type === 'test.grouped').map((r) => (JSON.parse(r.data) as { i: number }).i);
         expect(grouped.sort((x, y) => x - y)).toEqual(Array.from({ length: 150 }, (_, i) => i));
-        expect(rows.slice(150).map((r) => r.type)).toEqual(['test.event', 'test.direct', 'test.event']);
+        expect(rows.slice(150).map((r) => r.type)).toEqual(['test.event', 'test.direct', 'test.event', 'test.event', 'test.event']);
       });
 
       it('herald audit verify reads it, and names a row changed behind the triggers', () => {
