@@ -159,6 +159,8 @@ export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
   } finally {
     // The object outlives the transaction: used after it, it is no transaction writeTx knows.
     if (outer) {
+      // What the inner one appended is not in the outer one's memory of the head: read it again.
+      outer.memo.clear();
       openTx.set(db, outer);
       txStates.set(tx, outer);
     } else {

@@ -140,7 +140,7 @@ describe('one store, two engines', () => {
         expect(types).not.toContain('test.undone');
       });
 
-      it('a group commit larger than one INSERT carries, and an append on the database inside a write transaction, keep one linear chain with every acknowledged event', async () => {
+      it('a group commit larger than one INSERT carries, an append on the database and a write transaction inside a write transaction, keep one linear chain with every acknowledged event', async () => {
         const db = opened(location());
         const other = opened(location());
         const writer = new AuditWriter(db);
@@ -155,12 +155,15 @@ describe('one store, two engines', () => {
           appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
           appendAudit(other, { type: 'test.elsewhere', actor: 'instance-b' });
           appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          // A write transaction opened inside this one.
+          writeTx(db, (inner) => appendAudit(inner, { type: 'test.inner', actor: 'instance-a' }));
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
         });
-        expect(verifyAudit(db)).toMatchObject({ ok: true, rows: 155 });
+        expect(verifyAudit(db)).toMatchObject({ ok: true, rows: 157 });
         const rows = db.$client.prepare('SELECT type, data FROM audit_events ORDER BY seq').all() as { type: string; data: string }[];
         const grouped = rows.filter((r) => r.type === 'test.grouped').map((r) => (JSON.parse(r.data) as { i: number }).i);
         expect(grouped.sort((x, y) => x - y)).toEqual(Array.from({ length: 150 }, (_, i) => i));
-        expect(rows.slice(150).map((r) => r.type)).toEqual(['test.event', 'test.direct', 'test.event', 'test.event', 'test.event']);
+        expect(rows.slice(150).map((r) => r.type)).toEqual(['test.event', 'test.direct', 'test.event', 'test.event', 'test.event', 'test.inner', 'test.event']);
       });
 
       it('herald audit verify reads it, and names a row changed behind the triggers', () => {
