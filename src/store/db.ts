@@ -62,8 +62,12 @@ function openPostgres(url: string, options: { migrate?: boolean }): Db {
 interface TxState {
   db: Db;
   memo: Map<unknown, unknown>;
+  /** Writes put off to be made together (see deferWrite), by key. */
+  deferred: Map<unknown, () => void>;
 }
 const txStates = new WeakMap<Tx, TxState>();
+/** The write transaction open on each database, if one is. */
+const openTx = new WeakMap<Db, TxState>();
 
 /** The database `x` is, or the one its write transaction runs on; undefined for a transaction not opened by writeTx or savepoint. */
 export const dbOf = (x: DbOrTx): Db | undefined => ('$client' in x ? x : txStates.get(x)?.db);
@@ -71,27 +75,119 @@ export const dbOf = (x: DbOrTx): Db | undefined => ('$client' in x ? x : txState
 /** The open write transaction's memo (see TxState); undefined outside one. */
 export const txMemo = (x: DbOrTx): Map<unknown, unknown> | undefined => ('$client' in x ? undefined : txStates.get(x)?.memo);
 
+/**
+ * Puts off a write to the end of the open write transaction, so that many of the same kind are
+ * made by one statement (the audit rows of a group commit: one INSERT, on PostgreSQL one round
+ * trip, instead of one each). `flush` runs once, before the transaction commits and before and
+ * after each savepoint, so a savepoint still undoes exactly what was written inside it. Returns
+ * false outside a transaction writeTx opened: the caller then writes at once.
+ */
+export function deferWrite(x: DbOrTx, key: unknown, flush: () => void): boolean {
+  const state = '$client' in x ? undefined : txStates.get(x);
+  if (!state) return false;
+  if (!state.deferred.has(key)) state.deferred.set(key, flush);
+  return true;
+}
+
+/**
+ * Makes the open write transaction's put-off writes now: before a statement that must see them
+ * (the audit head read again after an append deferWrite could not see).
+ */
+export function flushDeferred(x: DbOrTx): void {
+  const db = dbOf(x);
+  if (db) flush(openTx.get(db));
+}
+
+function flush(state: TxState | undefined): void {
+  if (!state) return;
+  while (state.deferred.size) {
+    const flushes = [...state.deferred.values()];
+    state.deferred.clear();
+    for (const flush of flushes) flush();
+  }
+}
+
+/**
+ * What every write transaction on a database reuses: drizzle builds a transaction object, and
+ * better-sqlite3 a transaction function, for each transaction it opens, which cost more than
+ * SQLite's BEGIN and COMMIT of a group commit together. drizzle's top-level transaction object
+ * holds nothing of its own transaction (its session, dialect and schema are the database's),
+ * so one, taken from an empty transaction once, serves each transaction in turn.
+ */
+interface Reused {
+  tx: Tx;
+  immediate: (fn: () => unknown) => unknown;
+}
+const reused = new WeakMap<Db, Reused>();
+
+function reusedOf(db: Db): Reused {
+  let r = reused.get(db);
+  if (r) return r;
+  let tx: Tx | undefined;
+  db.transaction((t) => {
+    tx = t;
+  });
+  if (!tx) throw new Error('drizzle opened no transaction');
+  // A savepoint drizzle opens itself (tx.transaction) must begin after the writes put off
+  // before it, or undoing it would undo them too.
+  const nested = tx.transaction.bind(tx);
+  tx.transaction = (inner) => {
+    flush(openTx.get(db));
+    return nested(inner);
+  };
+  const run = db.$client.transaction((fn: () => unknown) => fn());
+  reused.set(db, (r = { tx, immediate: run.immediate }));
+  return r;
+}
+
 /** One write transaction, taken IMMEDIATE so two processes can never fork the audit chain. */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(
-    (tx) => {
-      txStates.set(tx, { db, memo: new Map() });
-      return fn(tx);
-    },
-    { behavior: 'immediate' },
-  );
+  const { tx, immediate } = reusedOf(db);
+  // A write transaction opened inside another on the same database (a savepoint, to SQLite)
+  // reads the head afresh: what the outer one put off must be in first.
+  const outer = openTx.get(db);
+  flush(outer);
+  const state: TxState = { db, memo: new Map(), deferred: new Map() };
+  txStates.set(tx, state);
+  openTx.set(db, state);
+  try {
+    return immediate(() => {
+      const result = fn(tx);
+      flush(state);
+      return result;
+    }) as T;
+  } finally {
+    // The object outlives the transaction: used after it, it is no transaction writeTx knows.
+    if (outer) {
+      // What the inner one appended is not in the outer one's memory of the head: read it again.
+      outer.memo.clear();
+      openTx.set(db, outer);
+      txStates.set(tx, outer);
+    } else {
+      openTx.delete(db);
+      txStates.delete(tx);
+    }
+  }
 }
 
 /** A savepoint inside a write transaction: what `fn` wrote is undone if it throws, the rest of the transaction stays. */
 export function savepoint<T>(tx: Tx, fn: (inner: Tx) => T): T {
   const state = txStates.get(tx);
+  flush(state);
   try {
     return tx.transaction((inner) => {
       if (state) txStates.set(inner, state);
-      return fn(inner);
+      try {
+        const result = fn(inner);
+        flush(state);
+        return result;
+      } finally {
+        txStates.delete(inner);
+      }
     });
   } catch (err) {
     state?.memo.clear();
+    state?.deferred.clear();
     throw err;
   }
 }

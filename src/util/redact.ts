@@ -32,3 +32,27 @@ export function redactDeep<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * canonicalJson(redactDeep(value)), in one walk instead of two copies of the value: the data of
+ * every audit row herald appends (keys sorted at every level, undefined values left out).
+ */
+export function redactedCanonicalJson(value: unknown): string {
+  return JSON.stringify(redactSorted(value));
+}
+
+function redactSorted(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  // Rare, and what redactDeep keeps of an error is a few fields: sorted as they are.
+  if (value instanceof Error) return redactSorted(redactDeep(value));
+  if (Array.isArray(value)) return value.map(redactSorted);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = redactSorted((value as Record<string, unknown>)[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  return value;
+}

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { appendAudit, rowHash } from '../../src/audit/append';
 import { canonicalJson } from '../../src/util/canonical-json';
 import { verifyAudit } from '../../src/audit/verify';
+import { AuditWriter } from '../../src/audit/writer';
+import { auditHeadRow } from '../../src/audit/head';
 import { openDb, savepoint, writeTx, type Db } from '../../src/store/db';
 import { tempDir } from '../support/config';
 import { herald } from '../support/cli';
@@ -136,6 +138,32 @@ describe('one store, two engines', () => {
         const types = (a.$client.prepare('SELECT type FROM audit_events ORDER BY seq').all() as { type: string }[]).map((r) => r.type);
         expect(types.filter((t) => t === 'test.kept')).toHaveLength(10);
         expect(types).not.toContain('test.undone');
+      });
+
+      it('a group commit larger than one INSERT carries, an append on the database and a write transaction inside a write transaction, keep one linear chain with every acknowledged event', async () => {
+        const db = opened(location());
+        const other = opened(location());
+        const writer = new AuditWriter(db);
+        // 150 producers' appends queued together: one transaction, rows inserted in several INSERTs.
+        await Promise.all(Array.from({ length: 150 }, (_, i) => writer.append({ type: 'test.grouped', actor: 'herald', data: { i } })));
+        writeTx(db, (tx) => {
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          appendAudit(db, { type: 'test.direct', actor: 'instance-a' });
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          expect(auditHeadRow(db).seq).toBe(153);
+          // An append on another database in between: this transaction's rows put off still count.
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          appendAudit(other, { type: 'test.elsewhere', actor: 'instance-b' });
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+          // A write transaction opened inside this one.
+          writeTx(db, (inner) => appendAudit(inner, { type: 'test.inner', actor: 'instance-a' }));
+          appendAudit(tx, { type: 'test.event', actor: 'instance-a' });
+        });
+        expect(verifyAudit(db)).toMatchObject({ ok: true, rows: 157 });
+        const rows = db.$client.prepare('SELECT type, data FROM audit_events ORDER BY seq').all() as { type: string; data: string }[];
+        const grouped = rows.filter((r) => r.type === 'test.grouped').map((r) => (JSON.parse(r.data) as { i: number }).i);
+        expect(grouped.sort((x, y) => x - y)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+        expect(rows.slice(150).map((r) => r.type)).toEqual(['test.event', 'test.direct', 'test.event', 'test.event', 'test.event', 'test.inner', 'test.event']);
       });
 
       it('herald audit verify reads it, and names a row changed behind the triggers', () => {
