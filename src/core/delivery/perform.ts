@@ -26,7 +26,21 @@ export interface Performed {
  * Does one delivery's work from wherever it stopped: parts already sent are skipped, a part
  * marked `sending` (the process died mid-request) is sent again with its fixed nonce.
  */
-export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard, hold: (tx: Tx) => void = () => {}): Promise<Performed> {
+/**
+ * How many parts a publication posts on `platform`, for its parts to be created with its claim;
+ * undefined for a correction or a retraction, whose parts depend on what is up already.
+ */
+export function publishedParts(db: DbOrTx, broadcastId: number, platform: string): number | undefined {
+  const broadcast = prepared(db, broadcastById).get({ id: broadcastId });
+  if (broadcast?.kind !== 'publish') return undefined;
+  return contentFor(renderedOf(getRevision(db, broadcast.revisionId)), platform).length;
+}
+
+/**
+ * `fresh`: the delivery's parts were created just now, with its claim (see DeliveryWorker), and
+ * nothing was sent for them: its first part's `sending` mark is not an unknown outcome.
+ */
+export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard, hold: (tx: Tx) => void = () => {}, fresh = false): Promise<Performed> {
   // Each step is one durable commit of its own, before the next request goes out; `hold` refuses
   // it (and so every later request) once another instance took the delivery over.
   const commit = <T>(write: (tx: Tx) => T): T =>
@@ -62,7 +76,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin };
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
-  const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
+  const { parts, created } = fresh && broadcast.kind === 'publish' ? { parts: partsOf(core.db, d.id), created: true } : commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
   // On X an incident is one reply chain: a follow-up's first post, or a retraction's notice, answers the incident's latest post.
   const anchor = broadcast.kind !== 'correct' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
   const sent: SentMessage[] = [];
