@@ -80,7 +80,9 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   // On X an incident is one reply chain: a follow-up's first post, or a retraction's notice, answers the incident's latest post.
   const anchor = broadcast.kind !== 'correct' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
   const sent: SentMessage[] = [];
-  for (const part of parts) {
+  // The part the last commit marked `sending`, in this run: nothing was sent for it yet.
+  let marked = created && firstSending ? parts[0]?.id : undefined;
+  for (const [i, part] of parts.entries()) {
     const body = content[part.idx]!;
     if (part.status === 'sent' || part.status === 'edited') {
       sent.push(asMessage(part));
@@ -95,8 +97,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     }
     // A thread continues from its previous part; an X correction answers the original post.
     const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined) ?? (anchor && asMessage(anchor));
-    // Marked `sending` when it was created just now: nothing was sent for it yet.
-    const justMarked = created && firstSending && part.idx === 0;
+    const justMarked = marked === part.id;
     const outcomeUnknown = part.status === 'sending' && !justMarked;
     // A thread stops at the part it reached when its target was marked compromised meanwhile.
     const mark = markOf(core.db, d.targetId);
@@ -115,7 +116,17 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
         ...(outcomeUnknown ? { outcomeUnknown } : {}),
       }),
     );
-    commit((tx) => markPartSent(tx, d, part, msg, contentText(body), 'posted'));
+    const next = parts[i + 1];
+    marked = undefined;
+    commit((tx) => {
+      markPartSent(tx, d, part, msg, contentText(body), 'posted');
+      // The next part of a thread is marked `sending` in the same commit: one durable commit
+      // between two requests, not two. Not when its target was marked compromised meanwhile.
+      if (next?.status === 'pending' && !(original[next.idx] && publisher.editsInPlace) && !markOf(tx, d.targetId)) {
+        markSending(tx, next.id);
+        marked = next.id;
+      }
+    });
     sent.push(msg);
   }
   if (publisher.editsInPlace) {
