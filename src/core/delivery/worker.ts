@@ -82,17 +82,19 @@ export class DeliveryWorker {
     this.claimedAhead.clear();
     if (rest.length) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, rest))) claimed.add(id);
     const leading = new Set<string>();
+    let leadTurn: Promise<void> | undefined;
     for (const row of fresh) {
       const { id } = row;
       if (!claimed.has(id)) continue;
       const lane = laneOf(row);
       // A free lane's delivery joins the start queue now, so started() covers it from this kick on.
       const prior = this.lanes.get(lane);
-      // Each platform's first delivery, its parts already recorded, starts at once: nothing it
-      // does before its request is a commit, so none of them holds the others up.
+      // Each platform's first delivery, its parts already recorded, starts in the same turn:
+      // nothing it does before its request is a commit, so none of them holds the others up.
+      // That turn is the next one, not this: the command's answer is on its way first.
       const lead = !prior && this.freshParts.has(id) && !leading.has(row.platform);
       if (lead) leading.add(row.platform);
-      const begin = prior ? prior.then(() => this.nextStart()) : lead ? Promise.resolve() : this.nextStart();
+      const begin = prior ? prior.then(() => this.nextStart()) : lead ? (leadTurn ??= this.nextStart()) : this.nextStart();
       const task = begin.then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
