@@ -45,19 +45,20 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random, Date.now, options.leaseScheduler);
   // In a drill, each broadcast's timings are logged as its last delivery settles.
   const unwatchDrill = watchDrill(core);
-  const keeper = new PreviewKeeper(core);
+  const keeper = new PreviewKeeper(core, () => worker.started());
   const board = new NoticeBoard(core);
   const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
   const trust = startTrust(core, options.scheduler, options.random);
   const handle = (event: ChatEvent): CommandOutcome => {
-    const outcome = handleEvent(core, event);
+    const outcome = handleEvent(core, event, (tx) => worker.claimWithin(tx));
     if (outcome.broadcastId !== undefined) {
       // Its log line first: the story says the broadcast started before any delivery is sent.
       core.events.emit('deliveriesCreated', outcome.broadcastId);
       worker.kick();
     }
-    // The previews and the reminders hear of the change at once: a reminder or a break-glass
-    // notice queued behind the broadcast's own messages would reach the comms chat late.
+    // The reminders hear of the change at once: a reminder or a break-glass notice queued behind
+    // the broadcast's own messages would reach the comms chat late. The previews wait for the
+    // deliveries' first requests (see PreviewKeeper).
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
     // The status site only shows the change: its rebuild (milliseconds of work) follows once the
     // deliveries it started have sent their first requests.

@@ -22,7 +22,7 @@ import type { ArgTypes, ChatEvent, CommandArgs, CommandDef, CommandOutcome } fro
  * happen in one transaction: a replayed event finds its receipt and does nothing, and a refused
  * command leaves nothing behind but the record that it was received and refused.
  */
-export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
+export function handleEvent(core: Core, event: ChatEvent, started?: (tx: Tx) => void): CommandOutcome {
   // A pasted token is masked before anything is stored, and the command refused without repeating it.
   const credential = findCredential(`${event.raw}\n${argsText(event.args)}`, core.config.secrets);
   const raw = credential ? maskCredentials(event.raw, core.config.secrets) : event.raw;
@@ -45,9 +45,10 @@ export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
       ...base,
       data: { eventId: event.eventId, raw, via: event.via, user: event.actor.displayName, userId: event.actor.userId, edited: event.edited ?? false },
     });
+    let outcome: CommandOutcome;
     try {
       // A savepoint: whatever the command wrote before it was refused is undone, the receipt stays.
-      return savepoint(tx, (inner) => {
+      outcome = savepoint(tx, (inner) => {
         if (credential) {
           throw invalidInput(`That message contains what looks like ${credential}, so herald did not run it and kept no copy of it; if it is real, reset it now: everyone in this chat has seen it.`);
         }
@@ -60,6 +61,9 @@ export function handleEvent(core: Core, event: ChatEvent): CommandOutcome {
       if (err.showDraft !== undefined) replies.push({ type: 'preview', view: buildView(core, tx, err.showDraft) });
       return { replies };
     }
+    // A broadcast's deliveries are claimed in this same commit (`started`: the worker's claims).
+    if (outcome.broadcastId !== undefined) started?.(tx);
+    return outcome;
   });
 }
 

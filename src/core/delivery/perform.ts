@@ -26,7 +26,21 @@ export interface Performed {
  * Does one delivery's work from wherever it stopped: parts already sent are skipped, a part
  * marked `sending` (the process died mid-request) is sent again with its fixed nonce.
  */
-export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard, hold: (tx: Tx) => void = () => {}): Promise<Performed> {
+/**
+ * How many parts a publication posts on `platform`, for its parts to be created with its claim;
+ * undefined for a correction or a retraction, whose parts depend on what is up already.
+ */
+export function publishedParts(db: DbOrTx, broadcastId: number, platform: string): number | undefined {
+  const broadcast = prepared(db, broadcastById).get({ id: broadcastId });
+  if (broadcast?.kind !== 'publish') return undefined;
+  return contentFor(renderedOf(getRevision(db, broadcast.revisionId)), platform).length;
+}
+
+/**
+ * `fresh`: the delivery's parts were created just now, with its claim (see DeliveryWorker), and
+ * nothing was sent for them: its first part's `sending` mark is not an unknown outcome.
+ */
+export async function perform(core: Core, publisher: Publisher, target: Target, d: DeliveryRow, guard: Guard, hold: (tx: Tx) => void = () => {}, fresh = false): Promise<Performed> {
   // Each step is one durable commit of its own, before the next request goes out; `hold` refuses
   // it (and so every later request) once another instance took the delivery over.
   const commit = <T>(write: (tx: Tx) => T): T =>
@@ -62,11 +76,13 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const policy = { pingEveryone: broadcast.kind === 'publish' && policyConfig.ping_everyone, pin };
   // The first part goes out at once unless it is a correction edited in place.
   const firstSending = !(original[0] && publisher.editsInPlace);
-  const { parts, created } = commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
+  const { parts, created } = fresh && broadcast.kind === 'publish' ? { parts: partsOf(core.db, d.id), created: true } : commit((tx) => ensureParts(tx, d.id, content.length, firstSending));
   // On X an incident is one reply chain: a follow-up's first post, or a retraction's notice, answers the incident's latest post.
   const anchor = broadcast.kind !== 'correct' && d.platform === 'x' && incidentId !== null ? threadAnchor(core.db, d, incidentId) : undefined;
   const sent: SentMessage[] = [];
-  for (const part of parts) {
+  // The part the last commit marked `sending`, in this run: nothing was sent for it yet.
+  let marked = created && firstSending ? parts[0]?.id : undefined;
+  for (const [i, part] of parts.entries()) {
     const body = content[part.idx]!;
     if (part.status === 'sent' || part.status === 'edited') {
       sent.push(asMessage(part));
@@ -81,8 +97,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     }
     // A thread continues from its previous part; an X correction answers the original post.
     const previous = sent[sent.length - 1] ?? (original[0] && !publisher.editsInPlace ? asMessage(original[0]) : undefined) ?? (anchor && asMessage(anchor));
-    // Marked `sending` when it was created just now: nothing was sent for it yet.
-    const justMarked = created && firstSending && part.idx === 0;
+    const justMarked = marked === part.id;
     const outcomeUnknown = part.status === 'sending' && !justMarked;
     // A thread stops at the part it reached when its target was marked compromised meanwhile.
     const mark = markOf(core.db, d.targetId);
@@ -101,7 +116,17 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
         ...(outcomeUnknown ? { outcomeUnknown } : {}),
       }),
     );
-    commit((tx) => markPartSent(tx, d, part, msg, contentText(body), 'posted'));
+    const next = parts[i + 1];
+    marked = undefined;
+    commit((tx) => {
+      markPartSent(tx, d, part, msg, contentText(body), 'posted');
+      // The next part of a thread is marked `sending` in the same commit: one durable commit
+      // between two requests, not two. Not when its target was marked compromised meanwhile.
+      if (next?.status === 'pending' && !(original[next.idx] && publisher.editsInPlace) && !markOf(tx, d.targetId)) {
+        markSending(tx, next.id);
+        marked = next.id;
+      }
+    });
     sent.push(msg);
   }
   if (publisher.editsInPlace) {

@@ -143,6 +143,7 @@ export function liveParts(db: DbOrTx, draftId: number, targetId: string, kinds: 
 export interface PendingDelivery {
   id: number;
   draftId: number;
+  broadcastId: number;
   targetId: string;
   platform: string;
   /** The draft's incident, or null: an incident's deliveries to one target run in order. */
@@ -160,6 +161,7 @@ export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
     .select({
       id: deliveries.id,
       draftId: deliveries.draftId,
+      broadcastId: deliveries.broadcastId,
       targetId: deliveries.targetId,
       platform: deliveries.platform,
       incidentId: drafts.incidentId,

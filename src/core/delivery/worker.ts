@@ -5,15 +5,15 @@ import type { Platform } from '../../config/types';
 import { HeraldError } from '../errors';
 import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
-import { perform, type Guard } from './perform';
+import { perform, publishedParts, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { loadDelivery, markFailed, markHeld, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
+import { ensureParts, loadDelivery, markFailed, markHeld, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
 import type { DeliveryAttempt } from './observed';
 import { heldReason, markOf } from '../channels/marks';
 import { claimDelivery, claimedElsewhere, ClaimLostError, holdsClaim, releaseClaims, renewClaims } from './claim';
 import { acquireEveryMs } from '../leases/lease';
 import { REAL_TIMERS, type Timers } from '../../util/coalesced';
-import type { Tx } from '../../store/db';
+import type { DbOrTx, Tx } from '../../store/db';
 
 /**
  * Delivers every pending delivery, all targets at once: each delivery is its own task, so a
@@ -25,6 +25,10 @@ export class DeliveryWorker {
   /** How long each platform's last delivery took, start to sent: the slowest platform's starts first. */
   private readonly took = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
+  /** Claimed in a command's transaction (claimWithin), for the kick after its commit to start. */
+  private readonly claimedAhead = new Set<number>();
+  /** Deliveries whose parts the claim's commit created (see claim), until they start. */
+  private readonly freshParts = new Set<number>();
   private readonly stopping = new AbortController();
   private startGate: Promise<void> = Promise.resolve();
   /** Kicks again when the earliest delivery left waiting out its backoff is due. */
@@ -67,23 +71,31 @@ export class DeliveryWorker {
   kick(): void {
     if (this.stopping.signal.aborted) return;
     const now = this.now();
-    const claimNow = this.core.now();
-    const elsewhere = (r: PendingDelivery) => !this.running.has(r.id) && claimedElsewhere(r, this.holder, claimNow);
-    const { due, wakeAt } = dueNow(pendingDeliveries(this.core.db), now, (id) => this.running.has(id), elsewhere);
+    const { fresh, wakeAt } = this.due(this.core.db, now);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    const fresh = eachPlatformFirst(due, this.took).filter((r) => !this.running.has(r.id));
     // Claimed before anything is sent, so only one instance sends a delivery; all of a kick's in
-    // one durable commit, since each commit before the first request is time nobody's post is out.
-    const engine = engineOf(this.core.db);
-    const claimed = fresh.length ? new Set(writeTx(this.core.db, (tx) => fresh.filter((r) => claimDelivery(tx, r.id, this.holder, claimNow, this.ttlMs, engine)).map((r) => r.id))) : new Set<number>();
+    // one durable commit (or the command's own, see claimWithin), since each commit before the
+    // first request is time nobody's post is out.
+    const rest = fresh.filter((r) => !this.claimedAhead.has(r.id));
+    const claimed = new Set(fresh.filter((r) => this.claimedAhead.has(r.id)).map((r) => r.id));
+    this.claimedAhead.clear();
+    if (rest.length) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, rest))) claimed.add(id);
+    const leading = new Set<string>();
+    let leadTurn: Promise<void> | undefined;
     for (const row of fresh) {
       const { id } = row;
       if (!claimed.has(id)) continue;
       const lane = laneOf(row);
       // A free lane's delivery joins the start queue now, so started() covers it from this kick on.
       const prior = this.lanes.get(lane);
-      const task = (prior ? prior.then(() => this.nextStart()) : this.nextStart()).then(() => this.deliver(id));
+      // Each platform's first delivery, its parts already recorded, starts in the same turn:
+      // nothing it does before its request is a commit, so none of them holds the others up.
+      // That turn is the next one, not this: the command's answer is on its way first.
+      const lead = !prior && this.freshParts.has(id) && !leading.has(row.platform);
+      if (lead) leading.add(row.platform);
+      const begin = prior ? prior.then(() => this.nextStart()) : lead ? (leadTurn ??= this.nextStart()) : this.nextStart();
+      const task = begin.then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
         if (this.lanes.get(lane) === tracked) this.lanes.delete(lane);
@@ -92,6 +104,50 @@ export class DeliveryWorker {
       this.lanes.set(lane, tracked);
     }
     if (this.running.size && this.renewal === undefined) this.renewal = this.timers.setTimeout(() => this.renew(), acquireEveryMs(this.ttlMs));
+  }
+
+  /**
+   * Claims, in the caller's write transaction, what kick() would start now: the approval's own
+   * durable commit then also records that this instance sends its deliveries (and their parts),
+   * one commit fewer before the first request. The kick that follows the commit starts them.
+   */
+  claimWithin(tx: Tx): void {
+    if (this.stopping.signal.aborted) return;
+    for (const id of this.claim(tx, this.due(tx, this.now()).fresh)) this.claimedAhead.add(id);
+  }
+
+  /** The pending deliveries to start now, in start order, and when the next one left waiting is due. */
+  private due(db: DbOrTx, now: number): { fresh: PendingDelivery[]; wakeAt?: number } {
+    const claimNow = this.core.now();
+    const elsewhere = (r: PendingDelivery) => !this.running.has(r.id) && claimedElsewhere(r, this.holder, claimNow);
+    const { due, wakeAt } = dueNow(pendingDeliveries(db), now, (id) => this.running.has(id), elsewhere);
+    return { fresh: eachPlatformFirst(due, this.took).filter((r) => !this.running.has(r.id)), ...(wakeAt !== undefined ? { wakeAt } : {}) };
+  }
+
+  /**
+   * Claims `rows` in `tx`; returns the ids won. A publication that starts at once (its lane is
+   * free, its platform connected) gets its parts in the same commit, the first already marked
+   * `sending`: that commit is then the last before its first request.
+   */
+  private claim(tx: Tx, rows: PendingDelivery[]): number[] {
+    const claimNow = this.core.now();
+    const engine = engineOf(this.core.db);
+    const counts = new Map<string, number | undefined>();
+    const lanes = new Set<string>();
+    const won: number[] = [];
+    for (const r of rows) {
+      const lane = laneOf(r);
+      const free = !this.lanes.has(lane) && !lanes.has(lane);
+      lanes.add(lane);
+      if (!claimDelivery(tx, r.id, this.holder, claimNow, this.ttlMs, engine)) continue;
+      won.push(r.id);
+      if (!free || !this.publishers[r.platform as Platform]) continue;
+      const key = `${r.broadcastId}:${r.platform}`;
+      if (!counts.has(key)) counts.set(key, publishedParts(tx, r.broadcastId, r.platform));
+      const count = counts.get(key);
+      if (count !== undefined && ensureParts(tx, r.id, count, true).created) this.freshParts.add(r.id);
+    }
+    return won;
   }
 
   /** Extends the claims of the deliveries in flight, every third of a TTL while there are any. */
@@ -183,6 +239,8 @@ export class DeliveryWorker {
 
   private async deliver(id: number): Promise<void> {
     const { delivery: cfg } = this.core.config;
+    // Its parts were created by the claim's commit in this process: nothing was sent for them yet.
+    let fresh = this.freshParts.delete(id);
     // Claimed at the kick; a long wait in its lane may have let the other instance take it over.
     if (!holdsClaim(this.core.db, id, this.holder)) return;
     const first = loadDelivery(this.core.db, id);
@@ -214,7 +272,8 @@ export class DeliveryWorker {
       if (this.heldBack(d)) return;
       const attempt = d.attempts + 1;
       try {
-        const done = await perform(this.core, publisher, target, d, guard, this.hold(id));
+        const done = await perform(this.core, publisher, target, d, guard, this.hold(id), fresh);
+        fresh = false;
         // Deliveries finishing together share one durable commit (core.audit's group commit).
         let settled = false;
         await this.core.audit.run((tx) => {
@@ -227,6 +286,7 @@ export class DeliveryWorker {
         return;
       } catch (err) {
         // Taken over by the other instance: it resumes from the first unsent part, this one writes nothing more.
+        fresh = false;
         if (err instanceof ClaimLostError) return;
         if (this.heldBack(d)) return;
         const e = err instanceof HeraldError ? err : new HeraldError('network', redact(String((err as Error)?.message ?? err)), { retryable: true });

@@ -44,7 +44,9 @@ export const currentFace = (view: DraftView): HeaderFace => ({ state: 'current',
 export class PreviewKeeper {
   private readonly upkeeps = new Set<Upkeep<unknown>>();
   private readonly onChange = (draftId: number) => {
-    for (const u of this.upkeeps) void u.refresh(draftId);
+    void this.ready().then(() => {
+      for (const u of this.upkeeps) void u.refresh(draftId);
+    });
   };
 
   /** The status site's destinations show on the newest statement's preview. */
@@ -53,7 +55,15 @@ export class PreviewKeeper {
     if (latest) this.onChange(latest.draftId);
   };
 
-  constructor(private readonly core: Core) {
+  constructor(
+    private readonly core: Core,
+    /**
+     * A preview only shows the change, and rebuilding one is milliseconds of work for each
+     * platform: it waits for this (the deliveries a command started have sent their first
+     * requests), so it never stands between an approval and the posts.
+     */
+    private readonly ready: () => Promise<void> = () => Promise.resolve(),
+  ) {
     core.events.on('draftChanged', this.onChange);
     core.events.on('sitePublicationChanged', this.onSite);
   }

@@ -3,24 +3,17 @@ import type { Config } from '../../config/types';
 import { HeraldError } from '../../core/errors';
 import { redact } from '../../util/redact';
 import type { Logger } from '../../util/log';
+import { sharedGlobalLimit, type GlobalLimit } from './global-limit';
 
 const READY_WITHIN_MS = 30_000;
 
-/**
- * Discord's global limit is 50 requests a second per bot, and herald talks to Discord through
- * two REST clients (chat replies and previews here, statements in publishingRest), each of
- * which would otherwise spend all 50 on its own: a broadcast with previews updating alongside
- * then drew 429s. They share it instead.
- */
-export const DISCORD_GLOBAL_PER_SECOND = 50;
-export const CHAT_REQUESTS_PER_SECOND = 10;
 
 /**
  * The gateway client. Only the Guilds intent: interactions carry the member and its roles, so
  * herald needs no privileged intent and never reads message content. Every send through it
  * pings no one unless a call says otherwise.
  */
-export function createClient(config: Config): Client {
+export function createClient(config: Config, limit: GlobalLimit): Client {
   const discord = config.discord!;
   return new Client({
     intents: [GatewayIntentBits.Guilds],
@@ -30,8 +23,8 @@ export function createClient(config: Config): Client {
       timeout: config.delivery.request_timeout_ms,
       // Chat replies have no worker behind them; one retry, with the same nonce, is enough.
       retries: 1,
-      // Discord allows a bot 50 requests a second in all; the publishing client takes the rest (see publishingRest).
-      globalRequestsPerSecond: CHAT_REQUESTS_PER_SECOND,
+      // The bot's 50 requests a second, shared with the publishing client (see GlobalLimit).
+      ...sharedGlobalLimit(limit),
     },
   });
 }

@@ -7,6 +7,7 @@ import { connect, createClient } from './client';
 import { Directory } from './directory';
 import { inviteUrl } from './links';
 import { DiscordPublisher, publishingRest } from './publisher';
+import { GlobalLimit } from './global-limit';
 
 export interface DiscordAdapter extends PlatformAdapter {
   /** Resolves when no interaction or preview edit is in flight. */
@@ -24,9 +25,10 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
   const discord = config.discord;
   if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_IDS');
   for (const s of config.secrets) registerSecret(s);
-  const client = createClient(config);
+  const limit = new GlobalLimit();
+  const client = createClient(config, limit);
   await connect(client, discord.token, log);
-  const rest = publishingRest(config);
+  const rest = publishingRest(config, limit);
   const directory = new Directory(client);
   const publisher = new DiscordPublisher(rest, directory, config.delivery);
   let bot: DiscordBot | undefined;

@@ -4,7 +4,7 @@ import { contentText, type Finished, type PartContent, type Publisher, type Send
 import { formatWait } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
 import { DISCORD_LIMIT } from '../../core/render/discord';
-import { CHAT_REQUESTS_PER_SECOND, DISCORD_GLOBAL_PER_SECOND } from './client';
+import { sharedGlobalLimit, type GlobalLimit } from './global-limit';
 import { apiCode, toHeraldError, type Operation } from './errors';
 import { messageLink } from './links';
 
@@ -34,7 +34,7 @@ export function rateLimitThresholdMs(delivery: Config['delivery']): number {
 }
 
 /** The REST client the worker publishes through: no retries of its own (the worker retries, with backoff and an audit row per attempt). */
-export function publishingRest(config: Config): REST {
+export function publishingRest(config: Config, limit: GlobalLimit): REST {
   const discord = config.discord!;
   const threshold = rateLimitThresholdMs(config.delivery);
   return new REST({
@@ -42,8 +42,8 @@ export function publishingRest(config: Config): REST {
     timeout: config.delivery.request_timeout_ms,
     retries: 0,
     rejectOnRateLimit: (data) => Math.max(data.retryAfter, data.sublimitTimeout) > threshold,
-    // What the chat client leaves of the bot's global limit (see client.ts).
-    globalRequestsPerSecond: DISCORD_GLOBAL_PER_SECOND - CHAT_REQUESTS_PER_SECOND,
+    // The bot's global limit, shared with the chat client (see GlobalLimit).
+    ...sharedGlobalLimit(limit),
   }).setToken(discord.token);
 }
 

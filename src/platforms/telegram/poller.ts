@@ -63,6 +63,8 @@ export class Poller {
           this.offset = Math.max(this.offset, update.update_id + 1);
           await this.handle(update);
         }
+        // What an update started (a broadcast's first requests) goes out before the next poll is built.
+        if (updates.length) await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (err) {
         if (signal.aborted) break;
         failures++;

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GlobalLimit } from '../../../src/platforms/discord/global-limit';
+
+describe('the bot-wide Discord limit both REST clients share', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 0 }));
+  afterEach(() => vi.useRealTimers());
+
+  const takeAll = (limit: GlobalLimit, n: number, signal?: AbortSignal) => {
+    const left: number[] = [];
+    const all = Array.from({ length: n }, (_, i) =>
+      limit.take(signal).then(
+        () => void left.push(i),
+        () => undefined,
+      ),
+    );
+    return { left, all };
+  };
+
+  it('lets a burst of the limit go at once and the rest once the oldest is a window (plus the margin) old, in order', async () => {
+    const limit = new GlobalLimit(3, 1020);
+    const { left } = takeAll(limit, 7);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(left).toEqual([0, 1, 2]);
+    await vi.advanceTimersByTimeAsync(1019);
+    expect(left).toEqual([0, 1, 2]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(left).toEqual([0, 1, 2, 3, 4, 5]);
+    await vi.advanceTimersByTimeAsync(1020);
+    expect(left).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('counts requests spread over the window: a slot frees only as its own request ages out', async () => {
+    const limit = new GlobalLimit(2, 1000);
+    await limit.take();
+    await vi.advanceTimersByTimeAsync(600);
+    await limit.take();
+    const { left } = takeAll(limit, 2);
+    await vi.advanceTimersByTimeAsync(399);
+    expect(left).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(left).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(left).toEqual([0, 1]);
+  });
+
+  it('a request given up while it waits (its timeout) neither leaves nor holds a slot', async () => {
+    const limit = new GlobalLimit(1, 1000);
+    await limit.take();
+    const gaveUp = new AbortController();
+    const waiting = limit.take(gaveUp.signal);
+    const { left } = takeAll(limit, 1);
+    gaveUp.abort(new Error('timed out'));
+    await expect(waiting).rejects.toThrow('timed out');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(left).toEqual([0]);
+  });
+});
