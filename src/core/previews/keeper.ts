@@ -44,9 +44,7 @@ export const currentFace = (view: DraftView): HeaderFace => ({ state: 'current',
 export class PreviewKeeper {
   private readonly upkeeps = new Set<Upkeep<unknown>>();
   private readonly onChange = (draftId: number) => {
-    void this.ready().then(() => {
-      for (const u of this.upkeeps) void u.refresh(draftId);
-    });
+    for (const u of this.upkeeps) void u.refresh(draftId);
   };
 
   /** The status site's destinations show on the newest statement's preview. */
@@ -69,7 +67,7 @@ export class PreviewKeeper {
   }
 
   attach<Body>(surface: PreviewSurface<Body>, log: Logger): PreviewSubscription {
-    const upkeep = new Upkeep(this.core, surface, log);
+    const upkeep = new Upkeep(this.core, surface, log, this.ready);
     this.upkeeps.add(upkeep as Upkeep<unknown>);
     return {
       posted: (chatId, messageId, view) => upkeep.posted(chatId, messageId, view),
@@ -109,6 +107,8 @@ class Upkeep<Body> {
     private readonly core: Core,
     private readonly surface: PreviewSurface<Body>,
     private readonly log: Logger,
+    /** Waited for before each refresh, inside it, so idle() covers a refresh still waiting. */
+    private readonly ready: () => Promise<void>,
   ) {
     // Failures from before this start were reported then.
     for (const d of core.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.status, 'failed')).all()) this.noticed.add(d.id);
@@ -129,6 +129,7 @@ class Upkeep<Body> {
       return current;
     }
     const run = (async () => {
+      await this.ready();
       do {
         this.again.delete(draftId);
         await this.refreshNow(draftId).catch((err: unknown) => this.log.warn({ err, draftId }, `could not refresh the ${platformName(this.surface.platform)} preview`));
