@@ -107,14 +107,14 @@ describe('X publisher', () => {
   });
 
   it('a server that never answers fails within the request bound as a retryable network error', async () => {
-    const { emu, publisher } = await start({ delivery: { request_timeout_ms: 300 } });
+    const { emu, publisher } = await start({ delivery: { request_timeout_ms: 1_000 } });
     await publisher.account();
     emu.injectFault({ method: 'POST', path: '/2/tweets' }, { kind: 'hang' });
     const err = await failure(publisher.send(req('Into the void.')));
     expect(err).toMatchObject({ code: 'network', retryable: true });
     // Given up at the configured bound, while X still had not answered.
     expect(err.message).toMatch(/X did not answer the post within/);
-    expect(err.message).toContain(`within ${formatWait(300)}`);
+    expect(err.message).toContain(`within ${formatWait(1_000)}`);
     expect(postRequests(emu).map((r) => [r.fault, r.status])).toEqual([['hang', undefined]]);
   });
 

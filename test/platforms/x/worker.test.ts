@@ -99,7 +99,7 @@ describe('X through the delivery worker', () => {
   });
 
   it('an answer lost after X stored the part: the resend is refused as a duplicate and the stored post is recorded', async () => {
-    h = await xHerald({ delivery: { request_timeout_ms: 400 } });
+    h = await xHerald({ delivery: { request_timeout_ms: 1_500 } });
     onNthPost(h.emu, 2, () => h!.emu.injectFault(POST, { kind: 'timeoutAfterStore' }));
     publishThread(h.chat);
     await h.herald.worker.idle();
