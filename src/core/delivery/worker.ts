@@ -141,7 +141,8 @@ export class DeliveryWorker {
       lanes.add(lane);
       if (!claimDelivery(tx, r.id, this.holder, claimNow, this.ttlMs, engine)) continue;
       won.push(r.id);
-      if (!free || !this.publishers[r.platform as Platform]) continue;
+      // A target marked compromised holds its delivery back: no part of it is marked sending.
+      if (!free || !this.publishers[r.platform as Platform] || markOf(tx, r.targetId)) continue;
       const key = `${r.broadcastId}:${r.platform}`;
       if (!counts.has(key)) counts.set(key, publishedParts(tx, r.broadcastId, r.platform));
       const count = counts.get(key);
