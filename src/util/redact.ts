@@ -1,3 +1,5 @@
+import { canonicalJson } from './canonical-json';
+
 /**
  * Scrubs known secret values out of any text before it is logged, shown or written to the
  * audit log. Secrets are registered once, from validated config; platform clients put tokens
@@ -34,25 +36,10 @@ export function redactDeep<T>(value: T): T {
 }
 
 /**
- * canonicalJson(redactDeep(value)), in one walk instead of two copies of the value: the data of
- * every audit row herald appends (keys sorted at every level, undefined values left out).
+ * canonicalJson(redactDeep(value)) in one walk instead of two copies of the value: the data of
+ * every audit row herald appends.
  */
 export function redactedCanonicalJson(value: unknown): string {
-  return JSON.stringify(redactSorted(value));
-}
-
-function redactSorted(value: unknown): unknown {
-  if (typeof value === 'string') return redact(value);
-  // Rare, and what redactDeep keeps of an error is a few fields: sorted as they are.
-  if (value instanceof Error) return redactSorted(redactDeep(value));
-  if (Array.isArray(value)) return value.map(redactSorted);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = redactSorted((value as Record<string, unknown>)[key]);
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
-  }
-  return value;
+  // An error becomes the few fields redactDeep keeps of it, then is sorted like the rest.
+  return canonicalJson(value, (v) => (typeof v === 'string' ? redact(v) : v instanceof Error ? redactDeep(v) : v));
 }

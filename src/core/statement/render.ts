@@ -20,9 +20,6 @@ import type { Template } from '../templates/library';
 import { canonicalJson } from '../../util/canonical-json';
 import { sha256 } from '../../util/hash';
 
-// The verdict on one link lives apart from the renderer, so the config loader checks its URLs without loading it.
-export { isAllowedLink } from '../render/official';
-
 export type TelegramPart = { text: string; entities: TelegramEntity[] };
 
 /** One statement as each platform will receive it. */
