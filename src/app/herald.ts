@@ -48,7 +48,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const keeper = new PreviewKeeper(core, () => worker.started());
   const board = new NoticeBoard(core);
   const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
-  const trust = startTrust(core, options.scheduler, options.random);
+  const trust = startTrust(core, options.scheduler, options.random, () => worker.started());
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event, (tx) => worker.claimWithin(tx));
     if (outcome.broadcastId !== undefined) {
@@ -61,7 +61,8 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
     // deliveries' first requests (see PreviewKeeper).
     for (const id of outcome.changedDrafts ?? []) core.events.emit('draftChanged', id);
     // The status site only shows the change: its rebuild (milliseconds of work) follows once the
-    // deliveries it started have sent their first requests.
+    // deliveries it started have sent their first requests (so does a rebuild a delivery's
+    // change asks for: startTrust's `ready`).
     void worker.started().then(() => trust.changed());
     return outcome;
   };

@@ -28,7 +28,8 @@ export interface Trust {
 }
 
 /** The key is read once here: a key file others can read, or one that is not a key, stops herald with one line. */
-export function startTrust(core: Core, scheduler?: Scheduler, random?: () => number): Trust {
+/** `ready`: resolves once the deliveries started so far are out (the worker's started()); a site build waits for it. */
+export function startTrust(core: Core, scheduler?: Scheduler, random?: () => number, ready?: () => Promise<void>): Trust {
   const keyFile = core.config.paths.signingKey;
   const key = loadKeyFile(keyFile);
   const signer = key ? new TrustRunner(core, key, scheduler) : undefined;
@@ -42,7 +43,7 @@ export function startTrust(core: Core, scheduler?: Scheduler, random?: () => num
       : undefined;
   const site =
     dir && !core.config.drill
-      ? new SiteRunner(core, dir, () => ({ keys: publicKeys(keyFile, key), retired: retiredKeys(keyFile), checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)), () => publications?.built())
+      ? new SiteRunner(core, dir, () => ({ keys: publicKeys(keyFile, key), retired: retiredKeys(keyFile), checkpoint: signer?.latest() }), scheduler, (err) => siteErrors.forEach((fn) => fn(err)), () => publications?.built(), ready)
       : undefined;
   // With a key, the site is rebuilt once the new posts are signed and checkpointed; without one, as each delivery settles.
   signer?.onUpdate(() => site?.kick());

@@ -17,7 +17,11 @@ const MAX_SLEEP_MS = 6 * 3_600_000;
  */
 export class SiteRunner {
   private readonly work = new Coalesced(
-    () => this.build(),
+    async () => {
+      // A build is milliseconds of synchronous work: the posts a command started go out first.
+      await this.ready();
+      await this.build();
+    },
     (err) => this.onError(err),
   );
   private timer: unknown;
@@ -32,6 +36,8 @@ export class SiteRunner {
     private readonly onError: (err: unknown) => void = () => {},
     /** A build that changed files is in `dir`: what publishes it (the publications' outbox). */
     private readonly onBuilt: () => void = () => {},
+    /** Resolves once the deliveries started so far have sent their first requests (DeliveryWorker.started). */
+    private readonly ready: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Asks for a rebuild; resolves once it is written. */
