@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema';
 import { PostgresClient } from './postgres/client';
 import { packagePath } from '../util/package-root';
+import { cacheStatements } from './statement-cache';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -36,6 +37,8 @@ export function openDb(path: string, options: { migrate?: boolean } = {}): Db {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  // After the migrations: their statements run once.
+  cacheStatements(sqlite);
   return db;
 }
 
