@@ -18,6 +18,9 @@ export const UNDER_WAY: Record<BroadcastKind, string> = { publish: 'Broadcasting
 
 const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', correction: 'correct', retraction: 'retract' };
 
+/** Well under either engine's limit on a statement's parameters (SQLite 32,766, PostgreSQL 65,535), at 5 a row. */
+const DELIVERIES_PER_INSERT = 500;
+
 /**
  * The final approval's effect, in the approval's own transaction: the broadcast, one pending
  * delivery per target, the draft's new state and the audit event commit together or not at all.
@@ -31,13 +34,10 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
     .filter((r) => kind !== 'correct' || contentFor(rendered, r.platform).length > 0)
     .map((r) => r.targetId);
   const broadcast = v.tx.insert(broadcasts).values({ draftId: draft.id, revisionId: rev.id, kind }).returning({ id: broadcasts.id }).get();
-  for (const targetId of targets) {
-    const target = v.core.config.targets[targetId];
-    v.tx
-      .insert(deliveries)
-      .values({ broadcastId: broadcast.id, draftId: draft.id, targetId, platform: target?.platform ?? 'unknown', status: 'pending' })
-      .run();
-  }
+  // One INSERT per few hundred targets, ids in the targets' order: a statement to 200 channels
+  // is on the approval's path, before any post leaves.
+  const rows = targets.map((targetId) => ({ broadcastId: broadcast.id, draftId: draft.id, targetId, platform: v.core.config.targets[targetId]?.platform ?? 'unknown', status: 'pending' as const }));
+  for (let i = 0; i < rows.length; i += DELIVERIES_PER_INSERT) v.tx.insert(deliveries).values(rows.slice(i, i + DELIVERIES_PER_INSERT)).run();
   v.tx
     .update(drafts)
     .set({

@@ -22,7 +22,7 @@ import type { DbOrTx, Tx } from '../../store/db';
  */
 export class DeliveryWorker {
   private readonly running = new Map<number, Promise<void>>();
-  /** How long each platform's last delivery took, start to sent: the slowest platform's starts first. */
+  /** How long each platform's last delivery took to have its posts taken (its pin and crossposts aside): the slowest platform's starts first. */
   private readonly took = new Map<string, number>();
   private readonly lanes = new Map<string, Promise<void>>();
   /** Claimed in a command's transaction (claimWithin), for the kick after its commit to start. */
@@ -75,12 +75,15 @@ export class DeliveryWorker {
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
     // Claimed before anything is sent, so only one instance sends a delivery; all of a kick's in
-    // one durable commit (or the command's own, see claimWithin), since each commit before the
-    // first request is time nobody's post is out.
+    // one durable commit, since each commit before the first request is time nobody's post is
+    // out. Each platform's first, claimed with the command (claimWithin), starts before the
+    // others are even claimed: claiming 200 deliveries and recording their parts is tens of
+    // milliseconds, which the first posts would otherwise wait out.
     const rest = fresh.filter((r) => !this.claimedAhead.has(r.id));
     const claimed = new Set(fresh.filter((r) => this.claimedAhead.has(r.id)).map((r) => r.id));
     this.claimedAhead.clear();
-    if (rest.length) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, rest))) claimed.add(id);
+    const restLater = claimed.size > 0 && rest.length > 0;
+    if (rest.length && !restLater) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, rest))) claimed.add(id);
     const leading = new Set<string>();
     let leadTurn: Promise<void> | undefined;
     for (const row of fresh) {
@@ -91,7 +94,8 @@ export class DeliveryWorker {
       const prior = this.lanes.get(lane);
       // Each platform's first delivery, its parts already recorded, starts in the same turn:
       // nothing it does before its request is a commit, so none of them holds the others up.
-      // That turn is the next one, not this: the command's answer is on its way first.
+      // That turn is the next one, not this: the command's answer is on its way first (a
+      // Telegram button press is answered before anything else is sent).
       const lead = !prior && this.freshParts.has(id) && !leading.has(row.platform);
       if (lead) leading.add(row.platform);
       const begin = prior ? prior.then(() => this.nextStart()) : lead ? (leadTurn ??= this.nextStart()) : this.nextStart();
@@ -103,6 +107,10 @@ export class DeliveryWorker {
       this.running.set(id, tracked);
       this.lanes.set(lane, tracked);
     }
+    // The rest after one more turn, as started() waits: the leads' requests are written when the
+    // loop next polls. A kick that fails there (the database out of reach) leaves them pending:
+    // the poll tries again.
+    if (restLater) this.startGate = this.startGate.then(nextTurn).then(() => this.kick()).catch(() => {});
     if (this.running.size && this.renewal === undefined) this.renewal = this.timers.setTimeout(() => this.renew(), acquireEveryMs(this.ttlMs));
   }
 
@@ -113,7 +121,7 @@ export class DeliveryWorker {
    */
   claimWithin(tx: Tx): void {
     if (this.stopping.signal.aborted) return;
-    for (const id of this.claim(tx, this.due(tx, this.now()).fresh)) this.claimedAhead.add(id);
+    for (const id of this.claim(tx, firstOfEachPlatform(this.due(tx, this.now()).fresh))) this.claimedAhead.add(id);
   }
 
   /** The pending deliveries to start now, in start order, and when the next one left waiting is due. */
@@ -193,7 +201,7 @@ export class DeliveryWorker {
    * after every delivery's commits, so with 50 targets nobody's post went out for 200 ms.
    */
   private nextStart(): Promise<void> {
-    const turn = this.startGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    const turn = this.startGate.then(nextTurn);
     this.startGate = turn;
     return turn;
   }
@@ -205,13 +213,21 @@ export class DeliveryWorker {
    */
   started(): Promise<void> {
     // One more turn: a request whose connection was opened in the last start is written when the
-    // loop next polls, which a long synchronous job in this turn would hold up.
-    return this.startGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    // loop next polls, which a long synchronous job in this turn would hold up. A start queued
+    // meanwhile (the rest of a broadcast, claimed once its first posts were out) is waited for too.
+    const gate = this.startGate;
+    return gate.then(nextTurn).then(() => (this.startGate === gate ? undefined : this.started()));
   }
 
   /** Resolves when nothing is in flight (tests and shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+    for (;;) {
+      // A start queued for later (the rest of a broadcast, claimed once its first posts were out) counts as in flight.
+      const gate = this.startGate;
+      await gate;
+      if (this.running.size) await Promise.allSettled([...this.running.values()]);
+      else if (gate === this.startGate) return;
+    }
   }
 
   async stop(): Promise<void> {
@@ -267,7 +283,12 @@ export class DeliveryWorker {
       return;
     }
     const began = this.now();
-    const guard: Guard = (what, call) => withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
+    // When the platform took the last post: what orders the platforms' first starts (see eachPlatformFirst).
+    let postedAt: number | undefined;
+    const guard: Guard = (what, call) => {
+      const answered = withTimeout(call(), cfg.request_timeout_ms, `${name} did not answer the ${what} within ${formatWait(cfg.request_timeout_ms)}`);
+      return what === 'send' ? answered.then((r) => ((postedAt = this.now()), r)) : answered;
+    };
 
     while (!this.stopping.signal.aborted) {
       if (this.heldBack(d)) return;
@@ -281,7 +302,7 @@ export class DeliveryWorker {
           if ((settled = holdsClaim(tx, id, this.holder))) writeDelivered(tx, d, done.link, done.notes, attempt);
         });
         if (!settled) return;
-        this.took.set(d.platform, this.now() - began);
+        this.took.set(d.platform, (postedAt ?? this.now()) - began);
         this.core.events.emit('draftChanged', d.draftId);
         this.observe(d, attempt, 'sent');
         return;
@@ -315,6 +336,9 @@ export class DeliveryWorker {
     }
   }
 }
+
+/** Resolves in the loop's next check phase: after what is ready to be read or written now. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** setTimeout's longest delay; a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -361,6 +385,12 @@ function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => b
  * whose last delivery took longest goes first: the broadcast is done when its slowest post is,
  * and each start before it is time added to that post.
  */
+/** Each platform's first row, in the order given: what starts with the command's own commit. */
+function firstOfEachPlatform<T extends { platform: string }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.platform) && seen.add(r.platform));
+}
+
 function eachPlatformFirst<T extends { platform: string }>(rows: T[], took: ReadonlyMap<string, number>): T[] {
   const firsts = new Map<string, T>();
   for (const r of rows) if (!firsts.has(r.platform)) firsts.set(r.platform, r);

@@ -31,6 +31,8 @@ export class XPublisher implements Publisher {
   readonly platform = 'x' as const;
   readonly editsInPlace = false;
   private me: Promise<XAccount> | undefined;
+  /** The account once known: a post then waits for nothing before its request. */
+  private known: XAccount | undefined;
 
   constructor(
     private readonly client: TwitterApi,
@@ -42,7 +44,7 @@ export class XPublisher implements Publisher {
     const subject = 'the account lookup (GET /2/users/me)';
     this.me ??= this.call(subject, async () => {
       const { data } = await this.client.v2.me();
-      return { id: data.id, username: data.username };
+      return (this.known = { id: data.id, username: data.username });
     }).catch((err: unknown) => {
       this.me = undefined; // a failed lookup is asked again next time
       throw toHeraldError(err, subject, this.opts.auth);
@@ -53,7 +55,7 @@ export class XPublisher implements Publisher {
   async send(req: SendRequest): Promise<SentMessage> {
     const subject = req.total > 1 ? `part ${req.index + 1}/${req.total} of the thread` : 'the post';
     const text = contentText(req.content);
-    const me = await this.account();
+    const me = this.known ?? (await this.account());
     const replyTo = req.replyTo?.messageId;
     try {
       const { data } = await this.call(subject, () => this.client.v2.tweet(text, replyTo ? { reply: { in_reply_to_tweet_id: replyTo } } : {}));
