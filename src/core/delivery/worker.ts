@@ -68,22 +68,24 @@ export class DeliveryWorker {
    * Picks up every pending delivery that is due: new ones, and after a restart the ones that were
    * interrupted. One still in its backoff (`notBefore`, kept across a restart) is left until then.
    */
-  kick(): void {
+  kick(claimAtMost = Infinity): void {
     if (this.stopping.signal.aborted) return;
     const now = this.now();
     const { fresh, wakeAt } = this.due(this.core.db, now);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    // Claimed before anything is sent, so only one instance sends a delivery; all of a kick's in
-    // one durable commit, since each commit before the first request is time nobody's post is
-    // out. Each platform's first, claimed with the command (claimWithin), starts before the
-    // others are even claimed: claiming 200 deliveries and recording their parts is tens of
-    // milliseconds, which the first posts would otherwise wait out.
+    // Claimed before anything is sent, so only one instance sends a delivery, a kick's in one
+    // durable commit, since each commit before the first request is time nobody's post is out.
+    // Each platform's first, claimed with the command (claimWithin), starts before the others
+    // are even claimed; they follow CLAIM_CHUNK a turn: claiming 200 deliveries and recording
+    // their parts is tens of milliseconds of work, which the first posts would wait out, and
+    // then the answers to them.
     const rest = fresh.filter((r) => !this.claimedAhead.has(r.id));
     const claimed = new Set(fresh.filter((r) => this.claimedAhead.has(r.id)).map((r) => r.id));
     this.claimedAhead.clear();
-    const restLater = claimed.size > 0 && rest.length > 0;
-    if (rest.length && !restLater) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, rest))) claimed.add(id);
+    const claimNow = claimed.size ? [] : rest.slice(0, claimAtMost);
+    if (claimNow.length) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, claimNow))) claimed.add(id);
+    const restLater = claimed.size > 0 && rest.length > claimNow.length;
     const leading = new Set<string>();
     let leadTurn: Promise<void> | undefined;
     for (const row of fresh) {
@@ -110,7 +112,7 @@ export class DeliveryWorker {
     // The rest after one more turn, as started() waits: the leads' requests are written when the
     // loop next polls. A kick that fails there (the database out of reach) leaves them pending:
     // the poll tries again.
-    if (restLater) this.startGate = this.startGate.then(nextTurn).then(() => this.kick()).catch(() => {});
+    if (restLater) this.startGate = this.startGate.then(nextTurn).then(() => this.kick(CLAIM_CHUNK)).catch(() => {});
     if (this.running.size && this.renewal === undefined) this.renewal = this.timers.setTimeout(() => this.renew(), acquireEveryMs(this.ttlMs));
   }
 
@@ -336,6 +338,9 @@ export class DeliveryWorker {
     }
   }
 }
+
+/** Deliveries claimed (their parts recorded) in one commit, once a broadcast's first posts are out. */
+const CLAIM_CHUNK = 10;
 
 /** Resolves in the loop's next check phase: after what is ready to be read or written now. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
