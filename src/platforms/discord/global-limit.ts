@@ -12,14 +12,18 @@ export const GLOBAL_MARGIN_MS = 50;
 
 /**
  * The bot's global limit, shared by herald's two REST clients (chat replies and previews, and
- * statements): a request leaves once fewer than 50 left in the last second (and the margin),
- * oldest first. discord.js keeps a window per client, so the two had to split the 50 between
+ * statements): up to 50 requests in a window that opens with its first request and lasts a
+ * second (and the margin); the ones that find it full wait for the next, oldest first. This is
+ * discord.js's own global window (and the emulator's), which a sliding log of the last 50 made
+ * stricter than it is: the second second's requests trailed the first second's spread, 75 ms
+ * at 25 channels. discord.js keeps a window per client, so the two had to split the 50 between
  * them (40 and 10) and a broadcast to many channels could use only 40 a second while the chat
- * client used none; one log lets statements take whatever the chat does not.
+ * client used none; one window lets statements take whatever the chat does not.
  */
 export class GlobalLimit {
-  /** When each of the last `perSecond` requests left, oldest first. */
-  private readonly sent: number[] = [];
+  /** When the current window opened, and how many requests it has let go. */
+  private opened = -Infinity;
+  private count = 0;
   private readonly waiting: Array<{ go: () => void; signal?: AbortSignal | null }> = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -33,7 +37,7 @@ export class GlobalLimit {
   take(signal?: AbortSignal | null): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.waiting.length && this.free(this.now())) {
-      this.sent.push(this.now());
+      this.count++;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
@@ -52,23 +56,27 @@ export class GlobalLimit {
     });
   }
 
+  /** Whether a request may leave at `now`, opening a new window if the last one is over. */
   private free(now: number): boolean {
-    while (this.sent.length > this.perSecond) this.sent.shift();
-    return this.sent.length < this.perSecond || now - this.sent[0]! >= this.windowMs;
+    if (now - this.opened >= this.windowMs) {
+      this.opened = now;
+      this.count = 0;
+    }
+    return this.count < this.perSecond;
   }
 
   private schedule(): void {
     if (this.timer) return;
     const now = this.now();
     while (this.waiting.length && this.free(now)) {
-      this.sent.push(now);
+      this.count++;
       this.waiting.shift()!.go();
     }
     if (!this.waiting.length) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.schedule();
-    }, Math.max(1, this.sent[this.sent.length - this.perSecond]! + this.windowMs - now));
+    }, Math.max(1, this.opened + this.windowMs - now));
   }
 }
 

@@ -16,7 +16,7 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     return { left, all };
   };
 
-  it('lets a burst of the limit go at once and the rest once the oldest is a window (plus the margin) old, in order', async () => {
+  it('lets a burst of the limit go at once and the rest once the window (plus the margin) is over, in order', async () => {
     const limit = new GlobalLimit(3, 1020);
     const { left } = takeAll(limit, 7);
     await vi.advanceTimersByTimeAsync(0);
@@ -29,18 +29,30 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     expect(left).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('counts requests spread over the window: a slot frees only as its own request ages out', async () => {
+  it('a window opens with its first request: requests spread over it all wait for its end, then go together', async () => {
     const limit = new GlobalLimit(2, 1000);
     await limit.take();
     await vi.advanceTimersByTimeAsync(600);
     await limit.take();
-    const { left } = takeAll(limit, 2);
+    const { left } = takeAll(limit, 3);
     await vi.advanceTimersByTimeAsync(399);
     expect(left).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(left).toEqual([0]);
-    await vi.advanceTimersByTimeAsync(600);
     expect(left).toEqual([0, 1]);
+    // The next window opened when those two left: the third waits for its end, not for theirs to age out one by one.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(left).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(left).toEqual([0, 1, 2]);
+  });
+
+  it('a request after a quiet spell opens a new window at once', async () => {
+    const limit = new GlobalLimit(1, 1000);
+    await limit.take();
+    await vi.advanceTimersByTimeAsync(5000);
+    const { left } = takeAll(limit, 1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(left).toEqual([0]);
   });
 
   it('a request given up while it waits (its timeout) neither leaves nor holds a slot', async () => {
