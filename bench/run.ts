@@ -77,7 +77,9 @@ async function sqliteFigures() {
   say(`bench: the naive relay, the same statement one platform after another, ${BROADCASTS} runs`);
   const naive = await benchNaive({ runs: BROADCASTS, texts: fanout.texts });
 
-  const rss = Math.max(fanout.rss_mb ?? 0, wide.rss_mb ?? 0, wideDiscord.rss_mb ?? 0);
+  // Issue 15's figure is the RSS after the wide run; the largest after any run is printed beside it.
+  const rss = wide.rss_mb;
+  const rssMax = Math.max(fanout.rss_mb ?? 0, wide.rss_mb ?? 0, wideDiscord.rss_mb ?? 0);
   const widthsMet = Object.values(byWidth).every((w) => w.ratio <= TARGETS.wide_ratio && w.status_429 === 0);
   return {
     fanout_latency_ms: {
@@ -105,6 +107,7 @@ async function sqliteFigures() {
       chain_ok: audit.chain_ok,
     },
     rss_mb: rss,
+    rss_mb_max_of_runs: rssMax,
     idle_rss_mb: fanout.idle_rss_mb,
     rss_mb_by_run: { fanout: fanout.rss_mb, wide: wide.rss_mb, wide_approved_on_discord: wideDiscord.rss_mb },
     targets_met: {
@@ -112,7 +115,7 @@ async function sqliteFigures() {
       wide_fanout: wide.ratio <= TARGETS.wide_ratio && wide.status_429 === 0,
       wide_fanout_every_width: widthsMet,
       audit_events_per_s: audit.events_per_s >= TARGETS.audit_events_per_s,
-      rss_mb: rss < TARGETS.rss_mb,
+      rss_mb: rss !== null && rss < TARGETS.rss_mb,
       idle_rss_mb: fanout.idle_rss_mb !== null && fanout.idle_rss_mb < TARGETS.idle_rss_mb,
       cli_help_ms: cli.help_ms < TARGETS.cli_ms,
       cli_templates_list_ms: cli.templates_list_ms < TARGETS.cli_ms,

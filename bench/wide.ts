@@ -114,6 +114,12 @@ export async function benchWide(opts: { channels: number; comms: Comms; nodeArgs
         const at = requests.filter((r) => `${r.method} ${r.route}` === route).map((r) => r.at - t0);
         say(`discord ${route}: ${at.length} requests, first +${Math.min(...at)} ms, last +${Math.max(...at)} ms`);
       }
+      const tg = since(w.telegram.requests, before.telegram).filter((r) => r.method !== 'getUpdates');
+      for (const method of new Set(tg.map((r) => r.method))) {
+        const at = tg.filter((r) => r.method === method).map((r) => r.at - t0);
+        say(`telegram ${method}: ${at.length} requests, first +${Math.min(...at)} ms, last +${Math.max(...at)} ms`);
+      }
+      say(`x: requests at ${since(w.x.requests, before.x).map((r) => `${r.method} ${r.path} +${Date.parse(r.at) - t0}`).join(', ')} ms`);
       const last: Record<string, number> = {};
       for (const d of rows) last[d.platform] = Math.max(last[d.platform] ?? 0, Date.parse(d.updatedAt) - t0);
       say(`last delivery recorded sent, ms after the approval: ${JSON.stringify(last)}`);
