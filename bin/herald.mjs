@@ -18,9 +18,14 @@ if (process.argv[2] === 'templates') setFlagsFromString('--no-opt');
 // old generation grow slowly and give memory back sooner. Measured with the bench (bench/fanout.ts
 // idle_rss_mb, bench/wide.ts rss_mb); the fan-out's p95 did not get worse. The short commands
 // keep V8's defaults: they exit before memory matters, and start faster with them.
+// `start` also begins without the optimising compiler: the start-up code (the config's schema, the
+// templates, the migrations) runs once, and what the compiler's thread allocated for it stayed in
+// malloc's free lists, 5-8 MB of the idle RSS (bench/fanout.ts idle_rss_mb). src/cli/start.ts
+// turns it back on once herald has started, for the code that then runs again and again.
 if (process.argv.slice(2).includes('start')) {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--no-opt');
 }
 
 const main = new URL('../dist/main.js', import.meta.url);

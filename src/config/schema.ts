@@ -1,6 +1,7 @@
 import { parse as parseDomain } from 'tldts';
 import * as z from 'zod';
 import { webhookUrl } from './env-schema';
+import { isTimeZone } from '../core/promises/zone';
 
 // The environment's schema lives in ./env-schema.ts, which the commands that read only the
 // environment load without this file's public-suffix list (tldts).
@@ -16,15 +17,6 @@ const PLATFORM_NAMES: Record<Platform, string> = { discord: 'Discord', telegram:
 /** How people call a platform, for every sentence herald writes. */
 export const platformName = (p: string): string => PLATFORM_NAMES[p as Platform] ?? p;
 export type ChatPlatform = Exclude<Platform, 'x'>;
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const id = z
   .union([z.string(), z.number().int()])

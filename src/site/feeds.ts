@@ -1,6 +1,7 @@
 import { Feed } from 'feed';
 import type { SiteModel, SiteUpdate } from './model';
 import { warningText } from './statuspage';
+import { byText } from '../util/order';
 
 const KIND_TITLE = { statement: 'Statement', correction: 'Correction', retraction: 'Retraction' } as const;
 
@@ -26,7 +27,7 @@ export function feeds(model: SiteModel): { atom: string; rss: string; json: stri
   const items: Array<{ u: SiteUpdate; title: string; link: string }> = [
     ...model.incidents.flatMap((i) => i.updates.map((u) => ({ u, title: `${KIND_TITLE[u.kind]}: ${i.title}`, link: `${base}/incidents/${i.id}.html#update-${u.id}` }))),
     ...model.notices.map((u) => ({ u, title: `${KIND_TITLE[u.kind]}: ${u.templateId}`, link: `${base}/#update-${u.id}` })),
-  ].sort((a, b) => b.u.at.localeCompare(a.u.at) || b.u.id - a.u.id);
+  ].sort((a, b) => byText(b.u.at, a.u.at) || b.u.id - a.u.id);
   for (const { u, title, link } of items) {
     feed.addItem({ title, id: link, link, date: new Date(u.at), description: u.text, content: u.text });
   }

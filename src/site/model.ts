@@ -4,6 +4,7 @@ import type { Db } from '../store/db';
 import { broadcasts, drafts, incidents, promises, revisions, statementSignatures } from '../store/schema';
 import { renderedOf } from '../core/drafts/load';
 import { compromisedTargets } from '../core/read/compromised';
+import { byText } from '../util/order';
 
 /** One public update: a statement going out, its correction, or its retraction. */
 export interface SiteUpdate {
@@ -98,7 +99,7 @@ export function siteModel(db: Db, config: Pick<Config, 'org'>, now: Date): SiteM
     .orderBy(desc(incidents.id))
     .all()
     .map((i): SiteIncident => {
-      const due = open.filter((p) => p.incidentId === i.id).sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      const due = open.filter((p) => p.incidentId === i.id).sort((a, b) => byText(a.dueAt, b.dueAt))[0];
       return {
         id: i.id,
         title: i.title,

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SiteDestination } from '../config/types';
 import type { SiteShipper } from '../core/publications/worker';
+import { byNumbers } from '../util/order';
 
 const run = promisify(execFile);
 /** Releases kept beside a dir destination: the one served and the one before (a reader mid-page may still be on it). */
@@ -40,7 +41,7 @@ function publishDir(siteDir: string, path: string): string {
     // A folder that was there before herald managed it is kept aside, once.
     if (existsSync(path) && !lstatSync(path).isSymbolicLink()) renameSync(path, join(releases, `before-herald-${name}`));
     renameSync(link, path);
-    const old = readdirSync(releases).filter((f) => /^\d+-\d+-\d+$/.test(f)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const old = readdirSync(releases).filter((f) => /^\d+-\d+-\d+$/.test(f)).sort(byNumbers);
     for (const f of old.slice(0, -KEEP)) rmSync(join(releases, f), { recursive: true, force: true });
     return path;
   } catch (err) {

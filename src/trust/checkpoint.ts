@@ -5,6 +5,7 @@ import { auditEvents } from '../store/schema';
 import type { Db } from '../store/db';
 import { auditHeadRow } from '../audit/head';
 import { verifySignature, type PublicKey, type SigningKey } from './keys';
+import { byText } from '../util/order';
 
 /**
  * A signed statement of the audit log's head: "at `ts` the log ended at row `seq` with hash
@@ -81,7 +82,7 @@ export function checkAgainst(db: Db, checkpoints: Checkpoint[], keys: PublicKey[
     const bad = checkpoints.find((c) => !trusted.includes(c))!;
     return { ok: false, line: `the checkpoint of ${bad.ts} in ${where} is not signed by herald's key (${keys.map((k) => k.keyId).join(', ') || 'none known'}): it was forged or altered` };
   }
-  const byNewest = [...trusted].sort((a, b) => b.seq - a.seq || b.ts.localeCompare(a.ts));
+  const byNewest = [...trusted].sort((a, b) => b.seq - a.seq || byText(b.ts, a.ts));
   const newest = byNewest[0]!;
   const head = auditHeadRow(db);
   const hashAt = (seq: number) => (seq === 0 ? head.hash : db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, seq)).get()?.hash);
