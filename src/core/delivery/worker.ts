@@ -74,12 +74,12 @@ export class DeliveryWorker {
     const { fresh, wakeAt } = this.due(this.core.db, now);
     clearTimeout(this.wake);
     this.wake = wakeAt === undefined ? undefined : setTimeout(() => this.kick(), Math.min(wakeAt - now, MAX_TIMER_MS)).unref();
-    // Claimed before anything is sent, so only one instance sends a delivery, a kick's in one
-    // durable commit, since each commit before the first request is time nobody's post is out.
-    // Each platform's first, claimed with the command (claimWithin), starts before the others
-    // are even claimed; they follow CLAIM_CHUNK a turn: claiming 200 deliveries and recording
-    // their parts is tens of milliseconds of work, which the first posts would wait out, and
-    // then the answers to them.
+    // Claimed before anything is sent, so only one instance sends a delivery; a kick's claims
+    // share one durable commit, since each commit before the first request is time nobody's post
+    // is out. Each platform's first, claimed with the command (claimWithin), starts before the
+    // others are even claimed, and they follow CLAIM_CHUNK a turn: claiming 200 deliveries and
+    // recording their parts is tens of milliseconds of work, which the first posts' requests,
+    // and then the reading of their answers, would otherwise wait out.
     const rest = fresh.filter((r) => !this.claimedAhead.has(r.id));
     const claimed = new Set(fresh.filter((r) => this.claimedAhead.has(r.id)).map((r) => r.id));
     this.claimedAhead.clear();
@@ -382,20 +382,20 @@ function dueNow(rows: PendingDelivery[], now: number, running: (id: number) => b
   return { due, ...(wakeAt !== undefined ? { wakeAt } : {}) };
 }
 
-/**
- * Start order: the oldest pending delivery of each platform first, then the rest oldest first.
- * Every platform gets going at once (an X thread of three round trips does not wait for 25
- * Discord channels to start), while each platform's own targets still start close together.
- * A target's deliveries keep their order. Among the platforms' first deliveries, the platform
- * whose last delivery took longest goes first: the broadcast is done when its slowest post is,
- * and each start before it is time added to that post.
- */
 /** Each platform's first row, in the order given: what starts with the command's own commit. */
 function firstOfEachPlatform<T extends { platform: string }>(rows: T[]): T[] {
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.platform) && seen.add(r.platform));
 }
 
+/**
+ * Start order: the oldest pending delivery of each platform first, then the rest oldest first.
+ * Every platform gets going at once (an X thread of three round trips does not wait for 25
+ * Discord channels to start), while each platform's own targets still start close together.
+ * A target's deliveries keep their order. Among the platforms' first deliveries, the platform
+ * whose last delivery's posts took longest goes first: the broadcast is done when its slowest post is,
+ * and each start before it is time added to that post.
+ */
 function eachPlatformFirst<T extends { platform: string }>(rows: T[], took: ReadonlyMap<string, number>): T[] {
   const firsts = new Map<string, T>();
   for (const r of rows) if (!firsts.has(r.platform)) firsts.set(r.platform, r);
