@@ -397,9 +397,7 @@ function firstOfEachPlatform<T extends { platform: string }>(rows: T[]): T[] {
  * and each start before it is time added to that post.
  */
 function eachPlatformFirst<T extends { platform: string }>(rows: T[], took: ReadonlyMap<string, number>): T[] {
-  const firsts = new Map<string, T>();
-  for (const r of rows) if (!firsts.has(r.platform)) firsts.set(r.platform, r);
-  const lead = [...firsts.values()].sort((a, b) => (took.get(b.platform) ?? 0) - (took.get(a.platform) ?? 0));
+  const lead = firstOfEachPlatform(rows).sort((a, b) => (took.get(b.platform) ?? 0) - (took.get(a.platform) ?? 0));
   const leading = new Set(lead);
   return [...lead, ...rows.filter((r) => !leading.has(r))];
 }
