@@ -1,5 +1,6 @@
 import type { Config, Platform } from '../config/types';
 import { openDb, type Db } from '../store/db';
+import { warm } from '../store/prepared';
 import { createCore, type Core } from '../core/core';
 import { handleEvent } from '../core/commands/dispatch';
 import type { ChatEvent, CommandOutcome } from '../core/commands/types';
@@ -41,6 +42,8 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   // The templates first: a broken one stops herald before the database file is even opened.
   const library = options.library ?? loadLibraryOrThrow(config.paths.templates);
   const db = options.db ?? openDb(config.paths.db);
+  // The approval's queries are built now, not at the first approval (the one an incident waits on).
+  warm(db);
   const core = createCore(config, db, library, options.now);
   const worker = new DeliveryWorker(core, options.publishers ?? {}, options.random, Date.now, options.leaseScheduler);
   // In a drill, each broadcast's timings are logged as its last delivery settles.

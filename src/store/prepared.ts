@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { dbOf, type Db, type DbOrTx } from './db';
 
 /**
@@ -18,4 +19,24 @@ export function prepared<Q>(x: DbOrTx, build: (db: DbOrTx) => Q): Q {
   let q = queries.get(build) as Q | undefined;
   if (!q) queries.set(build, (q = build(db)));
   return q;
+}
+
+/** A placeholder where drizzle's types take only a value or SQL (an UPDATE's SET): the same placeholder, wrapped. */
+export const slot = (name: string): SQL => sql`${sql.placeholder(name)}`;
+
+const HOT: Array<(db: DbOrTx) => unknown> = [];
+
+/**
+ * Marks a query of the approval's path, from the command to the first requests: warm() builds it
+ * when herald opens its database. Built at the first approval instead, the queries cost that
+ * approval tens of milliseconds (the first after a start, as in an incident, 43 ms with 51 targets).
+ */
+export function hot<Q>(build: (db: DbOrTx) => Q): (db: DbOrTx) => Q {
+  HOT.push(build);
+  return build;
+}
+
+/** Builds every query marked hot() on `db` (its module loaded) ahead of its first use. */
+export function warm(db: Db): void {
+  for (const build of HOT) prepared(db, build);
 }

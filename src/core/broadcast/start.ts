@@ -1,4 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../store/db';
+import { hot, prepared, slot } from '../../store/prepared';
 import { broadcasts, deliveries, drafts } from '../../store/schema';
 import { dbNow } from '../../store/now';
 import { appendAudit } from '../../audit/append';
@@ -21,6 +23,32 @@ const KIND_OF_REVISION: Record<string, BroadcastKind> = { statement: 'publish', 
 /** Well under either engine's limit on a statement's parameters (SQLite 32,766, PostgreSQL 65,535), at 5 a row. */
 const DELIVERIES_PER_INSERT = 500;
 
+// Built once per database (a broadcast's INSERT once per number of targets): SQL text drizzle
+// built anew each time was most of the approval's work before its commit.
+const insertBroadcast = hot((db: DbOrTx) =>
+  db.insert(broadcasts).values({ draftId: sql.placeholder('draftId'), revisionId: sql.placeholder('revisionId'), kind: sql.placeholder('kind') }).returning({ id: broadcasts.id }).prepare());
+const byCount = new Map<number, (db: DbOrTx) => { run(params: Record<string, unknown>): unknown }>();
+function insertDeliveries(count: number) {
+  let build = byCount.get(count);
+  if (!build) {
+    const rows = Array.from({ length: count }, (_, k) => ({ broadcastId: sql.placeholder('broadcastId'), draftId: sql.placeholder('draftId'), targetId: sql.placeholder(`t${k}`), platform: sql.placeholder(`p${k}`), status: 'pending' as const }));
+    byCount.set(count, (build = (db: DbOrTx) => db.insert(deliveries).values(rows).prepare()));
+  }
+  return build;
+}
+const markPublished = hot((db: DbOrTx) =>
+  db
+    .update(drafts)
+    .set({ status: DRAFT_STATUS.published, pendingRevisionId: null, publishedRevisionId: slot('revisionId'), updatedAt: dbNow })
+    .where(eq(drafts.id, sql.placeholder('id')))
+    .prepare());
+const markRetracted = hot((db: DbOrTx) =>
+  db
+    .update(drafts)
+    .set({ status: DRAFT_STATUS.retracted, pendingRevisionId: null, closedReason: slot('reason'), updatedAt: dbNow })
+    .where(eq(drafts.id, sql.placeholder('id')))
+    .prepare());
+
 /**
  * The final approval's effect, in the approval's own transaction: the broadcast, one pending
  * delivery per target, the draft's new state and the audit event commit together or not at all.
@@ -33,21 +61,20 @@ export function startBroadcast(v: VerbContext, draft: DraftRow, rev: RevisionRow
   const targets = reachOf(v.core.config, v.tx, draft, kind)
     .filter((r) => kind !== 'correct' || contentFor(rendered, r.platform).length > 0)
     .map((r) => r.targetId);
-  const broadcast = v.tx.insert(broadcasts).values({ draftId: draft.id, revisionId: rev.id, kind }).returning({ id: broadcasts.id }).get();
+  const broadcast = prepared(v.tx, insertBroadcast).get({ draftId: draft.id, revisionId: rev.id, kind })!;
   // One INSERT per few hundred targets, ids in the targets' order: a statement to 200 channels
   // is on the approval's path, before any post leaves.
-  const rows = targets.map((targetId) => ({ broadcastId: broadcast.id, draftId: draft.id, targetId, platform: v.core.config.targets[targetId]?.platform ?? 'unknown', status: 'pending' as const }));
-  for (let i = 0; i < rows.length; i += DELIVERIES_PER_INSERT) v.tx.insert(deliveries).values(rows.slice(i, i + DELIVERIES_PER_INSERT)).run();
-  v.tx
-    .update(drafts)
-    .set({
-      status: kind === 'retract' ? DRAFT_STATUS.retracted : DRAFT_STATUS.published,
-      pendingRevisionId: null,
-      ...(kind === 'retract' ? { closedReason: rev.reason } : { publishedRevisionId: rev.id }),
-      updatedAt: dbNow,
-    })
-    .where(eq(drafts.id, draft.id))
-    .run();
+  for (let i = 0; i < targets.length; i += DELIVERIES_PER_INSERT) {
+    const some = targets.slice(i, i + DELIVERIES_PER_INSERT);
+    const params: Record<string, unknown> = { broadcastId: broadcast.id, draftId: draft.id };
+    some.forEach((targetId, k) => {
+      params[`t${k}`] = targetId;
+      params[`p${k}`] = v.core.config.targets[targetId]?.platform ?? 'unknown';
+    });
+    prepared(v.tx, insertDeliveries(some.length)).run(params);
+  }
+  if (kind === 'retract') prepared(v.tx, markRetracted).run({ id: draft.id, reason: rev.reason });
+  else prepared(v.tx, markPublished).run({ id: draft.id, revisionId: rev.id });
   appendAudit(v.tx, {
     type: 'broadcast.started',
     ...auditBase(v, draft.id),

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { compromisedTargets } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
-import { prepared } from '../../store/prepared';
+import { hot, prepared } from '../../store/prepared';
 import type { Config } from '../../config/types';
 import { platformName } from '../../config/schema';
 import { utcMinute } from '../../util/time';
@@ -9,13 +9,15 @@ import { utcMinute } from '../../util/time';
 export type MarkRow = typeof compromisedTargets.$inferSelect;
 
 /** The targets marked compromised now, by target id: the fact every send is checked against. */
+const activeMarkRows = hot((db: DbOrTx) => db.select().from(compromisedTargets).where(isNull(compromisedTargets.restoredAt)).prepare());
+
 export function activeMarks(db: DbOrTx): Map<string, MarkRow> {
-  const rows = db.select().from(compromisedTargets).where(isNull(compromisedTargets.restoredAt)).all();
+  const rows = prepared(db, activeMarkRows).all();
   return new Map(rows.map((r) => [r.targetId, r]));
 }
 
-const markByTarget = (db: DbOrTx) =>
-  db.select().from(compromisedTargets).where(and(eq(compromisedTargets.targetId, sql.placeholder('targetId')), isNull(compromisedTargets.restoredAt))).prepare();
+const markByTarget = hot((db: DbOrTx) =>
+  db.select().from(compromisedTargets).where(and(eq(compromisedTargets.targetId, sql.placeholder('targetId')), isNull(compromisedTargets.restoredAt))).prepare());
 /** Read before every attempt of every delivery. */
 export const markOf = (db: DbOrTx, targetId: string): MarkRow | undefined => prepared(db, markByTarget).get({ targetId });
 

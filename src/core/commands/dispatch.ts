@@ -1,7 +1,8 @@
 import { nearest } from '../../util/nearest';
 import { desc, eq } from 'drizzle-orm';
+import { hot, prepared } from '../../store/prepared';
 import { drafts, receivedCommands } from '../../store/schema';
-import { savepoint, writeTx, type Tx } from '../../store/db';
+import { savepoint, writeTx, type DbOrTx, type Tx } from '../../store/db';
 import { appendAudit } from '../../audit/append';
 import { SEVERITIES, type Severity } from '../../config/schema';
 import type { Core } from '../core';
@@ -87,9 +88,12 @@ function namedDraft(tx: Tx, event: ChatEvent): number | null {
 }
 
 /** A Telegram update id lower than the last one received means the bot's ids started over; say so once. */
+const lastTelegramCommand = hot((db: DbOrTx) =>
+  db.select({ eventId: receivedCommands.eventId }).from(receivedCommands).where(eq(receivedCommands.platform, 'telegram')).orderBy(desc(receivedCommands.id)).limit(1).prepare());
+
 function noticeUpdateRestart(core: Core, tx: Tx, eventId: string): void {
   const now = telegramUpdateId(eventId);
-  const last = tx.select({ eventId: receivedCommands.eventId }).from(receivedCommands).where(eq(receivedCommands.platform, 'telegram')).orderBy(desc(receivedCommands.id)).limit(1).get();
+  const last = prepared(tx, lastTelegramCommand).get();
   const before = last ? telegramUpdateId(last.eventId) : null;
   if (now !== null && before !== null && now < before) core.events.emit('telegramUpdateIdsRestarted', before, now);
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx, Engine, Tx } from '../../store/db';
-import { prepared } from '../../store/prepared';
+import { hot, prepared, slot } from '../../store/prepared';
 import { deliveries } from '../../store/schema';
 import { isoAt } from '../leases/lease';
 import { HeraldError } from '../errors';
@@ -13,9 +13,26 @@ import { goneLocally } from '../leases/instance';
  * or renew its own (a lone instance behaves as before), another's only once it expired.
  */
 
-/** Who may claim: nobody holds it, this instance does, the holder's claim ran out, or its holder is `gone` (see goneLocally). */
-const claimable = (holder: string, at: string, gone: string | undefined) =>
-  or(isNull(deliveries.claimedBy), eq(deliveries.claimedBy, holder), lte(deliveries.claimExpiresAt, at), ...(gone ? [eq(deliveries.claimedBy, gone)] : []));
+/**
+ * Takes the claim if nobody holds it, this instance does, the holder's claim ran out, or (with
+ * `gone`) its holder is that instance, gone (see goneLocally). Built once per database: it runs
+ * for every delivery of a broadcast, the leads' in the approval's own transaction.
+ */
+const claimUpdate = (withGone: boolean) => (db: DbOrTx) =>
+  db
+    .update(deliveries)
+    .set({ claimedBy: slot('holder'), claimExpiresAt: slot('until') })
+    .where(
+      and(
+        eq(deliveries.id, sql.placeholder('id')),
+        eq(deliveries.status, 'pending'),
+        or(isNull(deliveries.claimedBy), eq(deliveries.claimedBy, sql.placeholder('holder')), lte(deliveries.claimExpiresAt, sql.placeholder('at')), ...(withGone ? [eq(deliveries.claimedBy, sql.placeholder('gone'))] : [])),
+      ),
+    )
+    .returning({ id: deliveries.id })
+    .prepare();
+const claimFree = hot(claimUpdate(false));
+const claimFromGone = hot(claimUpdate(true));
 
 /**
  * Claims one pending delivery for `holder` until `now + ttlMs`; false when another live instance
@@ -25,15 +42,10 @@ export function claimDelivery(tx: Tx, id: number, holder: string, now: number, t
   // On PostgreSQL the row is locked first, and one that another transaction holds is passed over
   // rather than waited for (SQLite has one writer at a time, so nothing is ever locked there).
   if (engine === 'postgres' && !tx.all(sql`SELECT id FROM deliveries WHERE id = ${id} AND status = 'pending' FOR UPDATE SKIP LOCKED`).length) return false;
-  const at = isoAt(now);
   const current = prepared(tx, claimHolder).get({ id })?.by;
   const gone = current && current !== holder && goneLocally(current) ? current : undefined;
-  const won = tx
-    .update(deliveries)
-    .set({ claimedBy: holder, claimExpiresAt: isoAt(now + ttlMs) })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), claimable(holder, at, gone)))
-    .returning({ id: deliveries.id })
-    .all();
+  const params = { id, holder, at: isoAt(now), until: isoAt(now + ttlMs) };
+  const won = gone ? prepared(tx, claimFromGone).all({ ...params, gone }) : prepared(tx, claimFree).all(params);
   return won.length === 1;
 }
 
@@ -49,7 +61,7 @@ export function renewClaims(tx: Tx, ids: number[], holder: string, now: number, 
     .map((r) => r.id);
 }
 
-const claimHolder = (db: DbOrTx) => db.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare();
+const claimHolder = hot((db: DbOrTx) => db.select({ by: deliveries.claimedBy }).from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare());
 
 /** Whether `holder` still holds the claim: checked in every step's transaction before it writes. */
 export const holdsClaim = (db: DbOrTx, id: number, holder: string): boolean => prepared(db, claimHolder).get({ id })?.by === holder;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
-import { prepared } from '../../store/prepared';
+import { hot, prepared } from '../../store/prepared';
 import type { Severity, Target } from '../../config/types';
 import { redact } from '../../util/redact';
 import type { Core } from '../core';
@@ -37,13 +37,13 @@ function otherStatementsParts(db: DbOrTx, ...where: SQL[]) {
 const about = (d: DeliveryRow, incidentId: number) => ({ incidentId, targetId: d.targetId, draftId: d.draftId, deliveryId: d.id });
 
 // Both read before a delivery's first request: prepared once (../../store/prepared.ts).
-const anchorQuery = (db: DbOrTx) =>
+const anchorQuery = hot((db: DbOrTx) =>
   otherStatementsParts(db, lt(deliveries.id, sql.placeholder('deliveryId')), eq(deliveryParts.status, 'sent'))
     .orderBy(desc(deliveries.id), desc(deliveryParts.idx))
     .limit(1)
-    .prepare();
-const laterQuery = (db: DbOrTx) =>
-  otherStatementsParts(db, gt(deliveries.id, sql.placeholder('deliveryId')), eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent')).limit(1).prepare();
+    .prepare());
+const laterQuery = hot((db: DbOrTx) =>
+  otherStatementsParts(db, gt(deliveries.id, sql.placeholder('deliveryId')), eq(broadcasts.kind, 'publish'), eq(deliveryParts.status, 'sent')).limit(1).prepare());
 
 /**
  * What the first post of a follow-up answers on X: the newest post still up of the incident's

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { broadcasts } from '../../store/schema';
 import { writeTx, type DbOrTx, type Tx } from '../../store/db';
-import { prepared } from '../../store/prepared';
+import { hot, prepared } from '../../store/prepared';
 import type { Core } from '../core';
 import type { Severity, Target } from '../../config/types';
 import { HeraldError } from '../errors';
@@ -12,7 +12,7 @@ import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markP
 import { heldReason, markOf } from '../channels/marks';
 import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
 
-const broadcastById = (db: DbOrTx) => db.select().from(broadcasts).where(eq(broadcasts.id, sql.placeholder('id'))).prepare();
+const broadcastById = hot((db: DbOrTx) => db.select().from(broadcasts).where(eq(broadcasts.id, sql.placeholder('id'))).prepare());
 
 /** Runs one publisher call under the configured bound: no answer in time is a network failure (outcome unknown). */
 export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;

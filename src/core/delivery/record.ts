@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import { dbNow } from '../../store/now';
-import { prepared } from '../../store/prepared';
+import { hot, prepared } from '../../store/prepared';
 import { appendAudit } from '../../audit/append';
 import type { SentMessage } from './publisher';
 
@@ -17,10 +17,10 @@ export type PartRow = typeof deliveryParts.$inferSelect;
 
 const auditOf = (d: DeliveryRow) => ({ actor: 'herald', platform: d.platform, draftId: d.draftId });
 
-const deliveryById = (db: DbOrTx) => db.select().from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare();
+const deliveryById = hot((db: DbOrTx) => db.select().from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare());
 export const loadDelivery = (db: DbOrTx, id: number) => prepared(db, deliveryById).get({ id });
 
-const partsByDelivery = (db: DbOrTx) => db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, sql.placeholder('deliveryId'))).orderBy(asc(deliveryParts.idx)).prepare();
+const partsByDelivery = hot((db: DbOrTx) => db.select().from(deliveryParts).where(eq(deliveryParts.deliveryId, sql.placeholder('deliveryId'))).orderBy(asc(deliveryParts.idx)).prepare());
 export const partsOf = (db: DbOrTx, deliveryId: number) => prepared(db, partsByDelivery).all({ deliveryId });
 
 /** A part that went out, as the publisher names it again (to edit, delete, answer or unpin it). */
@@ -34,8 +34,8 @@ export const nonceFor = (deliveryId: number, idx: number) => `herald-${deliveryI
  * first part is about to be sent (`firstSending`), it is created already marked `sending`: one
  * durable commit before a fresh delivery's request instead of two.
  */
-const insertPart = (db: DbOrTx) =>
-  db.insert(deliveryParts).values({ deliveryId: sql.placeholder('deliveryId'), idx: sql.placeholder('idx'), status: sql.placeholder('status'), nonce: sql.placeholder('nonce') }).prepare();
+const insertPart = hot((db: DbOrTx) =>
+  db.insert(deliveryParts).values({ deliveryId: sql.placeholder('deliveryId'), idx: sql.placeholder('idx'), status: sql.placeholder('status'), nonce: sql.placeholder('nonce') }).prepare());
 
 export function ensureParts(tx: Tx, deliveryId: number, count: number, firstSending = false): { parts: PartRow[]; created: boolean } {
   const existing = partsOf(tx, deliveryId);
@@ -156,7 +156,7 @@ export interface PendingDelivery {
 }
 
 /** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
-export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
+const pendingQuery = hot((db: DbOrTx) =>
   db
     .select({
       id: deliveries.id,
@@ -173,4 +173,5 @@ export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] =>
     .innerJoin(drafts, eq(drafts.id, deliveries.draftId))
     .where(eq(deliveries.status, 'pending'))
     .orderBy(asc(deliveries.id))
-    .all();
+    .prepare());
+export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] => prepared(db, pendingQuery).all();

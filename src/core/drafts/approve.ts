@@ -1,4 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../store/db';
+import { hot, prepared } from '../../store/prepared';
 import { approvals, revisions } from '../../store/schema';
 import { appendAudit } from '../../audit/append';
 import { conflict, forbidden, HeraldError } from '../errors';
@@ -35,6 +37,13 @@ export interface ApproveInput {
   /** `/approve #12 break-glass "<reason>"`: publish on this one approval, where the policy allows it. */
   breakGlass?: { reason: string };
 }
+
+const insertApproval = hot((db: DbOrTx) =>
+  db
+    .insert(approvals)
+    .values({ draftId: sql.placeholder('draftId'), revisionId: sql.placeholder('revisionId'), contentHash: sql.placeholder('contentHash'), approver: sql.placeholder('approver'), approverName: sql.placeholder('approverName'), platform: sql.placeholder('platform') })
+    .prepare());
+const writersOf = hot((db: DbOrTx) => db.select({ number: revisions.number, by: revisions.createdBy }).from(revisions).where(eq(revisions.draftId, sql.placeholder('draftId'))).prepare());
 
 const conflictShowing = (draftId: number, message: string) => new HeraldError('conflict', message, { showDraft: draftId });
 
@@ -80,10 +89,7 @@ export function approveDraft(v: VerbContext, input: ApproveInput): ApproveResult
   }
   const breaking = input.breakGlass && existing.length + 1 < need ? input.breakGlass : undefined;
   if (breaking) checkBreakGlass(v, draft, rev, breaking.reason);
-  v.tx
-    .insert(approvals)
-    .values({ draftId: draft.id, revisionId: rev.id, contentHash: rev.contentHash, approver: v.who.key, approverName: v.who.name, platform: v.actor.platform })
-    .run();
+  prepared(v.tx, insertApproval).run({ draftId: draft.id, revisionId: rev.id, contentHash: rev.contentHash, approver: v.who.key, approverName: v.who.name, platform: v.actor.platform });
   const have = existing.length + 1;
   appendAudit(v.tx, {
     type: 'draft.approved',
@@ -104,7 +110,7 @@ function refuseWriters(v: VerbContext, draft: DraftRow, rev: RevisionRow): void 
   if (rev.createdBy === v.who.key) {
     throw forbidden(`You wrote ${rev.number > 1 ? `revision ${rev.number} of ` : ''}#${draft.id}, so your approval does not count; another approver has to approve it.`);
   }
-  const writers = v.tx.select({ number: revisions.number, by: revisions.createdBy }).from(revisions).where(eq(revisions.draftId, draft.id)).all();
+  const writers = prepared(v.tx, writersOf).all({ draftId: draft.id });
   const mine = writers.filter((w) => w.by === v.who.key).map((w) => w.number);
   if (draft.author === v.who.key || mine.length) {
     const which = mine.length ? `revision ${Math.max(...mine)} of #${draft.id}` : `#${draft.id}`;

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { drafts, revisions, approvals } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
-import { prepared } from '../../store/prepared';
+import { hot, prepared } from '../../store/prepared';
 import { notFound, conflict } from '../errors';
 import type { Rendered } from '../statement/render';
 import { describeDraft } from './states';
@@ -9,8 +9,8 @@ import { describeDraft } from './states';
 export type DraftRow = typeof drafts.$inferSelect;
 export type RevisionRow = typeof revisions.$inferSelect;
 
-const draftById = (db: DbOrTx) => db.select().from(drafts).where(eq(drafts.id, sql.placeholder('id'))).prepare();
-const revisionById = (db: DbOrTx) => db.select().from(revisions).where(eq(revisions.id, sql.placeholder('id'))).prepare();
+const draftById = hot((db: DbOrTx) => db.select().from(drafts).where(eq(drafts.id, sql.placeholder('id'))).prepare());
+const revisionById = hot((db: DbOrTx) => db.select().from(revisions).where(eq(revisions.id, sql.placeholder('id'))).prepare());
 
 export function getDraft(db: DbOrTx, id: number): DraftRow {
   const draft = prepared(db, draftById).get({ id });
@@ -37,14 +37,15 @@ export function latestRevisionNumber(db: DbOrTx, draftId: number): number {
   return rows.reduce((max, r) => Math.max(max, r.number), 0);
 }
 
-export function approversOf(db: DbOrTx, revisionId: number, contentHash: string) {
-  return db
+const approvalsOfRevision = hot((db: DbOrTx) =>
+  db
     .select()
     .from(approvals)
-    .where(and(eq(approvals.revisionId, revisionId), eq(approvals.contentHash, contentHash)))
+    .where(and(eq(approvals.revisionId, sql.placeholder('revisionId')), eq(approvals.contentHash, sql.placeholder('contentHash'))))
     .orderBy(asc(approvals.id))
-    .all();
-}
+    .prepare());
+
+export const approversOf = (db: DbOrTx, revisionId: number, contentHash: string) => prepared(db, approvalsOfRevision).all({ revisionId, contentHash });
 
 export const renderedOf = (rev: RevisionRow): Rendered => JSON.parse(rev.renderedJson) as Rendered;
 export const valuesOf = (rev: RevisionRow): Record<string, string> => JSON.parse(rev.valuesJson) as Record<string, string>;

@@ -1,4 +1,5 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
+import { hot, prepared } from '../../store/prepared';
 import { revisions, shownRevisions } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { ChatPlatform } from '../../config/types';
@@ -35,11 +36,14 @@ export function recordShown(tx: DbOrTx, at: { draftId: number; platform: ChatPla
 }
 
 /** The revision id last shown of a draft in one chat, or null when it was never shown there. */
-export function lastShown(db: DbOrTx, draftId: number, platform: ChatPlatform, chatId: string): number | null {
-  const row = db
+const shownIn = hot((db: DbOrTx) =>
+  db
     .select({ revisionId: shownRevisions.revisionId })
     .from(shownRevisions)
-    .where(and(eq(shownRevisions.draftId, draftId), eq(shownRevisions.platform, platform), eq(shownRevisions.chatId, chatId)))
-    .get();
+    .where(and(eq(shownRevisions.draftId, sql.placeholder('draftId')), eq(shownRevisions.platform, sql.placeholder('platform')), eq(shownRevisions.chatId, sql.placeholder('chatId'))))
+    .prepare());
+
+export function lastShown(db: DbOrTx, draftId: number, platform: ChatPlatform, chatId: string): number | null {
+  const row = prepared(db, shownIn).get({ draftId, platform, chatId });
   return row?.revisionId ?? null;
 }

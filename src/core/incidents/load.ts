@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { hot, prepared } from '../../store/prepared';
 import type { DbOrTx } from '../../store/db';
 import { drafts, incidents, revisions } from '../../store/schema';
 import { notFound } from '../errors';
@@ -16,8 +17,10 @@ const RANK: Record<string, number> = { sev1: 1, sev2: 2, sev3: 3, sev4: 4 };
 /** Whether `a` is more severe than `b` (null counts as no severity yet). */
 export const moreSevere = (a: string, b: string | null): boolean => b === null || (RANK[a] ?? 9) < (RANK[b] ?? 9);
 
+const incidentById = hot((db: DbOrTx) => db.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
+
 export function getIncident(db: DbOrTx, id: number): IncidentRow {
-  const row = db.select().from(incidents).where(eq(incidents.id, id)).get();
+  const row = prepared(db, incidentById).get({ id });
   if (!row) throw notFound(`There is no incident ${id}; /incident lists the open ones.`);
   return row;
 }

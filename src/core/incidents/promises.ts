@@ -1,4 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../store/db';
+import { hot, prepared, slot } from '../../store/prepared';
 import { appendAudit } from '../../audit/append';
 import { promises } from '../../store/schema';
 import { auditBase, type VerbContext } from '../drafts/context';
@@ -9,9 +11,16 @@ export type PromiseRow = typeof promises.$inferSelect;
 export const openPromise = isNull(promises.outcome);
 
 /** A published `next_update` becomes a promise herald holds the team to. */
+const insertPromise = hot((db: DbOrTx) =>
+  db
+    .insert(promises)
+    .values({ incidentId: sql.placeholder('incidentId'), draftId: sql.placeholder('draftId'), revisionId: sql.placeholder('revisionId'), dueAt: sql.placeholder('dueAt'), madeAt: sql.placeholder('madeAt') })
+    .returning({ id: promises.id })
+    .prepare());
+
 export function makePromise(v: VerbContext, p: { incidentId: number; draftId: number; revisionId: number; dueAt: string }): void {
   const madeAt = new Date(v.core.now()).toISOString();
-  const row = v.tx.insert(promises).values({ ...p, madeAt }).returning({ id: promises.id }).get();
+  const row = prepared(v.tx, insertPromise).get({ ...p, madeAt })!;
   appendAudit(v.tx, { type: 'promise.made', ...auditBase(v, p.draftId), data: { promise: row.id, incident: p.incidentId, dueAt: p.dueAt } });
 }
 
@@ -19,12 +28,20 @@ export function makePromise(v: VerbContext, p: { incidentId: number; draftId: nu
  * The incident's next statement went out: each open promise is kept if it did so by the due
  * time, missed otherwise, and the margin is recorded either way.
  */
+const openOfIncident = hot((db: DbOrTx) => db.select().from(promises).where(and(eq(promises.incidentId, sql.placeholder('incidentId')), openPromise)).prepare());
+const settlePromise = hot((db: DbOrTx) =>
+  db
+    .update(promises)
+    .set({ outcome: slot('outcome'), settledAt: slot('settledAt'), settledByDraftId: slot('byDraftId') })
+    .where(eq(promises.id, sql.placeholder('id')))
+    .prepare());
+
 export function settlePromises(v: VerbContext, incidentId: number, byDraftId: number): void {
   const now = v.core.now();
   const settledAt = new Date(now).toISOString();
-  for (const p of v.tx.select().from(promises).where(and(eq(promises.incidentId, incidentId), openPromise)).all()) {
+  for (const p of prepared(v.tx, openOfIncident).all({ incidentId })) {
     const outcome = now <= Date.parse(p.dueAt) ? 'kept' : 'missed';
-    v.tx.update(promises).set({ outcome, settledAt, settledByDraftId: byDraftId }).where(eq(promises.id, p.id)).run();
+    prepared(v.tx, settlePromise).run({ id: p.id, outcome, settledAt, byDraftId });
     appendAudit(v.tx, {
       type: `promise.${outcome}`,
       ...auditBase(v, byDraftId),

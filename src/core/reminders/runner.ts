@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { appendAudit } from '../../audit/append';
-import { writeTx } from '../../store/db';
+import { writeTx, type DbOrTx } from '../../store/db';
+import { hot, prepared } from '../../store/prepared';
 import { breakGlass, drafts, incidents, promises } from '../../store/schema';
 import type { Logger } from '../../util/log';
 import type { Core } from '../core';
@@ -47,6 +48,17 @@ interface Retry {
   attempts: number;
   at: number;
 }
+
+// Read at every tick, and a tick follows every change to a draft (each delivery's too): built once per database.
+const openPromises = hot((db: DbOrTx) =>
+  db
+    .select({ p: promises, title: incidents.title })
+    .from(promises)
+    .innerJoin(incidents, eq(incidents.id, promises.incidentId))
+    .where(and(isNull(promises.outcome), eq(incidents.status, 'open')))
+    .prepare());
+const unratifiedBreakGlass = hot((db: DbOrTx) =>
+  db.select({ b: breakGlass, templateId: drafts.templateId }).from(breakGlass).innerJoin(drafts, eq(drafts.id, breakGlass.draftId)).where(isNull(breakGlass.ratifiedAt)).prepare());
 
 /**
  * Holds the team to its promises and break-glass ratifications: posts each reminder when its slot
@@ -153,12 +165,7 @@ export class ReminderRunner {
 
   private pending(now: Date): Due[] {
     const { db, config } = this.core;
-    const open = db
-      .select({ p: promises, title: incidents.title })
-      .from(promises)
-      .innerJoin(incidents, eq(incidents.id, promises.incidentId))
-      .where(and(isNull(promises.outcome), eq(incidents.status, 'open')))
-      .all();
+    const open = prepared(db, openPromises).all();
     const due: Due[] = open.map(({ p, title }) => {
       const dueAt = new Date(p.dueAt);
       const r = nextReminder({ dueAt, madeAt: new Date(p.madeAt), lastReminderAt: p.lastReminderAt ? new Date(p.lastReminderAt) : null }, now);
@@ -177,12 +184,7 @@ export class ReminderRunner {
           }),
       };
     });
-    const unratified = db
-      .select({ b: breakGlass, templateId: drafts.templateId })
-      .from(breakGlass)
-      .innerJoin(drafts, eq(drafts.id, breakGlass.draftId))
-      .where(isNull(breakGlass.ratifiedAt))
-      .all();
+    const unratified = prepared(db, unratifiedBreakGlass).all();
     for (const { b, templateId } of unratified) {
       const state = { usedAt: new Date(b.usedAt), ratifyBy: new Date(b.ratifyBy), lastReminderAt: b.lastReminderAt ? new Date(b.lastReminderAt) : null };
       const c = nextChase(state, now);
