@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { asc } from 'drizzle-orm';
 import { deliveries } from '../../src/store/schema';
 import { buildView, headerText } from '../../src/core/previews/view';
 import { testHerald } from '../support/herald';
@@ -114,7 +115,7 @@ describe('an X correction says what changed, only where X changed', () => {
     await h.herald.worker.idle();
     expect(h.pubs.x.sent).toHaveLength(xBefore);
     expect(h.pubs.discord.edited[0]!.text).toContain('abnormal withdrawals');
-    expect(h.db.select().from(deliveries).all().filter((d) => d.broadcastId === 2).map((d) => d.targetId)).toEqual(['discord-main', 'telegram-main']);
+    expect(h.db.select().from(deliveries).orderBy(asc(deliveries.id)).all().filter((d) => d.broadcastId === 2).map((d) => d.targetId)).toEqual(['discord-main', 'telegram-main']);
   });
 });
 

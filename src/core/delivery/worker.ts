@@ -86,21 +86,19 @@ export class DeliveryWorker {
     const claimNow = claimed.size ? [] : rest.slice(0, claimAtMost);
     if (claimNow.length) for (const id of writeTx(this.core.db, (tx) => this.claim(tx, claimNow))) claimed.add(id);
     const restLater = claimed.size > 0 && rest.length > claimNow.length;
-    const leading = new Set<string>();
-    let leadTurn: Promise<void> | undefined;
     for (const row of fresh) {
       const { id } = row;
       if (!claimed.has(id)) continue;
       const lane = laneOf(row);
       // A free lane's delivery joins the start queue now, so started() covers it from this kick on.
       const prior = this.lanes.get(lane);
-      // Each platform's first delivery, its parts already recorded, starts in the same turn:
-      // nothing it does before its request is a commit, so none of them holds the others up.
-      // That turn is the next one, not this: the command's answer is on its way first (a
-      // Telegram button press is answered before anything else is sent).
-      const lead = !prior && this.freshParts.has(id) && !leading.has(row.platform);
-      if (lead) leading.add(row.platform);
-      const begin = prior ? prior.then(() => this.nextStart()) : lead ? (leadTurn ??= this.nextStart()) : this.nextStart();
+      // Each starts a turn after the one before, the first in the next turn, not this one: the
+      // command's answer is on its way first (a Telegram button press is answered before anything
+      // else is sent). The platforms' first deliveries, their parts recorded by the claim's
+      // commit, come first and make no commit before their request; a turn apart, each one's
+      // request is written before the next starts (twitter-api-v2 builds X's over several
+      // microtasks, which other deliveries' work in the same turn held up by 4–10 ms).
+      const begin = prior ? prior.then(() => this.nextStart()) : this.nextStart();
       const task = begin.then(() => this.deliver(id));
       const tracked = task.finally(() => {
         this.running.delete(id);
