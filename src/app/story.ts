@@ -1,10 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Core } from '../core/core';
 import { formatWait } from '../core/delivery/backoff';
 import type { DeliveryAttempt } from '../core/delivery/observed';
 import { pendingDeliveries } from '../core/delivery/record';
 import { broadcasts, deliveries, drafts } from '../store/schema';
+import type { DbOrTx } from '../store/db';
+import { hot, prepared } from '../store/prepared';
 import type { Logger } from '../util/log';
+
+// The broadcast's line is written between the approval's commit and its first requests: built once (../store/prepared.ts).
+const incidentOfDraft = hot((db: DbOrTx) => db.select({ incident: drafts.incidentId }).from(drafts).where(eq(drafts.id, sql.placeholder('id'))).prepare());
+const broadcastById = hot((db: DbOrTx) => db.select().from(broadcasts).where(eq(broadcasts.id, sql.placeholder('id'))).prepare());
+const targetsOf = hot((db: DbOrTx) => db.select({ targetId: deliveries.targetId }).from(deliveries).where(eq(deliveries.broadcastId, sql.placeholder('broadcastId'))).prepare());
 
 /**
  * One log line per step of a broadcast, written in one place from the core's events rather than
@@ -13,15 +20,15 @@ import type { Logger } from '../util/log';
  */
 export function logStory(core: Core, log: Logger): () => void {
   // The incident a statement belongs to, so one incident's lines can be picked out of the log (null outside one).
-  const incidentOf = (draftId: number) => core.db.select({ incident: drafts.incidentId }).from(drafts).where(eq(drafts.id, draftId)).get()?.incident ?? null;
+  const incidentOf = (draftId: number) => prepared(core.db, incidentOfDraft).get({ id: draftId })?.incident ?? null;
   for (const d of pendingDeliveries(core.db)) {
     const attempts = core.db.select({ attempts: deliveries.attempts }).from(deliveries).where(eq(deliveries.id, d.id)).get()?.attempts ?? 0;
     log.info({ draft: d.draftId, incident: incidentOf(d.draftId), target: d.targetId, platform: d.platform, delivery: d.id, attempt: attempts + 1 }, `resuming #${d.draftId} to ${d.targetId} after a restart`);
   }
   const started = (broadcastId: number) => {
-    const b = core.db.select().from(broadcasts).where(eq(broadcasts.id, broadcastId)).get();
+    const b = prepared(core.db, broadcastById).get({ id: broadcastId });
     if (!b) return;
-    const targets = core.db.select({ targetId: deliveries.targetId }).from(deliveries).where(eq(deliveries.broadcastId, broadcastId)).all().map((r) => r.targetId);
+    const targets = prepared(core.db, targetsOf).all({ broadcastId }).map((r) => r.targetId);
     log.info({ draft: b.draftId, incident: incidentOf(b.draftId), broadcast: b.id, kind: b.kind, targets }, `broadcast of #${b.draftId} started (${b.kind}) to ${targets.length} target${targets.length === 1 ? '' : 's'}`);
   };
   const attempted = (a: DeliveryAttempt) => {
