@@ -150,7 +150,8 @@ export const deliveries = pgTable(
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('deliveries_broadcast_target').on(t.broadcastId, t.targetId), index('deliveries_status').on(t.status)],
+  // deliveries_target: an incident's earlier statements on one target (its X thread, its pin) are read before each delivery's first request; without it SQLite walked every earlier delivery's parts.
+  (t) => [uniqueIndex('deliveries_broadcast_target').on(t.broadcastId, t.targetId), index('deliveries_status').on(t.status), index('deliveries_target').on(t.targetId, t.id)],
 );
 export const deliveryParts = pgTable(
   'delivery_parts',

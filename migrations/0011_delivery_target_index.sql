@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_target` ON `deliveries` (`target_id`,`id`);

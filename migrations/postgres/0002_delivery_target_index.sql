@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_target" ON "deliveries" USING btree ("target_id","id");
