@@ -1,5 +1,5 @@
 import { nearest } from '../../util/nearest';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { hot, prepared } from '../../store/prepared';
 import { drafts, receivedCommands } from '../../store/schema';
 import { savepoint, writeTx, type DbOrTx, type Tx } from '../../store/db';
@@ -29,12 +29,7 @@ export function handleEvent(core: Core, event: ChatEvent, started?: (tx: Tx) => 
   const raw = credential ? maskCredentials(event.raw, core.config.secrets) : event.raw;
   return writeTx(core.db, (tx) => {
     if (event.platform === 'telegram') noticeUpdateRestart(core, tx, event.eventId);
-    const receipt = tx
-      .insert(receivedCommands)
-      .values({ platform: event.platform, eventId: event.eventId, chatId: event.chatId, userId: event.actor.userId, rawText: raw })
-      .onConflictDoNothing()
-      .returning({ id: receivedCommands.id })
-      .get();
+    const receipt = prepared(tx, insertReceipt).get({ platform: event.platform, eventId: event.eventId, chatId: event.chatId, userId: event.actor.userId, rawText: raw });
     const who = resolveIdentity(core.config, event.actor);
     const base = { actor: who.key, platform: event.platform, chatId: event.chatId };
     if (!receipt) {
@@ -88,6 +83,14 @@ function namedDraft(tx: Tx, event: ChatEvent): number | null {
 }
 
 /** A Telegram update id lower than the last one received means the bot's ids started over; say so once. */
+/** Every command's receipt: a second delivery of the same platform event inserts nothing (a replay). */
+const insertReceipt = hot((db: DbOrTx) =>
+  db
+    .insert(receivedCommands)
+    .values({ platform: sql.placeholder('platform'), eventId: sql.placeholder('eventId'), chatId: sql.placeholder('chatId'), userId: sql.placeholder('userId'), rawText: sql.placeholder('rawText') })
+    .onConflictDoNothing()
+    .returning({ id: receivedCommands.id })
+    .prepare());
 const lastTelegramCommand = hot((db: DbOrTx) =>
   db.select({ eventId: receivedCommands.eventId }).from(receivedCommands).where(eq(receivedCommands.platform, 'telegram')).orderBy(desc(receivedCommands.id)).limit(1).prepare());
 
