@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { broadcasts, deliveries } from '../../store/schema';
 import type { DbOrTx } from '../../store/db';
 import type { Config, Platform, Severity } from '../../config/types';
@@ -29,6 +29,8 @@ export function publishedTargets(db: DbOrTx, draftId: number): string[] {
     .from(deliveries)
     .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
     .where(and(eq(deliveries.draftId, draftId), eq(broadcasts.kind, 'publish')))
+    // In the order they were made: PostgreSQL returns rows unordered otherwise (as last updated).
+    .orderBy(asc(deliveries.id))
     .all();
   return [...new Set(rows.map((r) => r.targetId))];
 }
