@@ -51,7 +51,7 @@ export function createHerald(config: Config, options: { db?: Db; library?: Libra
   const keeper = new PreviewKeeper(core, () => worker.started());
   const board = new NoticeBoard(core);
   const reminders = new ReminderRunner(core, board, options.scheduler, options.log);
-  const trust = startTrust(core, options.scheduler, options.random, () => worker.started());
+  const trust = startTrust(core, options.scheduler, options.random, () => worker.quiet());
   const handle = (event: ChatEvent): CommandOutcome => {
     const outcome = handleEvent(core, event, (tx) => worker.claimWithin(tx));
     if (outcome.broadcastId !== undefined) {

@@ -29,8 +29,8 @@ export interface Trust {
 
 /**
  * The key is read once here: a key file others can read, or one that is not a key, stops herald
- * with one line. `ready` resolves once the deliveries started so far are out (the worker's
- * started()): a site build waits for it.
+ * with one line. `ready` resolves once the deliveries started so far are out and none waits
+ * on a platform (the worker's quiet()): a site build waits for it.
  */
 export function startTrust(core: Core, scheduler?: Scheduler, random?: () => number, ready?: () => Promise<void>): Trust {
   const keyFile = core.config.paths.signingKey;

@@ -18,7 +18,8 @@ const MAX_SLEEP_MS = 6 * 3_600_000;
 export class SiteRunner {
   private readonly work = new Coalesced(
     async () => {
-      // A build is milliseconds of synchronous work: the posts a command started go out first.
+      // A build is milliseconds of synchronous work: the posts a command started go out, and
+      // their answers are recorded, first.
       await this.ready();
       await this.build();
     },
@@ -36,7 +37,7 @@ export class SiteRunner {
     private readonly onError: (err: unknown) => void = () => {},
     /** A build that changed files is in `dir`: what publishes it (the publications' outbox). */
     private readonly onBuilt: () => void = () => {},
-    /** Resolves once the deliveries started so far have sent their first requests (DeliveryWorker.started). */
+    /** Resolves once the deliveries started so far are out and none waits on a platform (DeliveryWorker.quiet). */
     private readonly ready: () => Promise<void> = () => Promise.resolve(),
   ) {}
 

@@ -6,6 +6,7 @@ import { createKeyFile, type SigningKey } from '../../src/trust/keys';
 import { tempDir, testConfig } from '../support/config';
 import { testHerald } from '../support/herald';
 import type { FakeClock } from '../support/clock';
+import type { Config } from '../../src/config/types';
 
 export const at = (hhmm: string) => Date.parse(`2026-06-01T${hhmm}:00.000Z`);
 export const EXPLOIT = 'affected="the USDC lending pool on Ethereum" funds_status="Funds in all other Acme pools are not affected." user_action="Do not deposit into any Acme pool." next_update="in 30 minutes"';
@@ -18,11 +19,11 @@ export type SiteHerald = ReturnType<typeof testHerald> & { dir: string; key: Sig
 
 /**
  * A signing herald that builds its status site into a temp folder (its trust runner started), on
- * a FakeClock at 14:00 UTC unless given one. `again` starts it again on an earlier one's config
+ * a FakeClock at 14:00 UTC unless given one, on `config` (testConfig's by default). `again` starts it again on an earlier one's config
  * (database, key, site folder) instead of a fresh one.
  */
-export function siteHerald(options: { clock?: FakeClock; again?: SiteHerald } = {}): SiteHerald {
-  const config = options.again?.config ?? { ...testConfig(), statusSite: { dir: join(tempDir(), 'status-site') } };
+export function siteHerald(options: { clock?: FakeClock; again?: SiteHerald; config?: Config } = {}): SiteHerald {
+  const config = options.again?.config ?? { ...(options.config ?? testConfig()), statusSite: { dir: join(tempDir(), 'status-site') } };
   const dir = config.statusSite!.dir;
   const key = options.again?.key ?? createKeyFile(config.paths.signingKey);
   const t = testHerald(config, options.clock ? { clock: options.clock } : {});

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { herald, heraldAsync, outsideSql } from '../support/cli';
 import { tempDir } from '../support/config';
-import { at, SAYS, serveSite, siteHerald, threeStatements, type SiteHerald } from './incident';
+import { at, EXPLOIT, SAYS, serveSite, siteHerald, threeStatements, type SiteHerald } from './incident';
+import { testConfig } from '../support/config';
+import { until } from '../support/until';
 
 let h: SiteHerald | undefined;
 afterEach(async () => {
@@ -13,6 +15,22 @@ afterEach(async () => {
 });
 
 describe('the status site', () => {
+  it('shows a statement while a platform has yet to answer its post', async () => {
+    // X holds its answer back, and herald would wait for it for a minute before trying again.
+    const base = testConfig();
+    const t = (h = siteHerald({ config: { ...base, delivery: { ...base.delivery, request_timeout_ms: 60_000 } } }));
+    let answer!: () => void;
+    t.pubs.x.script('x', { gate: new Promise<void>((resolve) => (answer = resolve)) });
+    t.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT}`);
+    t.chat.say('bob', '/approve #1');
+    t.chat.say('carol', '/approve #1');
+    await until(() => existsSync(join(t.dir, 'index.html')) && t.file('index.html').includes(SAYS[0]!), { what: 'the site to show the statement' });
+    expect(t.pubs.x.sent).toHaveLength(0);
+    answer();
+    await t.herald.worker.idle();
+    await t.herald.trust.idle();
+  });
+
   it('after an incident of three statements: pages, feeds a real parser reads, Statuspage-shaped API, keys and signatures herald verify --site checks', async () => {
     const t = (h = siteHerald());
     const { dir, key, file, config } = t;
