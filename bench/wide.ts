@@ -38,21 +38,18 @@ export interface WideResult {
 
 /**
  * What the limits allow, with the emulators' latencies, if herald had no cost at all:
- * - Discord: each announcement channel takes its post (80 ms), a crosspost per part and one pin,
- *   which wait for the post's answer; no more than 50 requests in any second, so request k
- *   (0-based) cannot start before ⌊k/50⌋ s, and the last is answered 80 ms after it starts (the
- *   delivery is recorded sent on that answer, as Telegram's and X's are on theirs). A channel's
- *   5 messages per 5 s only bind past 5 parts.
+ * - Discord: each announcement channel takes its post (80 ms), a crosspost per part and one pin;
+ *   no more than 50 requests in any second, so request k (0-based) cannot start before ⌊k/50⌋ s.
+ *   A channel's 5 messages per 5 s only bind past 5 parts.
  * - Telegram: one message a second into a chat, 30 a second overall; each call 120 ms (the pin too).
  * - X: the parts of a thread one after the other, 250 ms each.
  */
 export function floorSeconds(n: { discordChannels: number; discordParts: number; telegramChats: number; telegramParts: number; xParts: number }) {
   const d = LIMITS.discord;
   const discordRequests = n.discordChannels * (2 * n.discordParts + 1);
-  const discordGlobal = Math.floor((discordRequests - 1) / d.globalPerSecond) + LATENCY.discord / 1000;
+  const discordGlobal = Math.floor((discordRequests - 1) / d.globalPerSecond);
   const discordChannel = Math.max(0, Math.ceil(n.discordParts / d.messagesPerChannel) - 1) * d.channelWindowS;
-  // The posts one after another, then the last one's crosspost and the pin, side by side.
-  const discordChain = ((n.discordParts + 1) * LATENCY.discord) / 1000;
+  const discordChain = (n.discordParts * LATENCY.discord) / 1000;
   const discord = Math.max(discordGlobal, discordChannel + discordChain, discordChain);
   const t = LIMITS.telegram;
   const telegramSends = Math.max(n.telegramParts - 1, Math.floor((n.telegramChats * n.telegramParts - 1) / t.globalPerSecond));
