@@ -8,9 +8,9 @@ import { utcMinute } from '../../util/time';
 
 export type MarkRow = typeof compromisedTargets.$inferSelect;
 
-/** The targets marked compromised now, by target id: the fact every send is checked against. */
 const activeMarkRows = hot((db: DbOrTx) => db.select().from(compromisedTargets).where(isNull(compromisedTargets.restoredAt)).prepare());
 
+/** The targets marked compromised now, by target id: the fact every send is checked against. */
 export function activeMarks(db: DbOrTx): Map<string, MarkRow> {
   const rows = prepared(db, activeMarkRows).all();
   return new Map(rows.map((r) => [r.targetId, r]));

@@ -82,7 +82,6 @@ function namedDraft(tx: Tx, event: ChatEvent): number | null {
   return tx.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, id)).get() ? id : null;
 }
 
-/** A Telegram update id lower than the last one received means the bot's ids started over; say so once. */
 /** Every command's receipt: a second delivery of the same platform event inserts nothing (a replay). */
 const insertReceipt = hot((db: DbOrTx) =>
   db
@@ -94,6 +93,7 @@ const insertReceipt = hot((db: DbOrTx) =>
 const lastTelegramCommand = hot((db: DbOrTx) =>
   db.select({ eventId: receivedCommands.eventId }).from(receivedCommands).where(eq(receivedCommands.platform, 'telegram')).orderBy(desc(receivedCommands.id)).limit(1).prepare());
 
+/** A Telegram update id lower than the last one received means the bot's ids started over; say so once. */
 function noticeUpdateRestart(core: Core, tx: Tx, eventId: string): void {
   const now = telegramUpdateId(eventId);
   const last = prepared(tx, lastTelegramCommand).get();

@@ -155,7 +155,6 @@ export interface PendingDelivery {
   claimExpiresAt: string | null;
 }
 
-/** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
 const pendingQuery = hot((db: DbOrTx) =>
   db
     .select({
@@ -174,4 +173,5 @@ const pendingQuery = hot((db: DbOrTx) =>
     .where(eq(deliveries.status, 'pending'))
     .orderBy(asc(deliveries.id))
     .prepare());
+/** Pending deliveries, oldest first, with what the worker schedules them by, in one query. */
 export const pendingDeliveries = (db: DbOrTx): PendingDelivery[] => prepared(db, pendingQuery).all();

@@ -225,9 +225,9 @@ export class DeliveryWorker {
   /**
    * Resolves once the deliveries started so far are out (started()) and none is waiting on a
    * platform (each has its outcome recorded, or is waiting out a backoff), or `atMostMs` after it
-   * was called. The status site waits
-   * for it: its build, tens of milliseconds of synchronous work, ran nine times during a broadcast
-   * to 50 channels, between the answers and their records and the next requests.
+   * was called. The status site waits for it: its build, tens of milliseconds of synchronous
+   * work, ran nine times during a broadcast to 25 + 25 channels, between the answers, their
+   * records and the next requests.
    */
   async quiet(atMostMs = QUIET_AT_MOST_MS): Promise<void> {
     // A platform that hangs holds it back a second at most, not until the request times out.

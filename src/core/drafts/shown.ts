@@ -35,7 +35,6 @@ export function recordShown(tx: DbOrTx, at: { draftId: number; platform: ChatPla
     .run();
 }
 
-/** The revision id last shown of a draft in one chat, or null when it was never shown there. */
 const shownIn = hot((db: DbOrTx) =>
   db
     .select({ revisionId: shownRevisions.revisionId })
@@ -43,6 +42,7 @@ const shownIn = hot((db: DbOrTx) =>
     .where(and(eq(shownRevisions.draftId, sql.placeholder('draftId')), eq(shownRevisions.platform, sql.placeholder('platform')), eq(shownRevisions.chatId, sql.placeholder('chatId'))))
     .prepare());
 
+/** The revision id last shown of a draft in one chat, or null when it was never shown there. */
 export function lastShown(db: DbOrTx, draftId: number, platform: ChatPlatform, chatId: string): number | null {
   const row = prepared(db, shownIn).get({ draftId, platform, chatId });
   return row?.revisionId ?? null;

@@ -10,7 +10,6 @@ export type PromiseRow = typeof promises.$inferSelect;
 /** Open promises: neither kept, missed nor superseded. */
 export const openPromise = isNull(promises.outcome);
 
-/** A published `next_update` becomes a promise herald holds the team to. */
 const insertPromise = hot((db: DbOrTx) =>
   db
     .insert(promises)
@@ -18,16 +17,13 @@ const insertPromise = hot((db: DbOrTx) =>
     .returning({ id: promises.id })
     .prepare());
 
+/** A published `next_update` becomes a promise herald holds the team to. */
 export function makePromise(v: VerbContext, p: { incidentId: number; draftId: number; revisionId: number; dueAt: string }): void {
   const madeAt = new Date(v.core.now()).toISOString();
   const row = prepared(v.tx, insertPromise).get({ ...p, madeAt })!;
   appendAudit(v.tx, { type: 'promise.made', ...auditBase(v, p.draftId), data: { promise: row.id, incident: p.incidentId, dueAt: p.dueAt } });
 }
 
-/**
- * The incident's next statement went out: each open promise is kept if it did so by the due
- * time, missed otherwise, and the margin is recorded either way.
- */
 const openOfIncident = hot((db: DbOrTx) => db.select().from(promises).where(and(eq(promises.incidentId, sql.placeholder('incidentId')), openPromise)).prepare());
 const settlePromise = hot((db: DbOrTx) =>
   db
@@ -36,6 +32,10 @@ const settlePromise = hot((db: DbOrTx) =>
     .where(eq(promises.id, sql.placeholder('id')))
     .prepare());
 
+/**
+ * The incident's next statement went out: each open promise is kept if it did so by the due
+ * time, missed otherwise, and the margin is recorded either way.
+ */
 export function settlePromises(v: VerbContext, incidentId: number, byDraftId: number): void {
   const now = v.core.now();
   const settledAt = new Date(now).toISOString();
