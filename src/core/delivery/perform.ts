@@ -8,7 +8,7 @@ import { HeraldError } from '../errors';
 import { getDraft, getRevision, renderedOf } from '../drafts/load';
 import { contentFor } from '../statement/render';
 import { contentText, type PartContent, type Publisher, type SentMessage } from './publisher';
-import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markPinned, markSending, partsOf, type DeliveryRow } from './record';
+import { asMessage, ensureParts, liveParts, markPartDeleted, markPartSent, markSending, partsOf, type DeliveryRow, type PartRow } from './record';
 import { heldReason, markOf } from '../channels/marks';
 import { repinLatest, supersededHere, threadAnchor, unpinSuperseded, type StepContext } from './incident';
 
@@ -20,6 +20,13 @@ export type Guard = <T>(what: string, call: () => Promise<T>) => Promise<T>;
 export interface Performed {
   link: string | null;
   notes: string[];
+  /**
+   * The first part, pinned by this run: recorded with the delivery's outcome, in its group
+   * commit. Its own durable commit blocked the loop for each of 25 channels whose pins were
+   * answered together, and the next answers were read a millisecond apart; a crash before the
+   * outcome's commit pins it again on resume, as it would have before this commit.
+   */
+  pinned: PartRow | null;
 }
 
 /**
@@ -56,6 +63,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
   const incidentId = draft.incidentId;
   const step: StepContext = { core, publisher, target, d, guard, commit };
   let notes: string[] = [];
+  let pinned: PartRow | null = null;
 
   if (broadcast.kind === 'retract') {
     for (const part of liveParts(core.db, d.draftId, d.targetId, ['publish', 'correct'])) {
@@ -65,7 +73,7 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     if (incidentId !== null) notes = await repinLatest(step, incidentId);
     // Then the community is told why the statement disappeared, when the policy says so.
     content = rendered.notice ? contentFor(rendered.notice, d.platform) : [];
-    if (!content.length) return { link: null, notes };
+    if (!content.length) return { link: null, notes, pinned };
   }
 
   const original = broadcast.kind === 'correct' ? liveParts(core.db, d.draftId, d.targetId, ['publish']) : [];
@@ -140,11 +148,11 @@ export async function perform(core: Core, publisher: Publisher, target: Target, 
     const finished = await guard('finish', () => publisher.finish!({ target, messages: sent, policy }));
     notes = [...notes, ...finished.notes];
     const first = partsOf(core.db, d.id)[0];
-    if (finished.pinned && first && !first.pinned) commit((tx) => markPinned(tx, d, first, true));
+    if (finished.pinned && first && !first.pinned) pinned = first;
   }
   // The superseded statement loses its pin even when the new one's pin failed: it no longer speaks for the incident.
   if (policy.pin && incidentId !== null) notes = [...notes, ...(await unpinSuperseded(step, incidentId))];
   const link = (broadcast.kind === 'correct' ? original[0]?.url : sent[0]?.url) ?? null;
-  return { link, notes };
+  return { link, notes, pinned };
 }
 

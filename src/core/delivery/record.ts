@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { broadcasts, deliveries, deliveryParts, drafts } from '../../store/schema';
 import type { DbOrTx, Tx } from '../../store/db';
 import { dbNow } from '../../store/now';
-import { hot, prepared } from '../../store/prepared';
+import { hot, prepared, slot } from '../../store/prepared';
 import { appendAudit } from '../../audit/append';
 import type { SentMessage } from './publisher';
 
@@ -48,16 +48,29 @@ export function ensureParts(tx: Tx, deliveryId: number, count: number, firstSend
 }
 
 /** Marked before the request: after a crash, `sending` means the outcome is unknown. */
+// Every part and every delivery goes through these between its request and the next one, or
+// in the group commit its outcome shares with the other channels': built once per database.
+const setSending = hot((db: DbOrTx) => db.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, sql.placeholder('id'))).prepare());
+const setPartSent = (status: 'sent' | 'edited') =>
+  hot((db: DbOrTx) =>
+    db
+      .update(deliveryParts)
+      .set({ status, messageId: slot('messageId'), chatId: slot('chatId'), url: slot('url'), text: slot('text'), sentAt: dbNow })
+      .where(eq(deliveryParts.id, sql.placeholder('id')))
+      .prepare());
+const setPartPosted = setPartSent('sent');
+const setPartEdited = setPartSent('edited');
+const setPinned = (pinned: boolean) => hot((db: DbOrTx) => db.update(deliveryParts).set({ pinned }).where(eq(deliveryParts.id, sql.placeholder('id'))).prepare());
+const setPinnedOn = setPinned(true);
+const setPinnedOff = setPinned(false);
+
 export function markSending(tx: Tx, partId: number): void {
-  tx.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, partId)).run();
+  prepared(tx, setSending).run({ id: partId });
 }
 
 export function markPartSent(tx: Tx, d: DeliveryRow, part: PartRow, msg: SentMessage, text: string, action: 'posted' | 'edited'): void {
-  tx.update(deliveryParts)
-    // An edited part points at the original message; only `sent` parts are messages of their own.
-    .set({ status: action === 'edited' ? 'edited' : 'sent', messageId: msg.messageId, chatId: msg.chatId ?? null, url: msg.url ?? null, text, sentAt: dbNow })
-    .where(eq(deliveryParts.id, part.id))
-    .run();
+  // An edited part points at the original message; only `sent` parts are messages of their own.
+  prepared(tx, action === 'edited' ? setPartEdited : setPartPosted).run({ id: part.id, messageId: msg.messageId, chatId: msg.chatId ?? null, url: msg.url ?? null, text });
   appendAudit(tx, {
     type: action === 'posted' ? 'message.sent' : 'message.edited',
     ...auditOf(d),
@@ -77,7 +90,7 @@ export function markPartDeleted(tx: Tx, d: DeliveryRow, part: PartRow): void {
  * for an unpin the superseding statement's, for a pin put back after a retraction the retraction's.
  */
 export function markPinned(tx: Tx, d: DeliveryRow, part: PartRow, pinned: boolean, statement = d.draftId): void {
-  tx.update(deliveryParts).set({ pinned }).where(eq(deliveryParts.id, part.id)).run();
+  prepared(tx, pinned ? setPinnedOn : setPinnedOff).run({ id: part.id });
   appendAudit(tx, {
     type: pinned ? 'message.pinned' : 'message.unpinned',
     ...auditOf(d),
@@ -91,11 +104,15 @@ const UNCLAIMED = { claimedBy: null, claimExpiresAt: null };
 
 type AttemptOutcome = { ok: true } | { ok: false; code: string; reason: string; retryInMs?: number };
 
+const setAttempt = hot((db: DbOrTx) =>
+  db
+    .update(deliveries)
+    .set({ attempts: slot('attempt'), lastError: slot('lastError'), lastAttemptCode: slot('code'), notBefore: slot('notBefore'), updatedAt: dbNow })
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare());
+
 function writeAttempt(tx: Tx, d: DeliveryRow, attempt: number, outcome: AttemptOutcome, notBefore: string | null): void {
-  tx.update(deliveries)
-    .set({ attempts: attempt, lastError: outcome.ok ? null : outcome.reason, lastAttemptCode: outcome.ok ? null : outcome.code, notBefore, updatedAt: dbNow })
-    .where(eq(deliveries.id, d.id))
-    .run();
+  prepared(tx, setAttempt).run({ id: d.id, attempt, lastError: outcome.ok ? null : outcome.reason, code: outcome.ok ? null : outcome.code, notBefore });
   appendAudit(tx, { type: 'delivery.attempt', ...auditOf(d), data: { delivery: d.id, target: d.targetId, attempt, ...outcome } });
 }
 
@@ -104,10 +121,17 @@ export function recordRetry(tx: Tx, d: DeliveryRow, attempt: number, outcome: { 
   writeAttempt(tx, d, attempt, { ok: false, ...outcome }, new Date(now + outcome.retryInMs).toISOString());
 }
 
+const setDelivered = hot((db: DbOrTx) =>
+  db
+    .update(deliveries)
+    .set({ status: 'sent', link: slot('link'), lastError: slot('lastError'), notBefore: null, ...UNCLAIMED, updatedAt: dbNow })
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare());
+
 /** A delivery is sent; with `attempt`, the attempt that got it there is recorded alongside. */
 export function writeDelivered(tx: Tx, d: DeliveryRow, link: string | null, notes: string[], attempt?: number): void {
   if (attempt !== undefined) writeAttempt(tx, d, attempt, { ok: true }, null);
-  tx.update(deliveries).set({ status: 'sent', link, lastError: notes.length ? notes.join('; ') : null, notBefore: null, ...UNCLAIMED, updatedAt: dbNow }).where(eq(deliveries.id, d.id)).run();
+  prepared(tx, setDelivered).run({ id: d.id, link, lastError: notes.length ? notes.join('; ') : null });
   appendAudit(tx, { type: 'delivery.sent', ...auditOf(d), data: { delivery: d.id, target: d.targetId, link, notes } });
 }
 

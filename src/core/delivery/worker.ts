@@ -7,7 +7,7 @@ import { redact } from '../../util/redact';
 import { backoffMs, formatWait, sleep } from './backoff';
 import { perform, publishedParts, type Guard } from './perform';
 import type { Publisher } from './publisher';
-import { ensureParts, loadDelivery, markFailed, markHeld, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
+import { ensureParts, loadDelivery, markFailed, markHeld, markPinned, pendingDeliveries, recordRetry, writeDelivered, type DeliveryRow, type PendingDelivery } from './record';
 import type { DeliveryAttempt } from './observed';
 import { heldReason, markOf } from '../channels/marks';
 import { claimDelivery, claimedElsewhere, ClaimLostError, holdsClaim, releaseClaims, renewClaims } from './claim';
@@ -339,7 +339,9 @@ export class DeliveryWorker {
         // Deliveries finishing together share one durable commit (core.audit's group commit).
         let settled = false;
         await this.core.audit.run((tx) => {
-          if ((settled = holdsClaim(tx, id, this.holder))) writeDelivered(tx, d, done.link, done.notes, attempt);
+          if (!(settled = holdsClaim(tx, id, this.holder))) return;
+          if (done.pinned) markPinned(tx, d, done.pinned, true);
+          writeDelivered(tx, d, done.link, done.notes, attempt);
         });
         if (!settled) return;
         this.took.set(d.platform, (postedAt ?? this.now()) - began);
