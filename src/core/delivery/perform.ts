@@ -21,10 +21,10 @@ export interface Performed {
   link: string | null;
   notes: string[];
   /**
-   * The first part, pinned by this run: recorded with the delivery's outcome, in its group
-   * commit. Its own durable commit blocked the loop for each of 25 channels whose pins were
-   * answered together, and the next answers were read a millisecond apart; a crash before the
-   * outcome's commit pins it again on resume, as it would have before this commit.
+   * The first part, pinned by this run: recorded with the delivery's outcome, in the group
+   * commit of the deliveries finishing together. A commit of its own blocked the loop once per
+   * channel while the other channels' answers waited to be read. A crash before the outcome's
+   * commit leaves the delivery pending, and its resume pins the post again.
    */
   pinned: PartRow | null;
 }

@@ -47,7 +47,6 @@ export function ensureParts(tx: Tx, deliveryId: number, count: number, firstSend
   return { parts: partsOf(tx, deliveryId), created };
 }
 
-/** Marked before the request: after a crash, `sending` means the outcome is unknown. */
 // Every part and every delivery goes through these between its request and the next one, or
 // in the group commit its outcome shares with the other channels': built once per database.
 const setSending = hot((db: DbOrTx) => db.update(deliveryParts).set({ status: 'sending' }).where(eq(deliveryParts.id, sql.placeholder('id'))).prepare());
@@ -64,6 +63,7 @@ const setPinned = (pinned: boolean) => hot((db: DbOrTx) => db.update(deliveryPar
 const setPinnedOn = setPinned(true);
 const setPinnedOff = setPinned(false);
 
+/** Marked before the request: after a crash, `sending` means the outcome is unknown. */
 export function markSending(tx: Tx, partId: number): void {
   prepared(tx, setSending).run({ id: partId });
 }
