@@ -66,4 +66,20 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(left).toEqual([0]);
   });
+  it('a window starts when its first request is written, not when it was let go: the next one waits for that start and a second', async () => {
+    const limit = new GlobalLimit(2, 1000);
+    await limit.take();
+    // herald's loop was busy for 30 ms (a commit) before the request's bytes left.
+    await vi.advanceTimersByTimeAsync(30);
+    limit.wrote();
+    await limit.take();
+    // Only the window's first write moves it: a later one changes nothing.
+    await vi.advanceTimersByTimeAsync(100);
+    limit.wrote();
+    const { left } = takeAll(limit, 1);
+    await vi.advanceTimersByTimeAsync(899);
+    expect(left).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(left).toEqual([0]);
+  });
 });
