@@ -61,7 +61,10 @@ export function threadAnchor(db: DbOrTx, d: DeliveryRow, incidentId: number): Pa
 export const supersededHere = (db: DbOrTx, d: DeliveryRow, incidentId: number): boolean =>
   prepared(db, laterQuery).get(about(d, incidentId)) !== undefined;
 
-const pinnedElsewhere = (db: DbOrTx, d: DeliveryRow, incidentId: number) => otherStatementsParts(db, eq(deliveryParts.pinned, true)).all(about(d, incidentId));
+// Read before every pinning delivery's pin, at each channel of a wide broadcast: built by drizzle
+// each time, it was 0.7 ms of the loop a channel, while other channels' answers waited.
+const pinnedQuery = hot((db: DbOrTx) => otherStatementsParts(db, eq(deliveryParts.pinned, true)).prepare());
+const pinnedElsewhere = (db: DbOrTx, d: DeliveryRow, incidentId: number) => prepared(db, pinnedQuery).all(about(d, incidentId));
 
 const failure = (err: unknown) => redact(String((err as Error)?.message ?? err));
 
