@@ -59,11 +59,13 @@ export class SiteRunner {
   // The builder (pages, feeds and their libraries) is loaded at the first build, not at every
   // start: herald without a status site never needs it, and it costs a few MB of memory held for good.
   private async build(): Promise<void> {
-    const { siteFiles, writeSite }: typeof Build = await import('./build');
+    const { siteFiles, warmRenderers, writeSite }: typeof Build = await import('./build');
     const now = new Date(this.core.now());
     const model = siteModel(this.core.db, this.core.config, now);
     const written = writeSite(this.dir, siteFiles({ model, ...this.trust(), signatures: publishedSignatures(this.core.db) }));
     if (written.length) this.onBuilt();
+    // Once, after the start's own build: the first statement's build then skips the compiling.
+    warmRenderers();
     const next = model.incidents.flatMap((i) => (i.nextUpdate && !i.nextUpdate.overdue ? [Date.parse(i.nextUpdate.dueAt)] : [])).sort((a, b) => a - b)[0];
     this.scheduler.clearTimeout(this.timer);
     if (next !== undefined && !this.stopped) this.timer = this.scheduler.setTimeout(() => void this.kick(), Math.min(Math.max(next - now.getTime(), 0) + 1, MAX_SLEEP_MS));
