@@ -108,8 +108,10 @@ const watched = new Map<string, Set<WeakRef<GlobalLimit>>>();
 let subscribed = false;
 
 /**
- * undici (discord.js's HTTP client) says on this channel when it writes a request's headers,
- * right before the request's bytes go out; fetch's own undici says so on the same channel.
+ * Tells `limit` when each counted request to `origin` is written. undici (discord.js's HTTP
+ * client) publishes on this channel as it writes a request's headers, right before its bytes go
+ * out; fetch's own undici publishes there too, hence the origin. One subscription serves every
+ * limit, and a limit no longer used is dropped.
  */
 function watch(origin: string, limit: GlobalLimit): void {
   let set = watched.get(origin);

@@ -66,6 +66,7 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(left).toEqual([0]);
   });
+
   it('a window starts when its first request is written, not when it was let go: the next one waits for that start and a second', async () => {
     const limit = new GlobalLimit(2, 1000);
     await limit.take();
