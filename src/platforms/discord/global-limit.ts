@@ -74,15 +74,15 @@ export class GlobalLimit {
   }
 
   /**
-   * A counted request's bytes left at `at`: the first since the window opened moves its start
-   * there, since Discord's window opens when that request arrives, however long herald took to
+   * A counted request's bytes are leaving now: the first since the window opened moves its start
+   * here, since Discord's window opens when that request arrives, however long herald took to
    * write it after letting it go. A waiting timer set for the earlier end finds the window still
    * full and waits again.
    */
-  wrote(at = this.now()): void {
-    if (this.anchored || !Number.isFinite(this.opened)) return;
+  wrote(): void {
+    if (this.anchored) return;
     this.anchored = true;
-    if (at > this.opened) this.opened = at;
+    this.opened = Math.max(this.opened, this.now());
   }
 
   private schedule(): void {

@@ -7,9 +7,9 @@ import { GlobalLimit, sharedGlobalLimit } from '../../../src/platforms/discord/g
 /** Counts the writes it is told of, as the real limit takes them. */
 class Watched extends GlobalLimit {
   writes = 0;
-  override wrote(at?: number): void {
+  override wrote(): void {
     this.writes++;
-    super.wrote(at);
+    super.wrote();
   }
 }
 
