@@ -4,6 +4,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import { startTelegramEmulator, type TelegramEmulator } from '../src/telegram';
 import { DEFAULT_X_CREDENTIALS, startXEmulator, type XEmulator } from '../src/x';
 import { FaultQueue } from '../src/shared/faults';
+import { Latency } from '../src/shared/latency';
 // The client is pointed at the emulator the way herald's X adapter points it at X_API_URL.
 import { xClientOptionsFor } from '../../../src/platforms/x/base-url-plugin';
 
@@ -101,5 +102,22 @@ describe('down', () => {
     await expect(bot.telegram.getMe()).rejects.toMatchObject({ code: 'ECONNRESET' });
     telegram.setDown(false);
     expect((await bot.telegram.getMe()).is_bot).toBe(true);
+  });
+});
+
+describe('latency', () => {
+  // Settled or not once the loop has run what was ready: a wait that sleeps is still pending then.
+  const settledAfterATurn = async (p: Promise<void>) => {
+    let settled = false;
+    void p.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    return settled;
+  };
+
+  it('counts the round trip from when the request arrived: work before the wait is part of it', async () => {
+    const latency = new Latency(200);
+    expect(await settledAfterATurn(latency.wait(performance.now() - 250))).toBe(true);
+    expect(await settledAfterATurn(latency.wait(performance.now() - 50))).toBe(false);
+    expect(await settledAfterATurn(latency.wait())).toBe(false);
   });
 });

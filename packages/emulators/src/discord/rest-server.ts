@@ -103,6 +103,9 @@ export class RestServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
+    // Discord counts a request against its limits when it arrives, not once its body is read and parsed.
+    const arrivedAt = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const versioned = /^\/api\/v(9|10)(\/.*)$/.exec(url.pathname);
@@ -123,7 +126,7 @@ export class RestServer {
       route: route?.pattern ?? '',
       query: Object.fromEntries(url.searchParams),
       body: parsed.kind === 'ok' ? recordable(parsed.body, parsed.files) : undefined,
-      at: Date.now(),
+      at: arrivedAt,
     });
 
     if (!versioned) return this.reply(res, notFound(), record);
@@ -166,7 +169,7 @@ export class RestServer {
     if (route.auth !== false && req.headers.authorization !== `Bot ${this.ctx.opts.token}`) {
       return this.reply(res, unauthorized(), record);
     }
-    const now = Date.now();
+    const now = arrivedAt;
     if (route.auth !== false) {
       const globalLimited = this.limiter.checkGlobal(now);
       if (globalLimited) return this.reply(res, globalLimited, record);
@@ -175,7 +178,7 @@ export class RestServer {
     if (taken.limited) return this.reply(res, taken.limited, record);
     if (parsed.kind === 'invalid') return this.reply(res, { ...invalidJson(), headers: taken.headers }, record);
 
-    if (route.messageWrite) await this.latency.wait();
+    if (route.messageWrite) await this.latency.wait(arrived);
     let answer: RestResponse;
     try {
       answer = await route.handler({ method, path, params, query: url.searchParams, body: parsed.body, files: parsed.files });

@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Delay added before the calls a slow platform is slow on (each emulator picks them: posts and
- * edits, never a long poll). Benchmarks and the sandbox's "slow" set it.
+ * edits, never a long poll). Benchmarks and the sandbox's "slow" set it. It is counted from when
+ * the request arrived: the emulator's own work before the wait (reading the body, checking an
+ * OAuth signature) is part of the round trip configured, not added to it.
  */
 export class Latency {
   private ms: number;
@@ -15,8 +17,10 @@ export class Latency {
     this.ms = checked(ms);
   }
 
-  async wait(): Promise<void> {
-    if (this.ms > 0) await sleep(this.ms);
+  /** Resolves `ms` after `since` (a performance.now() time; now if omitted), at once if that has passed. */
+  async wait(since = performance.now()): Promise<void> {
+    const left = this.ms - (performance.now() - since);
+    if (left > 0) await sleep(left);
   }
 }
 

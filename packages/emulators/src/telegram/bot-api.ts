@@ -175,6 +175,7 @@ export class BotApi {
     rawParams: Record<string, unknown>,
     meta: { via: RecordedRequest['via']; contentType: RecordedRequest['contentType']; closed: Promise<void> },
   ): Promise<Outcome> {
+    const arrived = performance.now();
     const method = rawMethod.toLowerCase();
     const entry = this.handlers.get(method);
     const record = this.recorder.arrived({
@@ -204,11 +205,12 @@ export class BotApi {
       if (outcome) return finish(outcome, fault.kind);
     }
 
-    if (method !== 'getupdates') await this.latency.wait();
+    if (method !== 'getupdates') await this.latency.wait(arrived);
 
     const chatForLimits = this.limiter && SENDING_METHODS.has(method) ? this.state.findChat(params.str('chat_id')) : undefined;
     if (this.limiter && chatForLimits) {
-      const wait = this.limiter.retryAfter(chatForLimits);
+      // Telegram counts a message where it receives it, not after the answer's way back (the latency).
+      const wait = this.limiter.retryAfter(chatForLimits, record.at);
       if (wait > 0) {
         const error = tooManyRequests(wait);
         return finish({ kind: 'answer', status: 429, body: error.body() }, 'limit');
@@ -218,7 +220,7 @@ export class BotApi {
     let outcome: Outcome;
     try {
       const result = await entry.fn({ method, params, core: this, closed: meta.closed });
-      if (this.limiter && chatForLimits) this.limiter.record(chatForLimits);
+      if (this.limiter && chatForLimits) this.limiter.record(chatForLimits, record.at);
       const body: ApiResponseBody =
         result instanceof Described
           ? { ok: true, result: result.result, description: result.description }

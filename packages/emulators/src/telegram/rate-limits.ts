@@ -27,8 +27,9 @@ export class RateLimiter {
   retryAfter(chat: ChatRecord, now = Date.now()): number {
     const sent = this.perChat.get(chat.id) ?? [];
     const waits: number[] = [];
+    // Only messages that arrived before this one count: one that arrived later may have been stored first.
     const windowWait = (times: number[], windowMs: number, max: number) => {
-      const recent = times.filter((t) => t > now - windowMs);
+      const recent = times.filter((t) => t > now - windowMs && t <= now);
       if (recent.length < max) return 0;
       return recent[recent.length - max]! + windowMs - now;
     };
@@ -41,11 +42,18 @@ export class RateLimiter {
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
+  /** Counts a message sent into `chat`, at the time its request arrived (the lists stay in that order). */
   record(chat: ChatRecord, now = Date.now()) {
     const sent = (this.perChat.get(chat.id) ?? []).filter((t) => t > now - 60_000);
-    sent.push(now);
+    insertSorted(sent, now);
     this.perChat.set(chat.id, sent);
-    this.global.push(now);
+    insertSorted(this.global, now);
     while (this.global.length > 0 && this.global[0]! <= now - 1000) this.global.shift();
   }
+}
+
+function insertSorted(times: number[], t: number): void {
+  let i = times.length;
+  while (i > 0 && times[i - 1]! > t) i--;
+  times.splice(i, 0, t);
 }

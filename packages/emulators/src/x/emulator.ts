@@ -12,7 +12,7 @@ import { Authenticator } from './auth';
 import { queryPairs } from './oauth1';
 import * as P from './problems';
 import { DEFAULT_LIMITS, RateLimiter } from './rate-limits';
-import { findRoute, type Route } from './routes';
+import { warmTextParser, findRoute, type Route } from './routes';
 import { copyPost, PostStore } from './store';
 import type {
   Fault,
@@ -84,6 +84,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   }
 
   async listen(): Promise<void> {
+    warmTextParser();
     this.port = await listenLoopback(this.server);
   }
 
@@ -137,6 +138,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const target = req.url ?? '/';
     const url = new URL(target, 'http://placeholder');
     const q = target.indexOf('?');
@@ -164,7 +166,7 @@ export class XEmulator extends EventEmitter<XEmulatorEvents> {
     const verdict = this.limiter.take(auth.user.id, route.endpoint);
     if (!verdict.allowed) return this.answer(res, record, P.tooManyRequests(), verdict.headers);
 
-    if (route.mutating) await this.latency.wait();
+    if (route.mutating) await this.latency.wait(arrived);
     if (this.closed) return;
 
     let answer: P.XAnswer;
