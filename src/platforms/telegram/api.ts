@@ -37,7 +37,14 @@ export class TelegramApi {
       });
     }
     const started = Date.now();
-    if (slot.waitMs > 0) await sleep(slot.waitMs, this.stopping);
+    let at = slot.at;
+    let waitMs = slot.waitMs;
+    // A send that woke late takes a new slot (Pacer.recheck); each round waits for a later one, and a few are plenty.
+    for (let round = 0; waitMs > 0 && round < 5; round++) {
+      await sleep(waitMs, this.stopping);
+      if (this.stopping.aborted) break;
+      ({ at, waitMs } = this.pacer.recheck(chat, at));
+    }
     if (this.stopping.aborted) throw new HeraldError('network', 'herald is stopping; the message was not sent', { retryable: true });
     const timeoutMs = (opts.timeoutMs ?? this.requestTimeoutMs) - (Date.now() - started);
     try {
@@ -46,7 +53,7 @@ export class TelegramApi {
       if (isTelegramError(error) && error.code === 429) this.pacer.block(chat, retryAfterMs(error));
       throw error;
     } finally {
-      this.pacer.settle(chat, slot.at);
+      this.pacer.settle(chat, at);
     }
   }
 }
