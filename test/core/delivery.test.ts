@@ -143,6 +143,17 @@ describe('the delivery worker', () => {
     expect(delivery('telegram-main')!.status).toBe('sent');
   });
 
+  it("tells each platform which deliveries' first posts are coming before it sends any, once, and not again for a retry", async () => {
+    h = testHerald();
+    h.pubs.discord.script('discord-main', { error: retryable() });
+    publishSev1();
+    await h.herald.worker.idle();
+    for (const [platform, target] of [['discord', 'discord-main'], ['telegram', 'telegram-main'], ['x', 'x']] as const) {
+      expect(h.pubs[platform].announced).toEqual([{ ids: [delivery(target)!.id], sentBefore: 0 }]);
+    }
+    expect(delivery('discord-main')).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   it('posts an X thread part by part, each a reply to the previous, with every id saved', async () => {
     h = testHerald();
     publishSev1();

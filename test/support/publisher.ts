@@ -15,6 +15,8 @@ export class ScriptedPublisher implements Publisher {
   readonly edited: Array<{ targetId: string; messageId: string; text: string }> = [];
   readonly removed: Array<{ targetId: string; messageId: string }> = [];
   readonly calls: string[] = [];
+  /** What the worker said was coming (expect()), each call's delivery ids, and how many posts had been sent by then. */
+  readonly announced: Array<{ ids: number[]; sentBefore: number }> = [];
   private readonly scripts = new Map<string, Step[]>();
   private next = 1;
 
@@ -36,6 +38,10 @@ export class ScriptedPublisher implements Publisher {
     if ('delayMs' in step) return new Promise((r) => setTimeout(r, step.delayMs));
     if ('gate' in step) return step.gate;
     throw step.error;
+  }
+
+  expect(deliveryIds: readonly number[]): void {
+    this.announced.push({ ids: [...deliveryIds], sentBefore: this.calls.filter((c) => c.startsWith('send ')).length });
   }
 
   async send(req: SendRequest): Promise<SentMessage> {

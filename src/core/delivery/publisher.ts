@@ -41,6 +41,13 @@ export interface Publisher {
   /** Discord and Telegram edit a post in place; X cannot, so a correction is posted as a reply. */
   readonly editsInPlace: boolean;
   send(req: SendRequest): Promise<SentMessage>;
+  /**
+   * These deliveries' first posts are about to be sent: the worker queued them to start, each a
+   * loop turn after the last. A platform whose rate limit a post shares with its follow-ups (a
+   * pin, a crosspost) keeps room for the posts, so that the first channels' follow-ups do not
+   * push the last channels' posts into a later window.
+   */
+  expect?(deliveryIds: readonly number[]): void;
   edit(req: { target: Target; message: SentMessage; content: PartContent; index: number; total: number }): Promise<void>;
   /** Deleting a message that is already gone succeeds. */
   remove(req: { target: Target; message: SentMessage }): Promise<void>;

@@ -110,6 +110,14 @@ export class DeliveryWorker {
       this.running.set(id, tracked);
       this.lanes.set(lane, tracked);
     }
+    // The platforms hear which first posts are on their way, before any of them starts (see Publisher.expect).
+    const coming = new Map<Platform, number[]>();
+    for (const row of fresh) {
+      if (!claimed.has(row.id) || !this.freshParts.has(row.id)) continue;
+      const platform = row.platform as Platform;
+      coming.set(platform, [...(coming.get(platform) ?? []), row.id]);
+    }
+    for (const [platform, ids] of coming) this.publishers[platform]?.expect?.(ids);
     // The rest after one more turn, as started() waits: the leads' requests are written when the
     // loop next polls. A kick that fails there (the database out of reach) leaves them pending:
     // the poll tries again.

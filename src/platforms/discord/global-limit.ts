@@ -31,7 +31,17 @@ export class GlobalLimit {
   private count = 0;
   /** Whether the current window's start is when its first request left, not when it was let go. */
   private anchored = true;
-  private readonly waiting: Array<{ go: () => void; signal?: AbortSignal | null }> = [];
+  private readonly waiting: Waiting[] = [];
+  /** Follow-ups (crossposts, pins) waiting: they go once no other request waits and the posts expected have their room. */
+  private readonly later: Waiting[] = [];
+  /** Posts herald said are coming (expect()), until when each keeps its room; in the order they were expected. */
+  private readonly expected = new Map<string, number>();
+  /**
+   * Posts being sent (posting()) whose request has not taken its slot yet, until when each keeps
+   * its room: the next request let go takes one's place, so the room does not open to a follow-up
+   * in between.
+   */
+  private sending: number[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -40,27 +50,65 @@ export class GlobalLimit {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves when a request may leave (and counts it); rejects if `signal` aborts first. */
-  take(signal?: AbortSignal | null): Promise<void> {
+  /**
+   * Resolves when a request may leave (and counts it); rejects if `signal` aborts first. A
+   * follow-up of a post (its crosspost, a pin) takes a slot only where the posts expected leave one.
+   */
+  take(signal?: AbortSignal | null, followUp = false): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.waiting.length && this.free(this.now())) {
+    const now = this.now();
+    if (!this.waiting.length && !(followUp && this.later.length) && this.free(now) && (!followUp || this.roomBesidesExpected(now))) {
       this.count++;
+      if (!followUp) this.tookAPostsPlace();
       return Promise.resolve();
     }
+    const queue = followUp ? this.later : this.waiting;
     return new Promise<void>((resolve, reject) => {
       const entry = { go: resolve, signal };
-      this.waiting.push(entry);
+      queue.push(entry);
       signal?.addEventListener(
         'abort',
         () => {
-          const i = this.waiting.indexOf(entry);
-          if (i >= 0) this.waiting.splice(i, 1);
+          const i = queue.indexOf(entry);
+          if (i >= 0) queue.splice(i, 1);
           reject(signal.reason);
         },
         { once: true },
       );
       this.schedule();
     });
+  }
+
+  /**
+   * Posts about to be sent (a broadcast's deliveries the worker queued): follow-ups leave room
+   * for them in the window, so that at 25 channels the first channels' pins and crossposts no
+   * longer push the last channels' posts (80 ms each, and their own follow-ups after them) into
+   * the next second. Each keeps its room until it is sent (posting()) or `forMs` has passed.
+   */
+  expect(keys: readonly string[], forMs = EXPECTED_FOR_MS): void {
+    const until = this.now() + forMs;
+    for (const key of keys) {
+      this.expected.delete(key);
+      this.expected.set(key, until);
+    }
+  }
+
+  /** The post expected under `key` is being sent: it takes its slot like any other request. */
+  posting(key: string): void {
+    const until = this.expected.get(key);
+    if (until === undefined) return;
+    this.expected.delete(key);
+    this.sending.push(until);
+  }
+
+  /**
+   * A request other than a follow-up was let go: it is (most likely) a post being sent, whose
+   * room it now occupies. Follow-ups that waited for that post go now, if there is room left.
+   */
+  private tookAPostsPlace(): void {
+    if (!this.sending.length) return;
+    this.sending.shift();
+    if (this.later.length) queueMicrotask(() => this.reschedule());
   }
 
   /** Whether a request may leave at `now`, opening a new window if the last one is over. */
@@ -71,6 +119,16 @@ export class GlobalLimit {
       this.anchored = false;
     }
     return this.count < this.perSecond;
+  }
+
+  /** Whether the window has a slot beyond those the posts expected are to have. */
+  private roomBesidesExpected(now: number): boolean {
+    for (const [key, until] of this.expected) {
+      if (until > now) break;
+      this.expected.delete(key);
+    }
+    if (this.sending.some((until) => until <= now)) this.sending = this.sending.filter((until) => until > now);
+    return this.count + this.expected.size + this.sending.length < this.perSecond;
   }
 
   /**
@@ -85,23 +143,55 @@ export class GlobalLimit {
     this.opened = Math.max(this.opened, this.now());
   }
 
+  private reschedule(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.timer) return;
     const now = this.now();
     while (this.waiting.length && this.free(now)) {
       this.count++;
+      this.sending.shift();
       this.waiting.shift()!.go();
     }
-    if (!this.waiting.length) return;
+    while (!this.waiting.length && this.later.length && this.free(now) && this.roomBesidesExpected(now)) {
+      this.count++;
+      this.later.shift()!.go();
+    }
+    if (!this.waiting.length && !this.later.length) return;
+    let at = this.opened + this.windowMs;
+    // Follow-ups held back only by room kept for posts go when the first of those expires, if that is sooner.
+    const expiries = [...this.sending];
+    const firstExpected = this.expected.values().next();
+    if (!firstExpected.done) expiries.push(firstExpected.value);
+    if (!this.waiting.length && this.count < this.perSecond && expiries.length) at = Math.min(at, ...expiries);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.schedule();
-    }, Math.max(1, this.opened + this.windowMs - now));
+    }, Math.max(1, at - now));
   }
 }
 
+interface Waiting {
+  go: () => void;
+  signal?: AbortSignal | null | undefined;
+}
+
+/**
+ * How long a post said to be coming keeps its room: a broadcast's deliveries start a few
+ * milliseconds apart, so 200 channels' posts are all out well within it; one that never comes
+ * (its target marked compromised meanwhile) holds nothing back for longer.
+ */
+export const EXPECTED_FOR_MS = 2000;
+
 /** Interaction callbacks and webhook-token routes do not count against the bot's global limit. */
 const exempt = (url: string) => /\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/?]+)/u.test(url);
+
+/** A post's follow-ups: its crosspost, and pinning or unpinning it. */
+const followUp = (url: string) => /\/(messages\/\d+\/crosspost|pins\/\d+)(?:\?|$)/u.test(url);
 
 /** The limits whose requests are watched leaving, by the origin of the API they call. */
 const watched = new Map<string, Set<WeakRef<GlobalLimit>>>();
@@ -143,7 +233,7 @@ export function sharedGlobalLimit(limit: GlobalLimit): Pick<RESTOptions, 'makeRe
     makeRequest: async (url, init) => {
       if (!exempt(url)) {
         if (origin === undefined) watch((origin = new URL(url).origin), limit);
-        await limit.take(init.signal);
+        await limit.take(init.signal, followUp(url));
       }
       return DefaultRestOptions.makeRequest(url, init);
     },

@@ -30,7 +30,7 @@ export async function createDiscord(...[config, log]: Parameters<AdapterFactory>
   await connect(client, discord.token, log);
   const rest = publishingRest(config, limit);
   const directory = new Directory(client);
-  const publisher = new DiscordPublisher(rest, directory, config.delivery);
+  const publisher = new DiscordPublisher(rest, directory, config.delivery, limit);
   let bot: DiscordBot | undefined;
   // Commands and buttons arrive over the gateway: while it is down herald hears nobody there.
   const link = new LinkSignal();

@@ -56,7 +56,12 @@ export class DiscordPublisher implements Publisher {
     private readonly rest: REST,
     private readonly channels: ChannelDirectory,
     private readonly delivery: Config['delivery'],
+    private readonly limit?: GlobalLimit,
   ) {}
+
+  expect(deliveryIds: readonly number[]): void {
+    this.limit?.expect(deliveryIds.map(String));
+  }
 
   private channelOf(target: Target): string {
     if (target.platform !== 'discord') throw new HeraldError('invalid_input', `target ${target.id} is not a Discord target`, { retryable: false });
@@ -74,6 +79,7 @@ export class DiscordPublisher implements Publisher {
 
   async send(req: SendRequest): Promise<SentMessage> {
     const channelId = this.channelOf(req.target);
+    this.limit?.posting(String(req.deliveryId));
     const text = contentText(req.content);
     const ping = req.policy.pingEveryone && req.index === 0;
     let content = text;

@@ -83,4 +83,92 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(left).toEqual([0]);
   });
+
+  describe('follow-ups (pins, crossposts) and the posts herald said are coming', () => {
+    /** Records, under `name`, the fake time at which each request was let go. */
+    const at: Array<[string, number]> = [];
+    beforeEach(() => void (at.length = 0));
+    const go = (limit: GlobalLimit, name: string, followUp = false) => void limit.take(null, followUp).then(() => void at.push([name, Date.now()]));
+
+    it('the posts expected keep their room in the window: the follow-up waits for the next one, and no post does', async () => {
+      const limit = new GlobalLimit(3, 1000);
+      limit.expect(['a', 'b', 'c']);
+      go(limit, 'pin of an earlier post', true);
+      for (const key of ['a', 'b', 'c']) {
+        await vi.advanceTimersByTimeAsync(0);
+        limit.posting(key);
+        go(limit, key);
+      }
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(at).toEqual([
+        ['a', 0],
+        ['b', 0],
+        ['c', 0],
+        ['pin of an earlier post', 1000],
+      ]);
+    });
+
+    it('a follow-up takes a slot the posts expected leave over, and the last one as soon as the window opens again', async () => {
+      const limit = new GlobalLimit(3, 1000);
+      limit.expect(['a']);
+      go(limit, 'pin 1', true);
+      go(limit, 'pin 2', true);
+      go(limit, 'pin 3', true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(at).toEqual([
+        ['pin 1', 0],
+        ['pin 2', 0],
+      ]);
+      limit.posting('a');
+      go(limit, 'a');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(at).toEqual([
+        ['pin 1', 0],
+        ['pin 2', 0],
+        ['a', 0],
+        ['pin 3', 1000],
+      ]);
+    });
+
+    it('a post that is being sent keeps its room until its request takes it, even from a follow-up asking in between', async () => {
+      const limit = new GlobalLimit(2, 1000);
+      limit.expect(['a']);
+      limit.posting('a');
+      go(limit, 'pin 1', true);
+      go(limit, 'pin 2', true);
+      go(limit, 'a');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(at).toEqual([
+        ['pin 1', 0],
+        ['a', 0],
+      ]);
+    });
+
+    it('a post expected that never comes holds its room only until it expires', async () => {
+      const limit = new GlobalLimit(2, 1000);
+      limit.expect(['never sent'], 300);
+      go(limit, 'pin 1', true);
+      go(limit, 'pin 2', true);
+      await vi.advanceTimersByTimeAsync(299);
+      expect(at).toEqual([['pin 1', 0]]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(at).toEqual([
+        ['pin 1', 0],
+        ['pin 2', 300],
+      ]);
+    });
+
+    it('with nothing expected a follow-up is an ordinary request, but one that waits goes after the other requests waiting', async () => {
+      const limit = new GlobalLimit(1, 1000);
+      go(limit, 'pin 1', true);
+      go(limit, 'pin 2', true);
+      go(limit, 'reply');
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(at).toEqual([
+        ['pin 1', 0],
+        ['reply', 1000],
+        ['pin 2', 2000],
+      ]);
+    });
+  });
 });
