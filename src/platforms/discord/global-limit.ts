@@ -4,6 +4,9 @@ import { DefaultRestOptions, type RESTOptions } from 'discord.js';
 /** Discord's global limit: 50 requests a second per bot (interaction endpoints excepted). */
 export const DISCORD_GLOBAL_PER_SECOND = 50;
 
+/** The length of Discord's global window, without herald's margin. */
+const SECOND_MS = 1000;
+
 /**
  * Added to the one-second window: Discord counts a request when it arrives, and a request that
  * leaves just as the window ends can arrive ahead of one that left earlier and waited longer on
@@ -12,15 +15,16 @@ export const DISCORD_GLOBAL_PER_SECOND = 50;
  * is left is the way there and the far end's own delays. Those can be ~20 ms when the far end
  * is busy: a window's first request stamped late at arrival made the next window's first three
  * land early, three 429s and a second lost, at 15 ms. discord.js uses 50 ms, counted from its
- * decision (BENCHMARKS.md).
+ * decision (BENCHMARKS.md). An answer needs no margin: see answered().
  */
 export const GLOBAL_MARGIN_MS = 30;
 
 /**
  * The bot's global limit, shared by herald's two REST clients (chat replies and previews, and
  * statements): up to 50 requests in a window that opens with its first request, counted from
- * when that request is written, and lasts a second (and the margin); the ones that find it full
- * wait for the next, oldest first. This is discord.js's own global window (and the emulator's),
+ * when that request is written, and lasts a second (and the margin), or a second from the first
+ * answer to one of its requests if that is sooner; the ones that find it full wait for the next,
+ * oldest first. This is discord.js's own global window (and the emulator's),
  * which a sliding log of the last 50 made stricter than it is: the second second's requests
  * trailed the first second's spread, 75 ms at 25 channels. discord.js keeps a window per client,
  * so the two had to split the 50 between them (40 and 10) and a broadcast to many channels could
@@ -33,6 +37,10 @@ export class GlobalLimit {
   private count = 0;
   /** Whether the current window's start is when its first request left, not when it was let go. */
   private anchored = true;
+  /** The end an answer in this window proved (see answered()); the margin bounds it otherwise. */
+  private endsBy = Infinity;
+  /** When each counted request was written: whether its answer speaks for the current window. */
+  private readonly writtenAt = new WeakMap<object, number>();
   private readonly waiting: Waiting[] = [];
   /** Follow-ups (crossposts, pins) waiting: they go once no other request waits and the posts expected have their room. */
   private readonly later: Waiting[] = [];
@@ -115,12 +123,18 @@ export class GlobalLimit {
 
   /** Whether a request may leave at `now`, opening a new window if the last one is over. */
   private free(now: number): boolean {
-    if (now - this.opened >= this.windowMs) {
+    if (now >= this.ends()) {
       this.opened = now;
       this.count = 0;
       this.anchored = false;
+      this.endsBy = Infinity;
     }
     return this.count < this.perSecond;
+  }
+
+  /** When the current window is surely over on Discord's side too. */
+  private ends(): number {
+    return Math.min(this.opened + this.windowMs, this.endsBy);
   }
 
   /** Whether the window has a slot beyond those the posts expected are to have. */
@@ -137,12 +151,32 @@ export class GlobalLimit {
    * A counted request's bytes are leaving now: the first since the window opened moves its start
    * here, since Discord's window opens when that request arrives, however long herald took to
    * write it after letting it go. A waiting timer set for the earlier end finds the window still
-   * full and waits again.
+   * full and waits again. `request` (undici's) is remembered for its answer (answered()).
    */
-  wrote(): void {
+  wrote(request?: object): void {
+    const now = this.now();
+    if (request) this.writtenAt.set(request, now);
     if (this.anchored) return;
     this.anchored = true;
-    this.opened = Math.max(this.opened, this.now());
+    this.opened = Math.max(this.opened, now);
+  }
+
+  /**
+   * The answer to a counted request is being read now. Written after this window opened, that
+   * request reached Discord after Discord's previous window was over (this one opened no
+   * sooner), so Discord's current window had opened by the time it was counted, and it was
+   * counted before it was answered: that window is over a second from now at the latest, with
+   * no margin needed. A pin or crosspost is answered within a few milliseconds, so the windows
+   * they open end ~25 ms sooner than the margin lets them; a post, answered after its 80 ms and
+   * more, changes nothing.
+   */
+  answered(request: object): void {
+    const at = this.writtenAt.get(request);
+    if (at === undefined || at < this.opened) return;
+    const by = this.now() + SECOND_MS;
+    if (by >= this.ends()) return;
+    this.endsBy = by;
+    if (this.timer) this.reschedule();
   }
 
   private reschedule(): void {
@@ -164,7 +198,7 @@ export class GlobalLimit {
       this.later.shift()!.go();
     }
     if (!this.waiting.length && !this.later.length) return;
-    let at = this.opened + this.windowMs;
+    let at = this.ends();
     // Follow-ups held back only by room kept for posts go when the first of those expires, if that is sooner.
     const expiries = [...this.sending];
     const firstExpected = this.expected.values().next();
@@ -200,10 +234,11 @@ const watched = new Map<string, Set<WeakRef<GlobalLimit>>>();
 let subscribed = false;
 
 /**
- * Tells `limit` when each counted request to `origin` is written. undici (discord.js's HTTP
- * client) publishes on this channel as it writes a request's headers, right before its bytes go
- * out; fetch's own undici publishes there too, hence the origin. One subscription serves every
- * limit, and a limit no longer used is dropped.
+ * Tells `limit` when each counted request to `origin` is written, and when its answer's headers
+ * are read. undici (discord.js's HTTP client) publishes on these channels as it writes a
+ * request's headers, right before its bytes go out, and as it parses the answer's; fetch's own
+ * undici publishes there too, hence the origin. One subscription serves every limit, and a limit
+ * no longer used is dropped.
  */
 function watch(origin: string, limit: GlobalLimit): void {
   let set = watched.get(origin);
@@ -212,16 +247,18 @@ function watch(origin: string, limit: GlobalLimit): void {
   set.add(new WeakRef(limit));
   if (subscribed) return;
   subscribed = true;
-  subscribe('undici:client:sendHeaders', (message) => {
+  const tell = (what: (l: GlobalLimit, request: object) => void) => (message: unknown) => {
     const request = (message as { request?: { origin?: unknown; path?: unknown } }).request;
     const limits = watched.get(String(request?.origin));
     if (!limits || typeof request?.path !== 'string' || exempt(request.path)) return;
     for (const ref of limits) {
       const l = ref.deref();
-      if (l) l.wrote();
+      if (l) what(l, request);
       else limits.delete(ref);
     }
-  });
+  };
+  subscribe('undici:client:sendHeaders', tell((l, request) => l.wrote(request)));
+  subscribe('undici:request:headers', tell((l, request) => l.answered(request)));
 }
 
 /**

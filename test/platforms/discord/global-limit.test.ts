@@ -84,6 +84,49 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     expect(left).toEqual([0]);
   });
 
+  describe("a window's answers", () => {
+    // undici's request objects, as the subscription passes them: only their identity matters.
+    const request = () => ({});
+
+    /** When a request that found the window (of one) full goes, ms after the window's request left, answered `answerMs` after that. */
+    const nextAfterAnswer = async (answerMs: number) => {
+      const limit = new GlobalLimit(1, 1030);
+      const start = Date.now();
+      const first = request();
+      await limit.take();
+      limit.wrote(first);
+      let leftAt = NaN;
+      void limit.take().then(() => void (leftAt = Date.now() - start));
+      await vi.advanceTimersByTimeAsync(answerMs);
+      limit.answered(first);
+      await vi.advanceTimersByTimeAsync(2000);
+      return leftAt;
+    };
+
+    it("a window ends a second after its request's answer when that is sooner than its margin: a pin's after 3 ms, not a post's after 80", async () => {
+      expect(await nextAfterAnswer(3)).toBe(1003);
+      expect(await nextAfterAnswer(80)).toBe(1030);
+    });
+
+    it('the answer to a request written before the window opened says nothing of it', async () => {
+      const limit = new GlobalLimit(1, 1030);
+      const early = request();
+      await limit.take();
+      limit.wrote(early);
+      // A quiet spell: the next request opens a new window while the first is still unanswered.
+      await vi.advanceTimersByTimeAsync(1500);
+      await limit.take();
+      limit.wrote(request());
+      const { left } = takeAll(limit, 1);
+      await vi.advanceTimersByTimeAsync(2);
+      limit.answered(early);
+      await vi.advanceTimersByTimeAsync(1027);
+      expect(left).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(left).toEqual([0]);
+    });
+  });
+
   describe('follow-ups (pins, crossposts) and the posts herald said are coming', () => {
     /** Records, under `name`, the fake time at which each request was let go. */
     const at: Array<[string, number]> = [];
