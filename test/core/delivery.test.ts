@@ -154,6 +154,24 @@ describe('the delivery worker', () => {
     expect(delivery('discord-main')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it("starts X's first post first, unless a platform's rate limits will make its part take longer", async () => {
+    h = testHerald();
+    publishSev1();
+    await h.herald.worker.idle();
+    const first = () => h.pubs.x.sends.filter((s) => s.endsWith(' 0')).map((s) => s.split(' ')[0]);
+    expect(first()[0]).toBe('x');
+
+    h.pubs.x.sends.length = 0;
+    // 25 Discord channels' posts, crossposts and pins take a second at 50 requests a second; an X thread of three about 0.75 s.
+    h.pubs.discord.leastMs = (deliveries) => (deliveries > 0 ? 5_000 : 0);
+    h.chat.say('alice', `/draft sev1/exploit-investigating ${EXPLOIT_VARS}`);
+    h.chat.say('bob', '/approve #2');
+    h.chat.say('carol', '/approve #2');
+    await h.herald.worker.idle();
+    expect(first()[0]).toBe('discord');
+    expect(first()).toContain('x');
+  });
+
   it('posts an X thread part by part, each a reply to the previous, with every id saved', async () => {
     h = testHerald();
     publishSev1();

@@ -17,12 +17,16 @@ export class ScriptedPublisher implements Publisher {
   readonly calls: string[] = [];
   /** What the worker said was coming (expect()), each call's delivery ids, and how many posts had been sent by then. */
   readonly announced: Array<{ ids: number[]; sentBefore: number }> = [];
+  /** What this platform's rate limits need for so many deliveries (Publisher.leastMs), when a test gives it limits. */
+  leastMs?: (deliveries: number) => number;
   private readonly scripts = new Map<string, Step[]>();
   private next = 1;
 
   constructor(
     readonly platform: Platform,
     readonly editsInPlace = platform !== 'x',
+    /** Every send of the publishers sharing it, in the order they started, as `platform target index`. */
+    readonly sends: string[] = [],
   ) {}
 
   /** The next calls for a target take these steps, in order; after them, every call succeeds. */
@@ -46,6 +50,7 @@ export class ScriptedPublisher implements Publisher {
 
   async send(req: SendRequest): Promise<SentMessage> {
     this.calls.push(`send ${req.target.id} ${req.index}`);
+    this.sends.push(`${this.platform} ${req.target.id} ${req.index}`);
     await this.step(req.target.id);
     const messageId = String(this.next++);
     this.sent.push({ targetId: req.target.id, index: req.index, total: req.total, text: contentText(req.content), nonce: req.nonce, messageId, ...(req.replyTo ? { replyTo: req.replyTo.messageId } : {}) });
@@ -74,7 +79,8 @@ export const rateLimited = (ms: number) => new HeraldError('rate_limited', `rate
 export const permanent = (message = 'Telegram answered 403: bot was kicked from the channel chat') => new HeraldError('platform_rejected', message, { retryable: false, status: 403 });
 
 export function publishers() {
-  return { discord: new ScriptedPublisher('discord'), telegram: new ScriptedPublisher('telegram'), x: new ScriptedPublisher('x') };
+  const sends: string[] = [];
+  return { discord: new ScriptedPublisher('discord', true, sends), telegram: new ScriptedPublisher('telegram', true, sends), x: new ScriptedPublisher('x', false, sends) };
 }
 
 /** A promise the test opens when it chooses: a platform that answers only then. */

@@ -48,6 +48,12 @@ export interface Publisher {
    * push the last channels' posts into a later window.
    */
   expect?(deliveryIds: readonly number[]): void;
+  /**
+   * The least time, in ms, this platform's own rate limits let `deliveries` deliveries of one
+   * statement take (their posts and follow-ups), if they bind at all: the worker starts the
+   * platform whose work will take longest first.
+   */
+  leastMs?(deliveries: number): number;
   edit(req: { target: Target; message: SentMessage; content: PartContent; index: number; total: number }): Promise<void>;
   /** Deleting a message that is already gone succeeds. */
   remove(req: { target: Target; message: SentMessage }): Promise<void>;

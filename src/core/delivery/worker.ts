@@ -140,7 +140,18 @@ export class DeliveryWorker {
     const claimNow = this.core.now();
     const elsewhere = (r: PendingDelivery) => !this.running.has(r.id) && claimedElsewhere(r, this.holder, claimNow);
     const { due, wakeAt } = dueNow(pendingDeliveries(db), now, (id) => this.running.has(id), elsewhere);
-    return { fresh: eachPlatformFirst(due, this.took).filter((r) => !this.running.has(r.id)), ...(wakeAt !== undefined ? { wakeAt } : {}) };
+    return { fresh: eachPlatformFirst(due, this.rank(due)).filter((r) => !this.running.has(r.id)), ...(wakeAt !== undefined ? { wakeAt } : {}) };
+  }
+
+  /**
+   * How long each platform's part of `due` is expected to take: its last delivery's posts, or
+   * what its rate limits need for this many deliveries if that is longer (25 Discord channels'
+   * posts, crossposts and pins take a second, an X thread of three ~0.75 s).
+   */
+  private rank(due: readonly PendingDelivery[]): (platform: string) => number {
+    const count = new Map<string, number>();
+    for (const r of due) count.set(r.platform, (count.get(r.platform) ?? 0) + 1);
+    return (platform) => Math.max(this.took.get(platform) ?? UNTIMED_RANK[platform] ?? 0, this.publishers[platform as Platform]?.leastMs?.(count.get(platform) ?? 0) ?? 0);
   }
 
   /**
@@ -458,11 +469,10 @@ const UNTIMED_RANK: Record<string, number> = { x: 1 };
  * Every platform gets going at once (an X thread of three round trips does not wait for 25
  * Discord channels to start), while each platform's own targets still start close together.
  * A target's deliveries keep their order. Among the platforms' first deliveries, the platform
- * whose last delivery's posts took longest goes first: the broadcast is done when its slowest post is,
- * and each start before it is time added to that post.
+ * whose work will take longest (`rank`) goes first: the broadcast is done when its slowest
+ * platform is, and each start before it is time added to that platform's.
  */
-function eachPlatformFirst<T extends { platform: string }>(rows: T[], took: ReadonlyMap<string, number>): T[] {
-  const rank = (platform: string) => took.get(platform) ?? UNTIMED_RANK[platform] ?? 0;
+function eachPlatformFirst<T extends { platform: string }>(rows: T[], rank: (platform: string) => number): T[] {
   const lead = firstOfEachPlatform(rows).sort((a, b) => rank(b.platform) - rank(a.platform));
   const leading = new Set(lead);
   return [...lead, ...rows.filter((r) => !leading.has(r))];

@@ -6,6 +6,7 @@ import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
 import { isMessageGone, isNotModified, migratedTo, toHeraldError } from './errors';
 import { asPart, NO_LINK_PREVIEW } from './format';
+import { TELEGRAM_PACE } from './limiter';
 import { messageLink } from './links';
 
 type TelegramTarget = Extract<Target, { platform: 'telegram' }>;
@@ -31,6 +32,11 @@ export class TelegramPublisher implements Publisher {
     private readonly delivery: Config['delivery'],
     private readonly log: Logger,
   ) {}
+
+  /** One message into each chat, 30 a second overall. */
+  leastMs(deliveries: number): number {
+    return Math.floor((deliveries - 1) / TELEGRAM_PACE.global) * 1000;
+  }
 
   async send(req: SendRequest): Promise<SentMessage> {
     const target = telegramTarget(req.target);

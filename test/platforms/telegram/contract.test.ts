@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { publisherContract } from '../../contract/publisher-contract';
 import { CHANNEL_ID, startWorld } from './world';
 
@@ -20,4 +21,15 @@ publisherContract('telegram', async () => {
     duplicateAfterLostAnswer: true,
     close: () => w.close(),
   };
+});
+
+describe('Telegram publisher: what its rate limits need', () => {
+  it('30 chats fit in one second of the overall limit; 31 need a second more, 100 three more', async () => {
+    const w = await startWorld({ detached: true });
+    try {
+      expect([1, 30, 31, 100].map((n) => w.adapter.publisher.leastMs?.(n))).toEqual([0, 0, 1000, 3000]);
+    } finally {
+      await w.close();
+    }
+  });
 });
