@@ -65,7 +65,7 @@ export class DiscordPublisher implements Publisher {
 
   /** A statement's post, its crosspost and its pin in each channel, 50 requests a second (an estimate: it only orders the starts). */
   leastMs(deliveries: number): number {
-    return Math.floor((deliveries * 3 - 1) / DISCORD_GLOBAL_PER_SECOND) * 1000;
+    return deliveries > 0 ? Math.floor((deliveries * 3 - 1) / DISCORD_GLOBAL_PER_SECOND) * 1000 : 0;
   }
 
   private channelOf(target: Target): string {

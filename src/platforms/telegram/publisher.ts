@@ -35,7 +35,7 @@ export class TelegramPublisher implements Publisher {
 
   /** One message into each chat, 30 a second overall. */
   leastMs(deliveries: number): number {
-    return Math.floor((deliveries - 1) / TELEGRAM_PACE.global) * 1000;
+    return deliveries > 0 ? Math.floor((deliveries - 1) / TELEGRAM_PACE.global) * 1000 : 0;
   }
 
   async send(req: SendRequest): Promise<SentMessage> {
