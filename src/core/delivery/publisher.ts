@@ -76,3 +76,9 @@ export interface Finished {
 }
 
 export const contentText = (c: PartContent): string => (typeof c === 'string' ? c : c.text);
+
+/**
+ * The least time a limit of `perSecond` requests a second lets `requests` requests take
+ * (Publisher.leastMs): the last one waits for the second it falls in.
+ */
+export const limitMs = (requests: number, perSecond: number): number => (requests > 0 ? Math.floor((requests - 1) / perSecond) * 1000 : 0);

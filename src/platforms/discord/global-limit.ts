@@ -56,7 +56,7 @@ export class GlobalLimit {
 
   constructor(
     private readonly perSecond = DISCORD_GLOBAL_PER_SECOND,
-    private readonly windowMs = 1000 + GLOBAL_MARGIN_MS,
+    private readonly windowMs = SECOND_MS + GLOBAL_MARGIN_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -153,9 +153,9 @@ export class GlobalLimit {
    * write it after letting it go. A waiting timer set for the earlier end finds the window still
    * full and waits again. `request` (undici's) is remembered for its answer (answered()).
    */
-  wrote(request?: object): void {
+  wrote(request: object): void {
     const now = this.now();
-    if (request) this.writtenAt.set(request, now);
+    this.writtenAt.set(request, now);
     if (this.anchored) return;
     this.anchored = true;
     this.opened = Math.max(this.opened, now);

@@ -1,6 +1,6 @@
 import { AllowedMentionsTypes, REST, Routes, type RESTPostAPIChannelMessageJSONBody, type APIMessage } from 'discord.js';
 import type { Config, Target } from '../../config/types';
-import { contentText, type Finished, type PartContent, type Publisher, type SendRequest, type SentMessage } from '../../core/delivery/publisher';
+import { contentText, limitMs, type Finished, type PartContent, type Publisher, type SendRequest, type SentMessage } from '../../core/delivery/publisher';
 import { formatWait } from '../../core/delivery/backoff';
 import { HeraldError } from '../../core/errors';
 import { DISCORD_LIMIT } from '../../core/render/discord';
@@ -65,7 +65,7 @@ export class DiscordPublisher implements Publisher {
 
   /** A statement's post, its crosspost and its pin in each channel, 50 requests a second (an estimate: it only orders the starts). */
   leastMs(deliveries: number): number {
-    return deliveries > 0 ? Math.floor((deliveries * 3 - 1) / DISCORD_GLOBAL_PER_SECOND) * 1000 : 0;
+    return limitMs(deliveries * 3, DISCORD_GLOBAL_PER_SECOND);
   }
 
   private channelOf(target: Target): string {

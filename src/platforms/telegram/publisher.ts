@@ -1,6 +1,6 @@
 import type { Message } from 'telegraf/types';
 import type { Config, Target } from '../../config/types';
-import type { Finished, PartContent, Publisher, SendRequest, SentMessage } from '../../core/delivery/publisher';
+import { limitMs, type Finished, type PartContent, type Publisher, type SendRequest, type SentMessage } from '../../core/delivery/publisher';
 import { HeraldError } from '../../core/errors';
 import type { Logger } from '../../util/log';
 import type { TelegramApi } from './api';
@@ -35,7 +35,7 @@ export class TelegramPublisher implements Publisher {
 
   /** One message into each chat, 30 a second overall. */
   leastMs(deliveries: number): number {
-    return deliveries > 0 ? Math.floor((deliveries - 1) / TELEGRAM_PACE.global) * 1000 : 0;
+    return limitMs(deliveries, TELEGRAM_PACE.global);
   }
 
   async send(req: SendRequest): Promise<SentMessage> {

@@ -11,7 +11,7 @@ import { discordWorld } from './setup';
 class Watched extends GlobalLimit {
   writes = 0;
   answers = 0;
-  override wrote(request?: object): void {
+  override wrote(request: object): void {
     this.writes++;
     super.wrote(request);
   }

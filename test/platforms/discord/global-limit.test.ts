@@ -72,11 +72,11 @@ describe('the bot-wide Discord limit both REST clients share', () => {
     await limit.take();
     // herald's loop was busy for 30 ms (a commit) before the request's bytes left.
     await vi.advanceTimersByTimeAsync(30);
-    limit.wrote();
+    limit.wrote({});
     await limit.take();
     // Only the window's first write moves it: a later one changes nothing.
     await vi.advanceTimersByTimeAsync(100);
-    limit.wrote();
+    limit.wrote({});
     const { left } = takeAll(limit, 1);
     await vi.advanceTimersByTimeAsync(899);
     expect(left).toEqual([]);
