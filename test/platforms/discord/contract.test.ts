@@ -91,7 +91,7 @@ describe('Discord publisher: the @everyone ping', () => {
 });
 
 describe('Discord publisher: what its rate limits need', () => {
-  it('a statement to 16 channels fits in one window of the global limit (48 requests); 17 channels need a second more, 100 five more', async () => {
+  it('no channels need no time; a statement to 16 channels fits in one window of the global limit (48 requests); 17 channels need a second more, 100 five more', async () => {
     const h = await publisherOnly();
     try {
       expect([0, 1, 16, 17, 25, 100].map((n) => h.adapter.publisher.leastMs?.(n))).toEqual([0, 0, 0, 1000, 1000, 5000]);
