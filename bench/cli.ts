@@ -2,7 +2,9 @@
  * The CLI's figures: `herald --help` and `herald templates list` as an operator runs them (the
  * compiled bin/herald.mjs, a fresh Node process each time, the test fixture's config), median
  * wall time over RUNS runs after one warm-up, and the peak RSS and CPU time of one further run
- * (on a machine busy with other work the CPU time says what the wall time cannot). Called by
+ * (on a machine busy with other work the CPU time says what the wall time cannot). The warm-up
+ * also writes the compiled-code cache (bin/code-cache.mjs), as an operator's first run does; the
+ * same median without that cache (HERALD_CODE_CACHE_DIR empty) is printed beside it. Called by
  * bench/run.ts; alone: `node bin/run-ts.mjs bench/cli.ts` prints the JSON object.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,9 @@ export interface CliFigures {
   templates_list_rss_mb: number;
   help_cpu_ms: number;
   templates_list_cpu_ms: number;
+  /** The same medians with no compiled-code cache: what every run cost before it, and a first run costs. */
+  help_uncached_ms: number;
+  templates_list_uncached_ms: number;
   runs: { help_ms: number[]; templates_list_ms: number[] };
 }
 
@@ -48,10 +53,11 @@ function usage(args: string[]): { rss: number; cpu: number } {
   }
 }
 
-function measure(args: string[]): { median: number; runs: number[]; rss: number; cpu: number } {
+function measure(args: string[]): { median: number; runs: number[]; rss: number; cpu: number; uncached: number } {
   herald(args); // warm-up: the file cache, not herald, would otherwise be the first figure
   const runs = Array.from({ length: RUNS }, () => round(herald(args)));
-  return { median: percentile(runs, 50), runs, ...usage(args) };
+  const uncached = Array.from({ length: RUNS }, () => round(herald(args, { ...ENV, HERALD_CODE_CACHE_DIR: '' })));
+  return { median: percentile(runs, 50), runs, ...usage(args), uncached: percentile(uncached, 50) };
 }
 
 export async function cliFigures(): Promise<CliFigures> {
@@ -68,6 +74,8 @@ export async function cliFigures(): Promise<CliFigures> {
     templates_list_rss_mb: list.rss,
     help_cpu_ms: help.cpu,
     templates_list_cpu_ms: list.cpu,
+    help_uncached_ms: help.uncached,
+    templates_list_uncached_ms: list.uncached,
     runs: { help_ms: help.runs, templates_list_ms: list.runs },
   };
 }

@@ -121,11 +121,14 @@ program
   .description("write a consistent copy of herald's database, also while herald runs (SQLite's online backup)")
   .action(async (file: string, options: { force?: boolean }) => (await import('./backup')).backup(file, options));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  const { line, code } = (await import('./describe-failure')).describeFailure(err);
-  process.stderr.write(`herald: ${line}\n`);
-  process.exit(code);
-}
+// No top-level await: dist/ is CommonJS (scripts/build.mjs says why), which has none.
+void (async () => {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    const { line, code } = (await import('./describe-failure')).describeFailure(err);
+    process.stderr.write(`herald: ${line}\n`);
+    process.exit(code);
+  }
+})();

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { herald } from '../support/cli';
 import { ROOT, tempDir, testConfig } from '../support/config';
@@ -8,33 +8,50 @@ import { testHerald } from '../support/herald';
 import { spawnHerald } from '../e2e/support/herald-process';
 import { Stage } from '../e2e/support/stage';
 
-// Which modules the real binary loads, recorded from the outside by a preloaded loader hook
-// (test/support/module-log.mjs): a command loads only what it uses, so the short ones never pay
-// for the chat client libraries, and never start the PostgreSQL worker on a SQLite setup.
-// Libraries the build bundles into dist/ (scripts/build.mjs) are not node_modules files at run
-// time: the source map beside each loaded chunk names the packages it was built from.
+// Which modules the real binary loads, recorded from the outside: a command loads only what it
+// uses, so the short ones never pay for the chat client libraries, and never start the PostgreSQL
+// worker on a SQLite setup. What comes from node_modules at run time is in the module log of a
+// preloaded hook (test/support/module-log.mjs). The libraries the build bundles into
+// dist/main.cjs (scripts/build.mjs) are there whether a command needs them or not, and run only
+// when it imports them: esbuild wraps each bundled module in a function named by the module's
+// path, and V8's coverage of the run (NODE_V8_COVERAGE) says which of those functions ran.
 
 const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
+const BUNDLE = join(ROOT, 'dist/main.cjs');
 const CHAT_CLIENTS = ['discord.js', 'telegraf', 'twitter-api-v2'];
 const POSTGRES = ['node_modules/pg/', 'src/store/postgres/worker.mjs'];
 
-const packageOf = (path: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? [];
+const packageOf = (path: string) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? [];
 
-/** The packages (by name, bundled ones too) and herald files among the modules one run recorded. */
-function loaded(log: string) {
-  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
-  const bundled = urls
-    .filter((u) => u.startsWith(pathToFileURL(join(ROOT, 'dist')).href) && existsSync(`${fileURLToPath(u)}.map`))
-    .flatMap((u) => (JSON.parse(readFileSync(`${fileURLToPath(u)}.map`, 'utf8')) as { sources: string[] }).sources.map((s) => `/${s}`));
-  const packages = new Set([...urls, ...bundled].flatMap(packageOf));
-  return { urls, packages };
+interface Coverage {
+  result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }>;
 }
 
-/** `herald <args>` with the module log on; what it printed and what it loaded. */
+/** The bundled modules (by their path in the build, such as node_modules/yaml/dist/index.js) that ran. */
+function ranInBundle(coverageDir: string): string[] {
+  const bundle = [BUNDLE, pathToFileURL(BUNDLE).href];
+  return readdirSync(coverageDir).flatMap((file) =>
+    (JSON.parse(readFileSync(join(coverageDir, file), 'utf8')) as Coverage).result
+      .filter((script) => bundle.includes(script.url))
+      .flatMap((script) => script.functions.filter((f) => f.ranges[0]!.count > 0 && /^(?:src|node_modules|packages)\//.test(f.functionName)).map((f) => f.functionName)),
+  );
+}
+
+/** The packages (by name, bundled ones too) and files among the modules one run loaded or ran. */
+function loaded(log: string, coverageDir?: string) {
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  const bundled = coverageDir ? ranInBundle(coverageDir) : [];
+  const packages = new Set([...urls, ...bundled].flatMap(packageOf));
+  return { urls, bundled, packages };
+}
+
+/** `herald <args>` with the module log and V8's coverage on; what it printed and what it loaded. */
 function run(args: string[], env: Record<string, string> = {}) {
-  const log = join(tempDir(), 'modules.log');
-  const r = herald(args, { ...env, NODE_OPTIONS: `--import=${PRELOAD}`, HERALD_TEST_MODULE_LOG: log });
-  return { ...r, ...loaded(log) };
+  const dir = tempDir();
+  const log = join(dir, 'modules.log');
+  const coverage = join(dir, 'coverage');
+  const r = herald(args, { ...env, NODE_OPTIONS: `--import=${PRELOAD}`, HERALD_TEST_MODULE_LOG: log, NODE_V8_COVERAGE: coverage });
+  return { ...r, ...loaded(log, coverage) };
 }
 
 async function databaseWithEvents(): Promise<string> {
@@ -63,8 +80,9 @@ describe('what each command loads', () => {
     const r = run(args, { HERALD_DB_PATH: db });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    // The log is real: the binary's own entry point is in it.
-    expect(r.urls).toContain(pathToFileURL(join(ROOT, 'dist/main.js')).href);
+    // The log and the coverage are real: the bundle is in the one, its command-line parser in the other.
+    expect(r.urls).toContain(pathToFileURL(BUNDLE).href);
+    expect(r.bundled).toContain('node_modules/commander/index.js');
     for (const client of CHAT_CLIENTS) expect(r.packages, client).not.toContain(client);
     for (const part of POSTGRES) expect(r.urls.filter((u) => u.includes(part)), part).toEqual([]);
   });
